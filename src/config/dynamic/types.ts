@@ -1,0 +1,111 @@
+/**
+ * Dynamic ("routing") configuration, in Traefik v3's field names.
+ * Plain JSON-shaped data: providers produce it, the schema validates it, the runtime compiles it.
+ * Names inside a provider snapshot are bare (`web`); after aggregation they are `name@provider`.
+ */
+
+export type RuleSyntax = 'v3' | 'v2' | 'v1';
+
+export interface RouterTlsConfig {
+  options?: string;
+  certResolver?: string;
+  domains?: { main?: string; sans?: string[] }[];
+}
+
+export interface RouterConfig {
+  rule: string;
+  ruleSyntax?: RuleSyntax;
+  entryPoints?: string[];
+  middlewares?: string[];
+  service: string;
+  priority?: number;
+  tls?: RouterTlsConfig;
+}
+
+export interface ServerConfig {
+  url: string;
+  weight?: number;
+}
+
+export interface StickyCookieConfig {
+  name?: string;
+  secure?: boolean;
+  httpOnly?: boolean;
+  sameSite?: 'none' | 'lax' | 'strict' | '';
+  maxAge?: number;
+  path?: string;
+  domain?: string;
+}
+
+export interface HealthCheckConfig {
+  path?: string;
+  interval?: string;
+  unhealthyInterval?: string;
+  timeout?: string;
+  scheme?: string;
+  hostname?: string;
+  port?: number;
+  method?: string;
+  status?: number;
+  headers?: Record<string, string>;
+  followRedirects?: boolean;
+}
+
+export interface LoadBalancerConfig {
+  servers: ServerConfig[];
+  passHostHeader?: boolean;
+  sticky?: { cookie?: StickyCookieConfig };
+  healthCheck?: HealthCheckConfig;
+  serversTransport?: string;
+  responseForwarding?: { flushInterval?: string };
+}
+
+export interface WeightedServiceRef {
+  name: string;
+  weight?: number;
+}
+
+export interface WeightedConfig {
+  services: WeightedServiceRef[];
+  sticky?: { cookie?: StickyCookieConfig };
+  healthCheck?: Record<string, never>;
+}
+
+export interface MirroringConfig {
+  service: string;
+  mirrors?: { name: string; percent?: number }[];
+  mirrorBody?: boolean;
+  maxBodySize?: number;
+  healthCheck?: Record<string, never>;
+}
+
+export interface FailoverConfig {
+  service: string;
+  fallback: string;
+  healthCheck?: Record<string, never>;
+}
+
+/** Exactly one of the members is set. */
+export interface ServiceConfig {
+  loadBalancer?: LoadBalancerConfig;
+  weighted?: WeightedConfig;
+  mirroring?: MirroringConfig;
+  failover?: FailoverConfig;
+}
+
+/** Exactly one key: the middleware type (`stripPrefix`, `basicAuth`, …) mapped to its options. */
+export type MiddlewareConfig = Record<string, Record<string, unknown>>;
+
+export interface HttpConfig {
+  routers: Record<string, RouterConfig>;
+  services: Record<string, ServiceConfig>;
+  middlewares: Record<string, MiddlewareConfig>;
+}
+
+export interface DynamicConfig {
+  http: HttpConfig;
+}
+
+export function emptyDynamicConfig(): DynamicConfig {
+  return { http: { routers: {}, services: {}, middlewares: {} } };
+}

@@ -1,0 +1,78 @@
+/**
+ * Static ("install") configuration in Traefik v3's key names, after defaults are applied and v1
+ * files are translated. Durations stay as written (`"10s"` or seconds); read them with
+ * `parseDuration`.
+ */
+export type Duration = string | number;
+
+export interface EntryPointConfig {
+  address: string;
+  asDefault?: boolean;
+  transport?: {
+    respondingTimeouts?: { readTimeout?: Duration; writeTimeout?: Duration; idleTimeout?: Duration };
+    lifeCycle?: { graceTimeOut?: Duration; requestAcceptGraceTimeout?: Duration };
+  };
+  forwardedHeaders?: { insecure?: boolean; trustedIPs?: string[] };
+  http?: {
+    redirections?: { entryPoint?: { to: string; scheme?: string; permanent?: boolean; priority?: number } };
+    middlewares?: string[];
+    tls?: Record<string, unknown>;
+  };
+}
+
+export interface FileProviderConfig {
+  filename?: string;
+  directory?: string;
+  watch?: boolean;
+}
+
+export interface DockerProviderConfig {
+  endpoint?: string;
+  defaultRule?: string;
+  exposedByDefault?: boolean;
+  network?: string;
+  constraints?: string;
+  watch?: boolean;
+  useBindPortIP?: boolean;
+  allowEmptyServices?: boolean;
+  labelPrefix?: string;
+  /** Set by v1 files: `Host:<name>.<domain>` default rules and v1 label semantics. */
+  domain?: string;
+  /** v1/v2 `swarmMode`: read services instead of containers. */
+  swarmMode?: boolean;
+  refreshSeconds?: Duration;
+}
+
+export interface StaticConfig {
+  entryPoints: Record<string, EntryPointConfig>;
+  providers: {
+    providersThrottleDuration?: Duration;
+    file?: FileProviderConfig;
+    docker?: DockerProviderConfig;
+    swarm?: DockerProviderConfig;
+  };
+  api?: { insecure?: boolean; dashboard?: boolean; debug?: boolean };
+  ping?: { entryPoint?: string; terminatingStatusCode?: number };
+  log?: {
+    level?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL' | 'PANIC';
+    format?: 'json' | 'common';
+    filePath?: string;
+  };
+  accessLog?: {
+    filePath?: string;
+    format?: 'json' | 'common';
+    bufferingSize?: number;
+    fields?: {
+      defaultMode?: 'keep' | 'drop';
+      names?: Record<string, 'keep' | 'drop'>;
+      headers?: { defaultMode?: 'keep' | 'drop' | 'redact'; names?: Record<string, 'keep' | 'drop' | 'redact'> };
+    };
+  };
+  metrics?: { prometheus?: { entryPoint?: string; buckets?: number[] } };
+  serversTransport?: {
+    maxIdleConnsPerHost?: number;
+    forwardingTimeouts?: { dialTimeout?: Duration; responseHeaderTimeout?: Duration; idleConnTimeout?: Duration };
+  };
+  /** Where the static configuration was read from, for resolving relative paths and for errors. */
+  source?: { file?: string };
+}

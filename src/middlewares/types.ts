@@ -1,0 +1,22 @@
+import type { Handler } from '../runtime/context.js';
+
+/** A compiled middleware: wraps the next handler once per configuration version. */
+export type Middleware = (next: Handler) => Handler;
+
+/** What a middleware factory may use besides its own options. */
+export interface MiddlewareDeps {
+  /** Qualified name of the middleware being built, e.g. `strip@file`. */
+  readonly name: string;
+  /** Builds another middleware by qualified name (for `chain`); throws ConfigError when unknown. */
+  readonly resolveMiddleware: (name: string) => Middleware;
+  /** Reads a file relative to the config (for `usersFile`…). */
+  readonly readFile: (path: string) => string;
+  /** Structured logger. */
+  readonly log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+}
+
+/**
+ * Turns validated options into a middleware. Throws ConfigError (naming the option) for problems
+ * the schema cannot see, such as a bad regex; the runtime then disables only this middleware.
+ */
+export type MiddlewareFactory = (options: Record<string, unknown>, deps: MiddlewareDeps) => Middleware;

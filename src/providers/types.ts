@@ -1,0 +1,31 @@
+import type { DynamicConfig } from '../config/dynamic/types.js';
+
+export type ObjectKind = 'router' | 'service' | 'middleware';
+
+/** A problem a provider found: a label typo, a malformed KV value, a file that does not parse… */
+export interface ProviderIssue {
+  message: string;
+  /** The exact key: label name, KV key, or dotted config path. */
+  key?: string;
+  /** `file:line:col`, a container name, a KV endpoint… */
+  location?: string;
+  /** When the issue belongs to one object, that object is shown disabled with this message. */
+  object?: { kind: ObjectKind; name: string };
+}
+
+/** A complete picture of what one provider wants: never a delta. Names are bare (no `@`). */
+export interface ProviderSnapshot {
+  config: DynamicConfig;
+  issues: ProviderIssue[];
+}
+
+/**
+ * Turns part of the outside world into dynamic configuration. Knows nothing of HTTP serving.
+ * `start` resolves once the first snapshot has been emitted (or the first attempt failed and
+ * was reported as an issue); the provider keeps emitting snapshots until `stop`.
+ */
+export interface Provider {
+  readonly name: string;
+  start(emit: (snapshot: ProviderSnapshot) => void): Promise<void>;
+  stop(): Promise<void>;
+}
