@@ -1,0 +1,59 @@
+import type { MiddlewareConfig, RouterConfig, ServiceConfig } from '../config/dynamic/types.js';
+import type { ProviderIssue } from '../providers/types.js';
+import type { ServerState, ServerStatusEvent } from '../services/types.js';
+
+/**
+ * The runtime as the API and dashboard see it, in Traefik v3's API shapes: each object is its
+ * configuration plus `name`, `provider`, `status`, `error`, and `using`/`usedBy`.
+ * Secrets never appear here: middleware options are redacted before they reach the view.
+ */
+export type ObjectStatus = 'enabled' | 'disabled' | 'warning';
+
+interface ObjectView {
+  name: string;
+  provider: string;
+  status: ObjectStatus;
+  error?: string[];
+}
+
+export type RouterView = RouterConfig &
+  ObjectView & {
+    /** Entry points the router is attached to. */
+    using: string[];
+    priority: number;
+  };
+
+export type ServiceView = ServiceConfig &
+  ObjectView & {
+    type: 'loadbalancer' | 'weighted' | 'mirroring' | 'failover' | 'internal';
+    usedBy: string[];
+    serverStatus?: Record<string, ServerState>;
+  };
+
+export type MiddlewareView = MiddlewareConfig & ObjectView & { type: string; usedBy: string[] };
+
+export interface EntryPointView {
+  name: string;
+  address: string;
+}
+
+export interface ProviderView {
+  name: string;
+  state: 'starting' | 'ok' | 'error';
+  lastUpdate?: string;
+  issues: ProviderIssue[];
+}
+
+export interface RuntimeView {
+  /** Increases with every configuration applied. */
+  generation: number;
+  updatedAt: string;
+  entryPoints: Record<string, EntryPointView>;
+  routers: Record<string, RouterView>;
+  services: Record<string, ServiceView>;
+  middlewares: Record<string, MiddlewareView>;
+  providers: Record<string, ProviderView>;
+}
+
+/** Live events for `/api/events` and the dashboard. */
+export type RuntimeEvent = { type: 'config'; generation: number } | ({ type: 'server' } & ServerStatusEvent);
