@@ -1,3 +1,5 @@
+import type { ZodType } from 'zod';
+import type { ConsumerConfig } from '../config/dynamic/types.js';
 import type { Handler } from '../runtime/context.js';
 
 /** A compiled middleware: wraps the next handler once per configuration version. */
@@ -11,6 +13,8 @@ export interface MiddlewareDeps {
   readonly resolveMiddleware: (name: string) => Middleware;
   /** Reads a file relative to the config (for `usersFile`…). */
   readonly readFile: (path: string) => string;
+  /** All consumers of the current configuration, by qualified name (`app@file`). */
+  readonly consumers: Readonly<Record<string, ConsumerConfig>>;
   /** Structured logger. */
   readonly log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
@@ -20,3 +24,12 @@ export interface MiddlewareDeps {
  * the schema cannot see, such as a bad regex; the runtime then disables only this middleware.
  */
 export type MiddlewareFactory = (options: Record<string, unknown>, deps: MiddlewareDeps) => Middleware;
+
+/** A middleware type as registered under its config name (`stripPrefix`, `hmacAuth`…). */
+export interface MiddlewareType {
+  /** Validates the options object; a strict zod object so that misspelt options are caught. */
+  readonly schema: ZodType;
+  readonly create: MiddlewareFactory;
+  /** Option names whose values are secrets: redacted in the API and logs. */
+  readonly secretOptions?: readonly string[];
+}

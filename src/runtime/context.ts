@@ -43,6 +43,17 @@ export interface RequestContext {
    * socket, so middlewares can still answer 401 or redirect; the transport pipes the sockets.
    */
   upgrade?: { socket: Duplex; head: Buffer };
+  /**
+   * The whole request body, when a middleware had to read it (retry, mirroring, content-digest
+   * checks). The transport then sends this instead of streaming `req`.
+   */
+  body?: Buffer;
+  /**
+   * Called by the transport when nothing reached the upstream (connection refused, dial timeout).
+   * Returning true means the caller (the retry middleware) takes over the response; otherwise the
+   * transport answers 502 itself.
+   */
+  upstreamUnreachable?: (error: Error) => boolean;
 }
 
 /** A step of request handling. It either answers the request itself or hands it on. */

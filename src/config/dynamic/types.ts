@@ -96,10 +96,25 @@ export interface ServiceConfig {
 /** Exactly one key: the middleware type (`stripPrefix`, `basicAuth`, …) mapped to its options. */
 export type MiddlewareConfig = Record<string, Record<string, unknown>>;
 
+/**
+ * A gateway consumer: a named client with its credentials. Secrets never leave the runtime
+ * (the API shows only names and key ids).
+ */
+export interface ConsumerConfig {
+  /** HMAC keys (at most two at once, for rotation): `id` is the `keyid` clients send. */
+  hmacKeys?: { id: string; secret?: string; secretBase64?: string }[];
+  /** API keys, as `sha256:<hex>` digests or plain text (hashed on load). */
+  apiKeys?: string[];
+  /** htpasswd lines (`user:hash`) for basicAuth. */
+  basicAuth?: string[];
+}
+
 export interface HttpConfig {
   routers: Record<string, RouterConfig>;
   services: Record<string, ServiceConfig>;
   middlewares: Record<string, MiddlewareConfig>;
+  /** Portier extension: gateway consumers, named like every other object. */
+  consumers?: Record<string, ConsumerConfig>;
 }
 
 export interface DynamicConfig {

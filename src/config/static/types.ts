@@ -73,6 +73,25 @@ export interface StaticConfig {
     maxIdleConnsPerHost?: number;
     forwardingTimeouts?: { dialTimeout?: Duration; responseHeaderTimeout?: Duration; idleConnTimeout?: Duration };
   };
+  /** Portier extension: the function runtime (issue "Functions"). */
+  functions?: {
+    store?: { directory?: string };
+    timeout?: Duration;
+    memoryLimitMb?: number;
+    concurrency?: number;
+    idleUnload?: Duration;
+    maxBodyBytes?: number;
+    env?: Record<string, Record<string, string>>;
+  };
+  /** Portier extension: API-gateway settings shared by the gateway middlewares. */
+  gateway?: {
+    consumerHeader?: string;
+    /** A TOML/YAML file with `consumers.<name>` entries, kept out of the routing config. */
+    secretsFile?: string;
+    jwt?: { issuer?: string; algorithm?: 'ES256' | 'EdDSA'; keyRotation?: Duration };
+  };
+  /** Portier extension: shared state for several instances (rate limits, sessions, functions…). */
+  cluster?: { redis?: { endpoint: string }; etcd?: { endpoints: string[] } };
   /** Where the static configuration was read from, for resolving relative paths and for errors. */
   source?: { file?: string };
 }
