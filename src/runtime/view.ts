@@ -1,4 +1,4 @@
-import type { MiddlewareConfig, RouterConfig, ServiceConfig } from '../config/dynamic/types.js';
+import type { RouterConfig, ServiceConfig } from '../config/dynamic/types.js';
 import type { ProviderIssue } from '../providers/types.js';
 import type { ServerState, ServerStatusEvent } from '../services/types.js';
 
@@ -30,7 +30,12 @@ export type ServiceView = ServiceConfig &
     serverStatus?: Record<string, ServerState>;
   };
 
-export type MiddlewareView = MiddlewareConfig & ObjectView & { type: string; usedBy: string[] };
+/** `{ "<type>": { options… } }` plus the status fields, as Traefik's API shows a middleware. */
+export interface MiddlewareView extends ObjectView {
+  type: string;
+  usedBy: string[];
+  [middlewareType: string]: unknown;
+}
 
 export interface EntryPointView {
   name: string;

@@ -1,0 +1,62 @@
+import { runCheck } from './check.js';
+import { runProxy } from './run.js';
+import { version } from './version.js';
+
+const HELP = `Usage: portier [command] [options]
+
+Dynamic reverse proxy, API gateway and function runtime. Reads Traefik v3 and v1 configuration.
+
+Commands:
+  (none), run     Run the proxy in the foreground
+  check           Validate a static configuration and the dynamic files it points to
+  functions       Deploy, list, invoke and develop functions (portier functions --help)
+  version         Print the version
+
+Options:
+  -c, --configFile=FILE   Static configuration file (TOML or YAML; Traefik v3 or v1 format)
+  --<key.path>=VALUE      Any static configuration key, e.g. --entryPoints.web.address=:8000
+  -h, --help              Show help for a command
+
+Environment:
+  PORTIER_<KEY_PATH>=VALUE   Any static key, e.g. PORTIER_ENTRYPOINTS_WEB_ADDRESS=:8000
+                             (TRAEFIK_ prefixed variables are read too)
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  switch (first) {
+    case 'version':
+    case '--version':
+      console.log(`portier ${version} (node ${process.version})`);
+      return 0;
+    case 'help':
+    case '-h':
+    case '--help':
+      console.log(HELP);
+      return 0;
+    case 'check':
+      return runCheck(rest);
+    case 'functions': {
+      const { runFunctionsCommand } = await import('./functions.js');
+      return runFunctionsCommand(rest);
+    }
+    case 'run':
+      return runProxy(rest);
+    default:
+      if (first && !first.startsWith('-')) {
+        console.error(`portier: unknown command "${first}"; see portier --help`);
+        return 2;
+      }
+      return runProxy(argv);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`portier: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,212 @@
+import type { RouterConfig, ServiceConfig } from '../config/dynamic/types.js';
+import { ConfigError } from '../config/errors.js';
+import type { Middleware } from '../middlewares/types.js';
+import { providerOf, qualify, type Configuration } from '../providers/aggregator.js';
+import { compileRule, defaultPriority } from '../rules/index.js';
+import { translateV1Rule } from '../rules/v1.js';
+import type { Service } from '../services/types.js';
+import { describe, MiddlewareBuilder, type MiddlewareTypes } from './build-middlewares.js';
+import { ServiceBuilder, type ServiceFactory } from './build-services.js';
+import type { Handler } from './context.js';
+import { RouterTable, type ActiveRouter } from './router-table.js';
+import type { MiddlewareView, ObjectStatus, RouterView, ServiceView } from './view.js';
+
+export interface BuildInput {
+  configuration: Configuration;
+  /** All entry point names, and those a router without `entryPoints` attaches to. */
+  entryPoints: readonly string[];
+  defaultEntryPoints: readonly string[];
+  /** Portier's own routers (API, dashboard, ping…), already qualified `@internal`. */
+  internalRouters: Record<string, RouterConfig>;
+  internalServices: ReadonlyMap<string, Service>;
+  middlewareTypes: MiddlewareTypes;
+  serviceFactory: ServiceFactory;
+  /** Directory relative paths in middleware options (`usersFile`) are read from. */
+  baseDir: string;
+}
+
+export type ServiceViewWithoutStatus = Omit<ServiceView, 'serverStatus'>;
+
+/** One configuration version, compiled: what the entry points serve and what the API shows. */
+export interface Routing {
+  tables: Map<string, RouterTable>;
+  routers: Record<string, RouterView>;
+  services: Record<string, { view: ServiceViewWithoutStatus; service?: Service }>;
+  middlewares: Record<string, MiddlewareView>;
+}
+
+/**
+ * Compiles a configuration: every rule, middleware chain and service is built here, once, so that
+ * requests only run closures. A broken object is disabled with its error and only the routers that
+ * need it are disabled with it; everything else is served.
+ */
+export function buildRouting(input: BuildInput): Routing {
+  const { configuration } = input;
+  const objectIssues = issuesByObject(configuration);
+  const middlewareBuilder = new MiddlewareBuilder(
+    configuration.http.middlewares,
+    input.middlewareTypes,
+    configuration.http.consumers,
+    input.baseDir,
+  );
+  const serviceBuilder = new ServiceBuilder(configuration.http.services, input.internalServices, input.serviceFactory);
+
+  const middlewares: Record<string, MiddlewareView> = {};
+  for (const [name, built] of middlewareBuilder.all()) {
+    const errors = [...(objectIssues.get(`middleware:${name}`) ?? []), ...(built.error ? [built.error] : [])];
+    middlewares[name] = {
+      ...built.redacted,
+      ...objectFields(name, errors),
+      type: built.type ?? Object.keys(configuration.http.middlewares[name] ?? {})[0] ?? 'unknown',
+      usedBy: [],
+    };
+  }
+
+  const services: Routing['services'] = {};
+  for (const [name, built] of serviceBuilder.all()) {
+    const errors = [...(objectIssues.get(`service:${name}`) ?? []), ...(built.error ? [built.error] : [])];
+    const config = configuration.http.services[name] ?? {};
+    services[name] = {
+      view: { ...config, ...objectFields(name, errors), type: serviceType(config), usedBy: [] },
+      service: errors.length ? undefined : built.service,
+    };
+  }
+  for (const [name, service] of input.internalServices) {
+    services[name] = { view: { ...objectFields(name, []), type: 'internal', usedBy: [] }, service };
+  }
+
+  const routers: Record<string, RouterView> = {};
+  const active = new Map<string, ActiveRouter[]>(input.entryPoints.map((ep) => [ep, []]));
+  const allRouters = { ...configuration.http.routers, ...input.internalRouters };
+  for (const [name, config] of Object.entries(allRouters)) {
+    const provider = providerOf(name);
+    const errors = [...(objectIssues.get(`router:${name}`) ?? [])];
+    const warnings: string[] = [];
+    const requested = config.entryPoints?.length ? config.entryPoints : input.defaultEntryPoints;
+    const using = requested.filter((ep) => {
+      if (active.has(ep)) return true;
+      warnings.push(`entryPoint "${ep}" doesn't exist`);
+      return false;
+    });
+    if (using.length === 0) errors.push('no valid entryPoint for this router');
+
+    const serviceName = qualify(config.service, provider);
+    const middlewareNames = (config.middlewares ?? []).map((m) => qualify(m, provider));
+    for (const m of middlewareNames) middlewares[m]?.usedBy.push(name);
+    services[serviceName]?.view.usedBy.push(name);
+
+    let activeRouter: ActiveRouter | undefined;
+    let priority = config.priority || 0;
+    try {
+      const { rule, modifiers, source } = compileRouterRule(config, input.middlewareTypes);
+      priority ||= defaultPriority(source);
+      const chain = middlewareNames.map((m) => middlewareBuilder.resolve(m)).concat(modifiers);
+      const handler = compose(chain, serviceBuilder.resolve(serviceName).handle);
+      activeRouter = { name, serviceName, priority, rule, handler };
+    } catch (error) {
+      errors.push(describe(error));
+    }
+    const disabled = errors.length > 0 || !activeRouter;
+    routers[name] = {
+      ...config,
+      ...objectFields(name, [...errors, ...warnings], disabled ? 'disabled' : warnings.length ? 'warning' : 'enabled'),
+      service: serviceName,
+      middlewares: config.middlewares ? middlewareNames : undefined,
+      using,
+      priority,
+    };
+    if (disabled || !activeRouter) continue;
+    for (const ep of using) active.get(ep)!.push(activeRouter);
+  }
+
+  addObjectsDroppedByProviders(objectIssues, { routers, services, middlewares });
+  const tables = new Map([...active].map(([ep, list]) => [ep, new RouterTable(list)]));
+  return { tables, routers, services, middlewares };
+}
+
+/**
+ * A provider that could not read an object at all (a malformed label or KV value) leaves it out
+ * of its snapshot; the API still lists it, disabled, so the error is seen where users look.
+ */
+function addObjectsDroppedByProviders(
+  objectIssues: Map<string, string[]>,
+  views: Pick<Routing, 'routers' | 'services' | 'middlewares'>,
+): void {
+  for (const [key, errors] of objectIssues) {
+    const [kind, name = ''] = key.split(/:(.*)/s);
+    const fields = objectFields(name, errors);
+    if (kind === 'router' && !views.routers[name]) {
+      views.routers[name] = { ...fields, rule: '', service: '', using: [], priority: 0 };
+    } else if (kind === 'service' && !views.services[name]) {
+      views.services[name] = { view: { ...fields, type: 'loadbalancer', usedBy: [] } };
+    } else if (kind === 'middleware' && !views.middlewares[name]) {
+      views.middlewares[name] = { ...fields, type: 'unknown', usedBy: [] };
+    }
+  }
+}
+
+interface CompiledRouterRule {
+  rule: ReturnType<typeof compileRule>;
+  /** Middlewares implied by v1 rule modifiers (`PathPrefixStrip`…), run after the named ones. */
+  modifiers: Middleware[];
+  /** The rule text priority is computed from: the rule as written. */
+  source: string;
+}
+
+function compileRouterRule(config: RouterConfig, types: MiddlewareTypes): CompiledRouterRule {
+  if (config.ruleSyntax !== 'v1') {
+    return { rule: compileRule(config.rule, config.ruleSyntax ?? 'v3'), modifiers: [], source: config.rule };
+  }
+  const translated = translateV1Rule(config.rule);
+  const modifiers = translated.middlewares.map((mw) => {
+    const [typeName, options] = Object.entries(mw)[0] ?? [];
+    const entry = typeName ? types.get(typeName) : undefined;
+    if (!entry || !options) throw new ConfigError(`rule modifier ${typeName ?? '?'} is not available`, 'rule');
+    return entry.type.create(options, {
+      name: `${typeName}-modifier`,
+      resolveMiddleware: () => {
+        throw new ConfigError('rule modifiers cannot refer to other middlewares');
+      },
+      readFile: () => '',
+      consumers: {},
+      log: { warn: () => undefined, error: () => undefined },
+    });
+  });
+  return { rule: compileRule(translated.rule, 'v3'), modifiers, source: config.rule };
+}
+
+function compose(chain: Middleware[], last: Handler): Handler {
+  let handler = last;
+  for (let i = chain.length - 1; i >= 0; i--) handler = chain[i]!(handler);
+  return handler;
+}
+
+function objectFields(name: string, errors: string[], status?: ObjectStatus) {
+  return {
+    name,
+    provider: providerOf(name),
+    status: status ?? (errors.length ? 'disabled' : 'enabled'),
+    ...(errors.length ? { error: errors } : {}),
+  } as const;
+}
+
+function serviceType(config: ServiceConfig): ServiceView['type'] {
+  if (config.weighted) return 'weighted';
+  if (config.mirroring) return 'mirroring';
+  if (config.failover) return 'failover';
+  return 'loadbalancer';
+}
+
+/** Provider issues that name one object disable that object, keyed `kind:qualifiedName`. */
+function issuesByObject(configuration: Configuration): Map<string, string[]> {
+  const result = new Map<string, string[]>();
+  for (const [provider, state] of Object.entries(configuration.providers)) {
+    for (const issue of state.issues) {
+      if (!issue.object) continue;
+      const key = `${issue.object.kind}:${qualify(issue.object.name, provider)}`;
+      const text = [issue.location, issue.key, issue.message].filter(Boolean).join(': ');
+      result.set(key, [...(result.get(key) ?? []), text]);
+    }
+  }
+  return result;
+}

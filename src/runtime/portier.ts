@@ -1,0 +1,201 @@
+import { EventEmitter } from 'node:events';
+import type { RouterConfig, ServiceConfig } from '../config/dynamic/types.js';
+import { emptyDynamicConfig } from '../config/dynamic/types.js';
+import { parseDuration } from '../config/duration.js';
+import type { StaticConfig } from '../config/static/types.js';
+import { logger } from '../observability/logger.js';
+import { Aggregator, type Configuration } from '../providers/aggregator.js';
+import type { Provider } from '../providers/types.js';
+import type { Service, ServerStatusEvent } from '../services/types.js';
+import type { MiddlewareTypes } from './build-middlewares.js';
+import type { ServiceFactory } from './build-services.js';
+import { buildRouting, type Routing } from './build.js';
+import type { RequestContext } from './context.js';
+import { EntryPoint, type RequestObserver } from './entrypoint.js';
+import { respond } from './respond.js';
+import type { RuntimeEvent, RuntimeView, ServiceView } from './view.js';
+
+/** The service layer: builds services and owns what must outlive a configuration (pools, health). */
+export interface ServiceLayer {
+  build: ServiceFactory;
+  /** Called after each swap with the services now configured, to release pools and checks of the rest. */
+  retain(services: Record<string, ServiceConfig>): void;
+  close(): Promise<void>;
+}
+
+export interface PortierParts {
+  config: StaticConfig;
+  baseDir: string;
+  providers: Provider[];
+  middlewareTypes: MiddlewareTypes;
+  services: ServiceLayer;
+  /** Portier's own services (`api@internal`, `ping@internal`, `functions@internal`…). */
+  internalServices: Map<string, Service>;
+  /** Routers that expose internal services on the API entry point. */
+  internalRouters: Record<string, RouterConfig>;
+  /** Entry point whose routers are only the internal ones (the API's), if any. */
+  apiEntryPoint?: string;
+  observe?: RequestObserver;
+}
+
+/**
+ * The running proxy: entry points, providers and the current routing. A new configuration is
+ * compiled beside the current one and swapped in with one assignment; requests in flight finish on
+ * the routing they started with.
+ */
+export class Portier {
+  readonly events = new EventEmitter<{ event: [RuntimeEvent] }>();
+  readonly entryPoints = new Map<string, EntryPoint>();
+  private routing: Routing;
+  private configuration: Configuration;
+  private generation = 0;
+  private updatedAt = new Date().toISOString();
+  private terminating = false;
+  private readonly aggregator: Aggregator;
+  private readonly loggedErrors = new Set<string>();
+
+  constructor(private readonly parts: PortierParts) {
+    const throttle = parts.config.providers.providersThrottleDuration ?? '50ms';
+    this.aggregator = new Aggregator(parseDuration(throttle, 'providers.providersThrottleDuration'), (c) =>
+      this.apply(c),
+    );
+    for (const [name, config] of Object.entries(parts.config.entryPoints)) {
+      this.entryPoints.set(name, new EntryPoint(name, config, (ctx) => this.dispatch(ctx), parts.observe));
+    }
+    this.configuration = { http: { ...emptyDynamicConfig().http, consumers: {} }, providers: {} };
+    this.routing = this.build(this.configuration);
+  }
+
+  get isTerminating(): boolean {
+    return this.terminating;
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([...this.entryPoints.values()].map((ep) => ep.listen()));
+    for (const provider of this.parts.providers) this.aggregator.register(provider.name);
+    await Promise.all(
+      this.parts.providers.map((provider) =>
+        provider.start((snapshot) => this.aggregator.update(provider.name, snapshot)),
+      ),
+    );
+    this.aggregator.flush();
+  }
+
+  /** Announces a server going UP or DOWN (called by health checks). */
+  readonly onServerStatus = (event: ServerStatusEvent): void => {
+    logger.info({ service: event.service, url: event.url, reason: event.reason }, `server ${event.state}`);
+    this.events.emit('event', { type: 'server', ...event });
+  };
+
+  async stop(): Promise<void> {
+    this.terminating = true;
+    const lifeCycle = Object.entries(this.parts.config.entryPoints);
+    await Promise.all(this.parts.providers.map((p) => p.stop()));
+    this.aggregator.stop();
+    await Promise.all(
+      lifeCycle.map(([name, config]) => {
+        const grace = parseDuration(
+          config.transport?.lifeCycle?.graceTimeOut ?? '10s',
+          `entryPoints.${name}.transport.lifeCycle.graceTimeOut`,
+        );
+        return this.entryPoints.get(name)?.shutdown(grace);
+      }),
+    );
+    await this.parts.services.close();
+  }
+
+  view(): RuntimeView {
+    const services: Record<string, ServiceView> = {};
+    for (const [name, { view, service }] of Object.entries(this.routing.services)) {
+      const serverStatus = service?.serverStatus();
+      services[name] = serverStatus && Object.keys(serverStatus).length ? { ...view, serverStatus } : view;
+    }
+    return {
+      generation: this.generation,
+      updatedAt: this.updatedAt,
+      entryPoints: Object.fromEntries(
+        Object.entries(this.parts.config.entryPoints).map(([name, ep]) => [name, { name, address: ep.address }]),
+      ),
+      routers: this.routing.routers,
+      services,
+      middlewares: this.routing.middlewares,
+      providers: Object.fromEntries(
+        Object.entries(this.configuration.providers).map(([name, state]) => [name, { name, ...state }]),
+      ),
+    };
+  }
+
+  private dispatch(ctx: RequestContext): void {
+    const router = this.routing.tables.get(ctx.entryPoint)?.match(ctx);
+    if (!router) {
+      respond(ctx, 404, '404 page not found');
+      return;
+    }
+    ctx.routerName = router.name;
+    ctx.serviceName = router.serviceName;
+    try {
+      const pending = router.handler(ctx);
+      if (pending) pending.catch((error: unknown) => this.fail(ctx, error));
+    } catch (error) {
+      this.fail(ctx, error);
+    }
+  }
+
+  private fail(ctx: RequestContext, error: unknown): void {
+    logger.error({ err: error, router: ctx.routerName }, 'request handling failed');
+    respond(ctx, 500, 'Internal Server Error');
+  }
+
+  private apply(configuration: Configuration): void {
+    const started = performance.now();
+    const routing = this.build(configuration);
+    this.routing = routing;
+    this.configuration = configuration;
+    this.generation++;
+    this.updatedAt = new Date().toISOString();
+    this.parts.services.retain(configuration.http.services);
+    this.logNewErrors(routing);
+    logger.info(
+      { generation: this.generation, routers: Object.keys(routing.routers).length, ms: performance.now() - started },
+      'configuration applied',
+    );
+    this.events.emit('event', { type: 'config', generation: this.generation });
+  }
+
+  private build(configuration: Configuration): Routing {
+    const entryPoints = [...this.entryPoints.keys()];
+    const publicEntryPoints = entryPoints.filter((ep) => ep !== this.parts.apiEntryPoint);
+    const flagged = publicEntryPoints.filter((ep) => this.parts.config.entryPoints[ep]?.asDefault);
+    return buildRouting({
+      configuration,
+      entryPoints,
+      defaultEntryPoints: flagged.length ? flagged : publicEntryPoints,
+      internalRouters: this.parts.internalRouters,
+      internalServices: this.parts.internalServices,
+      middlewareTypes: this.parts.middlewareTypes,
+      serviceFactory: this.parts.services.build,
+      baseDir: this.parts.baseDir,
+    });
+  }
+
+  /** Each broken object is logged once, when it breaks, not at every rebuild. */
+  private logNewErrors(routing: Routing): void {
+    const current = new Set<string>();
+    const kinds = [
+      ['router', routing.routers],
+      ['middleware', routing.middlewares],
+      ['service', Object.fromEntries(Object.entries(routing.services).map(([n, s]) => [n, s.view]))],
+    ] as const;
+    for (const [kind, objects] of kinds) {
+      for (const [name, object] of Object.entries(objects)) {
+        for (const error of object.error ?? []) {
+          const key = `${kind} ${name}: ${error}`;
+          current.add(key);
+          if (!this.loggedErrors.has(key)) logger.warn({ [kind]: name }, `${kind} ${name}: ${error}`);
+        }
+      }
+    }
+    this.loggedErrors.clear();
+    for (const key of current) this.loggedErrors.add(key);
+  }
+}

@@ -1,0 +1,127 @@
+import type { OutgoingHttpHeaders } from 'node:http';
+import type { Dispatcher } from 'undici';
+import type { RequestContext } from '../context.js';
+import { handleUpstreamFailure, type ForwardOptions, type ForwardOutcome } from './failure.js';
+import { clientResponseHeaders } from './response-headers.js';
+import { forwardUpgrade } from './upgrade.js';
+import { hasStreamedBody, upstreamHeaders, upstreamPath } from './upstream-request.js';
+import type { UpstreamServer } from './upstreams.js';
+
+export type { ForwardOptions, ForwardOutcome } from './failure.js';
+
+class ClientGoneError extends Error {
+  constructor() {
+    super('the client closed the connection');
+    this.name = 'ClientGoneError';
+  }
+}
+
+/**
+ * Relays one upstream response to the client as undici delivers it: the head once, then the
+ * body chunk by chunk, pausing the upstream socket whenever the client cannot keep up.
+ */
+class ResponseRelay implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | undefined;
+  private clientGone = false;
+  private settled = false;
+  private readonly resume = (): void => this.controller?.resume();
+
+  constructor(
+    private readonly ctx: RequestContext,
+    private readonly server: UpstreamServer,
+    private readonly options: ForwardOptions,
+    private readonly resolve: (outcome: ForwardOutcome) => void,
+  ) {
+    ctx.res.once('close', this.onClientClose);
+  }
+
+  private readonly onClientClose = (): void => {
+    if (this.settled || this.ctx.res.writableFinished) return;
+    this.clientGone = true;
+    this.controller?.abort(new ClientGoneError());
+  };
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.clientGone) controller.abort(new ClientGoneError());
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: OutgoingHttpHeaders): void {
+    // 1xx informational answers (103 Early Hints…) are not relayed; the final one follows.
+    if (statusCode < 200) return;
+    try {
+      this.ctx.res.writeHead(statusCode, clientResponseHeaders(this.ctx, statusCode, headers));
+    } catch (error) {
+      controller.abort(error as Error);
+    }
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (!this.ctx.res.write(chunk)) {
+      controller.pause();
+      this.ctx.res.once('drain', this.resume);
+    }
+  }
+
+  onResponseEnd(): void {
+    this.ctx.res.end();
+    this.finish('done');
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.fail(error);
+  }
+
+  fail(error: Error): void {
+    if (this.settled) return;
+    if (this.clientGone) {
+      this.ctx.res.destroy();
+      this.finish('done');
+      return;
+    }
+    this.finish(handleUpstreamFailure(this.ctx, this.server, error, this.options));
+  }
+
+  private finish(outcome: ForwardOutcome): void {
+    this.settled = true;
+    this.ctx.res.off('close', this.onClientClose);
+    this.ctx.res.off('drain', this.resume);
+    this.resolve(outcome);
+  }
+}
+
+/**
+ * Sends the request, as the middlewares left it, to one upstream server and streams the answer
+ * back. Never rejects: every failure is answered (502/504), handed to `ctx.upstreamUnreachable`,
+ * or reported as `unreachable` when `options.retryUnreachable` lets the caller try elsewhere.
+ */
+export function forward(ctx: RequestContext, server: UpstreamServer, options: ForwardOptions): Promise<ForwardOutcome> {
+  ctx.upstreamUrl = server.url;
+  if (ctx.upgrade) return forwardUpgrade(ctx, server, options);
+  return new Promise((resolve) => {
+    const relay = new ResponseRelay(ctx, server, options, resolve);
+    const headers = upstreamHeaders(ctx, server, options.passHostHeader, false);
+    let body: Dispatcher.DispatchOptions['body'] = null;
+    if (ctx.body) {
+      body = ctx.body;
+      delete headers['transfer-encoding'];
+      headers['content-length'] = String(ctx.body.length);
+    } else if (hasStreamedBody(ctx)) {
+      body = ctx.req;
+    }
+    try {
+      server.upstreams.pool(server.origin).dispatch(
+        {
+          path: upstreamPath(ctx, server),
+          method: ctx.req.method as Dispatcher.HttpMethod,
+          headers,
+          body,
+          reset: !server.upstreams.reuseConnections,
+        },
+        relay,
+      );
+    } catch (error) {
+      relay.fail(error as Error);
+    }
+  });
+}

@@ -1,0 +1,25 @@
+/** How an upstream failure is answered: see `classifyUpstreamError`. */
+export type UpstreamFailure = 'unreachable' | 'timeout' | 'failed';
+
+/** Errors raised before a connection existed: nothing of the request reached the upstream. */
+const DIAL_ERRORS = new Set([
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+const TIMEOUT_ERRORS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+
+/** unreachable ⇒ may be retried elsewhere; timeout ⇒ 504; anything else ⇒ 502. */
+export function classifyUpstreamError(error: Error): UpstreamFailure {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string') return 'failed';
+  if (DIAL_ERRORS.has(code)) return 'unreachable';
+  if (TIMEOUT_ERRORS.has(code)) return 'timeout';
+  return 'failed';
+}
