@@ -6,7 +6,7 @@ import type { EntryPointConfig } from '../config/static/types.js';
 import { logger } from '../observability/logger.js';
 import type { RequestContext } from './context.js';
 import { parseListenAddress } from './listen-address.js';
-import { createRequestContext, type EntryPointInfo } from './request-context.js';
+import { createRequestContext } from './request-context.js';
 
 export type Dispatch = (ctx: RequestContext) => void;
 export type RequestObserver = (ctx: RequestContext, status: number, bytesSent: number) => void;

@@ -93,12 +93,12 @@ export class Portier {
     await Promise.all(this.parts.providers.map((p) => p.stop()));
     this.aggregator.stop();
     await Promise.all(
-      lifeCycle.map(([name, config]) => {
+      lifeCycle.map(async ([name, config]) => {
         const grace = parseDuration(
           config.transport?.lifeCycle?.graceTimeOut ?? '10s',
           `entryPoints.${name}.transport.lifeCycle.graceTimeOut`,
         );
-        return this.entryPoints.get(name)?.shutdown(grace);
+        await this.entryPoints.get(name)?.shutdown(grace);
       }),
     );
     await this.parts.services.close();
