@@ -1,0 +1,7 @@
+import type { MiddlewareType } from '../middlewares/types.js';
+import { hmacAuth } from './hmac-auth.js';
+
+/** The gateway's middleware types, by config name; merged with Traefik's built-in ones. */
+export const gatewayMiddlewareTypes: Record<string, MiddlewareType> = {
+  hmacAuth,
+};

@@ -1,0 +1,54 @@
+import { createClient } from 'redis';
+import { logger } from '../observability/logger.js';
+
+type RedisClient = ReturnType<typeof createClient>;
+
+/**
+ * The one Redis connection the gateway shares (nonces, rate limits, sessions), when the static
+ * `cluster.redis.endpoint` is set. Commands fail fast while disconnected instead of queueing, so a
+ * Redis outage turns into each feature's fail-open/closed decision rather than hung requests.
+ */
+let endpoint: string | undefined;
+let client: RedisClient | undefined;
+let connecting: Promise<RedisClient> | undefined;
+
+export function useGatewayRedis(next: string | undefined): void {
+  if (next === endpoint) return;
+  void closeGatewayRedis();
+  endpoint = next;
+}
+
+export function gatewayRedisConfigured(): boolean {
+  return endpoint !== undefined;
+}
+
+/** The connected client; rejects while Redis cannot be reached. */
+export async function gatewayRedis(): Promise<RedisClient> {
+  if (!endpoint) throw new Error('no cluster.redis endpoint is configured');
+  if (client?.isReady) return client;
+  connecting ??= connect(endpoint).finally(() => {
+    connecting = undefined;
+  });
+  return connecting;
+}
+
+async function connect(target: string): Promise<RedisClient> {
+  if (!client) {
+    client = createClient({
+      url: target.includes('://') ? target : `redis://${target}`,
+      disableOfflineQueue: true,
+      socket: { connectTimeout: 2000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000) },
+    });
+    client.on('error', (error: Error) => logger.warn({ err: error.message }, 'gateway redis connection error'));
+    await client.connect();
+  }
+  if (!client.isReady) throw new Error(`redis at ${target} is not reachable`);
+  return client;
+}
+
+export async function closeGatewayRedis(): Promise<void> {
+  const current = client;
+  client = undefined;
+  if (current?.isOpen) await current.close();
+  else current?.destroy();
+}
