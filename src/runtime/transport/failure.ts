@@ -7,15 +7,16 @@ import type { UpstreamServer } from './upstreams.js';
 export interface ForwardOptions {
   passHostHeader: boolean;
   /**
-   * When nothing reached the upstream (refused, dial failure), resolve `unreachable` and leave
+   * When nothing reached the upstream (refused, dial failure), resolve with the error and leave
    * the response untouched, so that the caller can send the request to another server.
    */
   retryUnreachable?: boolean;
 }
 
-export type ForwardOutcome = 'done' | 'unreachable';
+/** The dial error when the caller may retry elsewhere (see `retryUnreachable`), else undefined. */
+export type ForwardOutcome = Error | undefined;
 
-/** Answers the client after an upstream failure (or hands over to a retry) and says which. */
+/** Answers the client after an upstream failure, or hands the error back for a retry. */
 export function handleUpstreamFailure(
   ctx: RequestContext,
   server: UpstreamServer,
@@ -27,13 +28,13 @@ export function handleUpstreamFailure(
   if (ctx.res.headersSent) {
     // The status line is gone already: cutting the connection is the only honest signal left.
     ctx.res.destroy();
-    return 'done';
+    return undefined;
   }
   if (kind === 'unreachable') {
-    if (options.retryUnreachable) return 'unreachable';
-    if (ctx.upstreamUnreachable?.(error)) return 'done';
+    if (options.retryUnreachable) return error;
+    if (ctx.upstreamUnreachable?.(error)) return undefined;
   }
   if (kind === 'timeout') respond(ctx, 504, 'Gateway Timeout');
   else respond(ctx, 502, 'Bad Gateway');
-  return 'done';
+  return undefined;
 }

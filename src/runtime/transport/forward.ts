@@ -65,7 +65,7 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
 
   onResponseEnd(): void {
     this.ctx.res.end();
-    this.finish('done');
+    this.finish(undefined);
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
@@ -76,7 +76,7 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
     if (this.settled) return;
     if (this.clientGone) {
       this.ctx.res.destroy();
-      this.finish('done');
+      this.finish(undefined);
       return;
     }
     this.finish(handleUpstreamFailure(this.ctx, this.server, error, this.options));
@@ -93,7 +93,7 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
 /**
  * Sends the request, as the middlewares left it, to one upstream server and streams the answer
  * back. Never rejects: every failure is answered (502/504), handed to `ctx.upstreamUnreachable`,
- * or reported as `unreachable` when `options.retryUnreachable` lets the caller try elsewhere.
+ * or, when `options.retryUnreachable` lets the caller try elsewhere, resolved with the dial error.
  */
 export function forward(ctx: RequestContext, server: UpstreamServer, options: ForwardOptions): Promise<ForwardOutcome> {
   ctx.upstreamUrl = server.url;

@@ -67,7 +67,7 @@ export function forwardUpgrade(
     };
     const abandon = (): void => {
       if (!settled) request.destroy();
-      settle('done');
+      settle(undefined);
     };
     client.once('close', abandon);
 
@@ -84,7 +84,7 @@ export function forwardUpgrade(
     });
     request.on('error', (error) => {
       if (settled) return;
-      if (client.destroyed) settle('done');
+      if (client.destroyed) settle(undefined);
       else settle(handleUpstreamFailure(ctx, server, error, options));
     });
     request.on('upgrade', (response: IncomingMessage, upstream: Duplex, upstreamHead: Buffer) => {
@@ -97,7 +97,7 @@ export function forwardUpgrade(
       if (upstreamHead.length) client.write(upstreamHead);
       if (upgrade.head.length) upstream.write(upgrade.head);
       splice(client, upstream);
-      settle('done');
+      settle(undefined);
     });
     request.on('response', (response: IncomingMessage) => {
       // The upstream declined the upgrade: its answer goes to the client as an ordinary response.
@@ -105,7 +105,7 @@ export function forwardUpgrade(
       ctx.res.writeHead(status, clientResponseHeaders(ctx, status, { ...response.headers }));
       response.pipe(ctx.res);
       response.once('error', () => ctx.res.destroy());
-      settle('done');
+      settle(undefined);
     });
     request.end();
   });

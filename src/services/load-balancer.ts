@@ -1,0 +1,109 @@
+import type { LoadBalancerConfig } from '../config/dynamic/types.js';
+import { ConfigError } from '../config/errors.js';
+import { onResponseHeaders, type RequestContext } from '../runtime/context.js';
+import { respond } from '../runtime/respond.js';
+import { handleUpstreamFailure } from '../runtime/transport/failure.js';
+import { forward } from '../runtime/transport/forward.js';
+import { hasStreamedBody } from '../runtime/transport/upstream-request.js';
+import type { UpstreamServer } from '../runtime/transport/upstreams.js';
+import type { ServiceDeps } from './deps.js';
+import { EdfScheduler } from './edf.js';
+import { healthCheckSettings } from './health-check-config.js';
+import type { ServerHealth } from './health-checks.js';
+import { StickyCookie } from './sticky-cookie.js';
+import type { Service, ServerState } from './types.js';
+
+interface Member {
+  readonly server: UpstreamServer;
+  readonly weight: number;
+  readonly health: ServerHealth | undefined;
+}
+
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+
+/** A request that may be sent twice: idempotent, and its body (if any) still in hand. */
+function canResend(ctx: RequestContext): boolean {
+  return IDEMPOTENT_METHODS.has(ctx.req.method ?? '') && (ctx.body !== undefined || !hasStreamedBody(ctx));
+}
+
+function isUp(member: Member): boolean {
+  return member.health === undefined || member.health.up;
+}
+
+function readMembers(name: string, config: LoadBalancerConfig, deps: ServiceDeps): Member[] {
+  const servers = config.servers ?? [];
+  const settings = config.healthCheck ? healthCheckSettings(config.healthCheck) : undefined;
+  return servers.map((entry, index) => {
+    const key = `loadBalancer.servers[${index}]`;
+    const weight = entry.weight ?? 1;
+    if (typeof weight !== 'number' || !Number.isFinite(weight)) {
+      throw new ConfigError(`must be a number, got ${JSON.stringify(weight)}`, `${key}.weight`);
+    }
+    const server = deps.upstreams.server(entry.url, `${key}.url`);
+    const health =
+      config.healthCheck && settings
+        ? deps.health.watch(name, server, config.healthCheck, settings, (event) => deps.onServerStatus(event))
+        : undefined;
+    return { server, weight, health };
+  });
+}
+
+/**
+ * The `loadBalancer` service: weighted round robin over servers (EDF), optional sticky cookie,
+ * active health checks, and one retry on another server when a server refuses the connection.
+ */
+export function buildLoadBalancer(name: string, config: LoadBalancerConfig, deps: ServiceDeps): Service {
+  const members = readMembers(name, config, deps);
+  const scheduler = new EdfScheduler(members.map((member) => ({ item: member, weight: member.weight })));
+  const options = { passHostHeader: config.passHostHeader ?? true };
+  const sticky = config.sticky?.cookie
+    ? new StickyCookie<Member>(
+        config.sticky.cookie,
+        name,
+        members.map((member) => [member, member.server.url]),
+      )
+    : undefined;
+  const canRetry = scheduler.size > 1;
+  const byUrl = new Map(members.map((member) => [member.server.url, member]));
+  // A hook rather than a header: after a retry the cookie must name the server that answered.
+  const setStickyCookie = (ctx: RequestContext): void =>
+    onResponseHeaders(ctx, (_status, headers) => {
+      const answered = byUrl.get(ctx.upstreamUrl ?? '');
+      if (sticky && answered) {
+        headers['set-cookie'] = [headers['set-cookie'] ?? [], sticky.setCookie(answered)].flat().map(String);
+      }
+    });
+
+  const handle = async (ctx: RequestContext): Promise<void> => {
+    let member = sticky?.lookup(ctx.req.headers.cookie);
+    const cookieValid = member !== undefined && isUp(member) && member.weight > 0;
+    if (!member || !cookieValid) {
+      member = scheduler.next(isUp);
+      if (!member) {
+        respond(ctx, 503, 'no available server');
+        return;
+      }
+      if (sticky) setStickyCookie(ctx);
+    }
+    const first = member;
+    const dialError = await forward(ctx, first.server, { ...options, retryUnreachable: canRetry && canResend(ctx) });
+    if (!dialError) return;
+    const other = scheduler.next((candidate) => candidate !== first && isUp(candidate));
+    if (!other) {
+      handleUpstreamFailure(ctx, first.server, dialError, options);
+      return;
+    }
+    if (cookieValid) setStickyCookie(ctx);
+    await forward(ctx, other.server, options);
+  };
+
+  return {
+    handle,
+    serverStatus(): Record<string, ServerState> {
+      const status: Record<string, ServerState> = {};
+      for (const member of members) status[member.server.url] = isUp(member) ? 'UP' : 'DOWN';
+      return status;
+    },
+    isAvailable: () => members.some((member) => member.weight > 0 && isUp(member)),
+  };
+}
