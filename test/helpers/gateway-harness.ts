@@ -14,6 +14,7 @@ export interface Upstream {
   body: string;
   consumer?: string;
   path: string;
+  query: string;
 }
 
 export interface LogLine {
@@ -80,6 +81,7 @@ export async function startHarness(middleware: Middleware, logs: LogLine[] = [])
       body: body.toString('utf8'),
       consumer: ctx.consumer,
       path: ctx.path,
+      query: ctx.query,
     };
     const payload = JSON.stringify(echo);
     ctx.res.writeHead(200, { ...ctx.responseHeaders, 'content-type': 'application/json', 'x-upstream': '1' });
@@ -98,7 +100,7 @@ export async function startHarness(middleware: Middleware, logs: LogLine[] = [])
       path: q < 0 ? url : url.slice(0, q),
       query: q < 0 ? '' : url.slice(q + 1),
       clientIp: req.socket.remoteAddress ?? '',
-      localPort: (req.socket.localPort as number | undefined) ?? 0,
+      localPort: req.socket.localPort ?? 0,
       startTime: process.hrtime.bigint(),
     };
     Promise.resolve(handler(ctx)).catch((error: unknown) => {
