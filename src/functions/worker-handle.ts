@@ -1,0 +1,182 @@
+/**
+ * One worker thread seen from the proxy: spawns it with memory limits, loads a function version,
+ * runs calls with a wall-clock timeout, and turns the worker's death (crash, out of memory,
+ * terminate) into results for every call it still owed.
+ */
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { buildSync } from 'esbuild';
+import { LoadError, type InvocationCall, type LoadInfo, type RunResult } from './runner.js';
+import type { FromWorker, LoadMessage, ResultMessage } from './worker/protocol.js';
+
+/**
+ * Built, the worker runs dist/functions/worker/entry.js. From source (tests, `tsx`, dev) the entry
+ * is TypeScript: it is bundled once with esbuild into a data: URL, which starts far faster in
+ * each worker than a TypeScript loader would.
+ */
+let entryUrl: URL | undefined;
+function workerEntry(): URL {
+  if (entryUrl) return entryUrl;
+  if (!import.meta.url.endsWith('.ts')) return (entryUrl = new URL('./worker/entry.js', import.meta.url));
+  const entryPath = fileURLToPath(new URL('./worker/entry.ts', import.meta.url));
+  const built = buildSync({
+    entryPoints: [entryPath],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    write: false,
+  });
+  return (entryUrl = new URL(`data:text/javascript,${encodeURIComponent(built.outputFiles[0]?.text ?? '')}`));
+}
+
+type CallResult = Omit<RunResult, 'cold' | 'initMs'>;
+
+interface Pending {
+  resolve: (result: CallResult) => void;
+  timer: NodeJS.Timeout;
+  started: number;
+}
+
+export class FunctionWorker {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private loadWaiter?: { resolve: (info: LoadInfo) => void; reject: (error: Error) => void; timer: NodeJS.Timeout };
+  private deathCause?: Error & { code?: string };
+  private retired = false;
+  private exited = false;
+  private readonly exitListeners: (() => void)[] = [];
+  lastUsed = performance.now();
+
+  constructor(readonly memoryLimitMb: number) {
+    this.worker = new Worker(workerEntry(), {
+      execArgv: [],
+      env: {},
+      stdout: false,
+      stderr: false,
+      resourceLimits: {
+        maxOldGenerationSizeMb: memoryLimitMb,
+        maxYoungGenerationSizeMb: Math.max(2, Math.min(16, Math.floor(memoryLimitMb / 8))),
+        stackSizeMb: 4,
+      },
+    });
+    this.worker.unref();
+    this.worker.on('message', (message: FromWorker) => this.onMessage(message));
+    this.worker.on('error', (error) => (this.deathCause ??= error));
+    this.worker.on('exit', () => this.onExit());
+  }
+
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  get alive(): boolean {
+    return !this.exited && !this.retired;
+  }
+
+  onDeath(listener: () => void): void {
+    this.exitListeners.push(listener);
+  }
+
+  load(message: Omit<LoadMessage, 'type'>, timeoutMs: number): Promise<LoadInfo> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.loadWaiter = undefined;
+        reject(new LoadError(`loading took longer than the ${timeoutMs} ms timeout`));
+        void this.terminate();
+      }, timeoutMs);
+      this.loadWaiter = { resolve, reject, timer };
+      this.worker.postMessage({ type: 'load', ...message });
+    });
+  }
+
+  invoke(call: InvocationCall, timeoutMs: number, maxResponseBytes: number): Promise<CallResult> {
+    this.lastUsed = performance.now();
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.timeOut(id, timeoutMs), timeoutMs);
+      this.pending.set(id, { resolve, timer, started: performance.now() });
+      const transfer =
+        call.body && call.body.byteOffset === 0 && call.body.byteLength === call.body.buffer.byteLength
+          ? [call.body.buffer as ArrayBuffer]
+          : [];
+      this.worker.postMessage({ type: 'invoke', id, ...call, maxResponseBytes }, transfer);
+    });
+  }
+
+  /** Takes no new calls; terminates once the calls in flight are answered. */
+  retire(): void {
+    this.retired = true;
+    if (this.pending.size === 0) void this.terminate();
+  }
+
+  async terminate(): Promise<void> {
+    this.retired = true;
+    await this.worker.terminate();
+  }
+
+  /**
+   * The caller gets its 504 now. Runaway code (a loop, a hung await) cannot be stopped from
+   * outside except by ending the thread, so the worker is retired: calls already in it finish or
+   * time out on their own, and the next call gets a fresh worker.
+   */
+  private timeOut(id: number, timeoutMs: number): void {
+    const call = this.pending.get(id);
+    if (!call) return;
+    this.pending.delete(id);
+    this.worker.postMessage({ type: 'abort', id });
+    call.resolve(
+      failure(
+        'timeout',
+        504,
+        performance.now() - call.started,
+        `the function ran longer than its ${timeoutMs} ms timeout`,
+      ),
+    );
+    this.retire();
+  }
+
+  private onMessage(message: FromWorker): void {
+    if (message.type === 'result') return this.settle(message);
+    const waiter = this.loadWaiter;
+    if (!waiter) return;
+    this.loadWaiter = undefined;
+    clearTimeout(waiter.timer);
+    if (message.type === 'loaded') waiter.resolve({ initMs: message.initMs, logs: message.logs });
+    else waiter.reject(new LoadError(message.message, message.logs));
+  }
+
+  private settle(message: ResultMessage): void {
+    const call = this.pending.get(message.id);
+    if (!call) return;
+    this.pending.delete(message.id);
+    clearTimeout(call.timer);
+    const { outcome, status, headers, body, params, logs, runMs, error } = message;
+    call.resolve({ outcome, status, headers, body, params, logs, runMs, ...(error ? { error } : {}) });
+    if (this.retired && this.pending.size === 0) void this.terminate();
+  }
+
+  private onExit(): void {
+    this.exited = true;
+    const cause = this.deathCause;
+    const outOfMemory = cause?.code === 'ERR_WORKER_OUT_OF_MEMORY';
+    const reason = cause ? (cause.stack ?? cause.message) : 'the worker was stopped';
+    for (const call of this.pending.values()) {
+      clearTimeout(call.timer);
+      call.resolve(failure(outOfMemory ? 'out-of-memory' : 'crash', 502, performance.now() - call.started, reason));
+    }
+    this.pending.clear();
+    if (this.loadWaiter) {
+      clearTimeout(this.loadWaiter.timer);
+      this.loadWaiter.reject(new LoadError(`the worker died while loading: ${reason}`));
+      this.loadWaiter = undefined;
+    }
+    for (const listener of this.exitListeners) listener();
+  }
+}
+
+function failure(outcome: CallResult['outcome'], status: number, runMs: number, error: string): CallResult {
+  return { outcome, status, headers: [], body: new Uint8Array(), params: {}, logs: [], runMs, error };
+}
