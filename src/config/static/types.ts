@@ -41,6 +41,8 @@ export interface DockerProviderConfig {
   /** v1/v2 `swarmMode`: read services instead of containers. */
   swarmMode?: boolean;
   refreshSeconds?: Duration;
+  /** Set by v1 files: container labels are read in the v1 style (`traefik.frontend.rule`, `traefik.port`…). */
+  v1?: boolean;
 }
 
 export interface StaticConfig {
