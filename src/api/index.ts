@@ -1,0 +1,158 @@
+import type { EventEmitter } from 'node:events';
+import { STATUS_CODES } from 'node:http';
+import type { StaticConfig } from '../config/static/types.js';
+import { createDashboardHandler } from '../dashboard/handler.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { Handler, RequestContext } from '../runtime/context.js';
+import { respond } from '../runtime/respond.js';
+import type { RuntimeView } from '../runtime/view.js';
+import { EventStream } from './event-stream.js';
+import { findObject, isHttpObjectKind, listObjects } from './http-objects.js';
+import { sendError, sendJson } from './json.js';
+import { paginate, PageError } from './list-query.js';
+import { overview } from './overview.js';
+import { rawData } from './representations.js';
+
+export interface ApiDeps {
+  view(): RuntimeView;
+  /** Emits `'event'` with a RuntimeEvent on every reload and server state change. */
+  events: EventEmitter;
+  version: string;
+  startDate: Date;
+  isTerminating(): boolean;
+  metrics: Metrics;
+  /** The static configuration, for entry point details, `ping` options and the overview's features. */
+  staticConfig?: StaticConfig;
+}
+
+export interface ApiHandlers {
+  /** `api@internal`: everything under `/api/` except `/api/functions*`. */
+  api: Handler;
+  /** `dashboard@internal`: the single-page app under `/dashboard/`, and `/` redirecting to it. */
+  dashboard: Handler;
+  /** `ping@internal`: `/ping`. */
+  ping: Handler;
+  /** `prometheus@internal`: `/metrics`. */
+  prometheus: Handler;
+  /** Ends open event streams and timers (on shutdown; also done by itself once terminating). */
+  close(): void;
+}
+
+/** Portier has no TCP or UDP routing yet: these Traefik lists answer empty so scripts keep working. */
+const EMPTY_LISTS = new Set([
+  '/api/tcp/routers',
+  '/api/tcp/services',
+  '/api/tcp/middlewares',
+  '/api/udp/routers',
+  '/api/udp/services',
+]);
+
+export function createApiHandler(deps: ApiDeps): ApiHandlers {
+  const stream = new EventStream(
+    deps.events,
+    () => deps.view().generation,
+    () => deps.isTerminating(),
+  );
+  const features = {
+    tracing: '',
+    metrics: deps.metrics.enabled ? 'Prometheus' : '',
+    accessLog: deps.staticConfig?.accessLog !== undefined,
+    hub: false,
+  };
+  deps.events.on('event', (event: { type: string }) => {
+    if (event.type !== 'config') return;
+    const providers = Object.values(deps.view().providers);
+    deps.metrics.recordReload(!providers.some((p) => p.state === 'error'));
+  });
+
+  const sendList = (ctx: RequestContext, items: unknown[], query: URLSearchParams) => {
+    try {
+      const page = paginate(items, query);
+      sendJson(ctx, 200, page.items, { 'x-next-page': page.nextPage });
+    } catch (error) {
+      if (!(error instanceof PageError)) throw error;
+      sendError(ctx, 400, error.message);
+    }
+  };
+
+  const entryPoints = (view: RuntimeView) =>
+    Object.values(view.entryPoints)
+      .map((ep) => ({ ...deps.staticConfig?.entryPoints[ep.name], ...ep }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+
+  const api: Handler = (ctx) => {
+    if (ctx.req.method !== 'GET' && ctx.req.method !== 'HEAD') {
+      sendError(ctx, 405, `method not allowed: ${ctx.req.method}; the API is read-only`);
+      return;
+    }
+    const query = new URLSearchParams(ctx.query);
+    const path = ctx.path.length > 1 && ctx.path.endsWith('/') ? ctx.path.slice(0, -1) : ctx.path;
+    const view = deps.view();
+    switch (path) {
+      case '/api/overview':
+        return sendJson(ctx, 200, overview(view, features));
+      case '/api/rawdata':
+        return sendJson(ctx, 200, rawData(view));
+      case '/api/version':
+        return sendJson(ctx, 200, {
+          Version: deps.version,
+          Codename: 'portier',
+          startDate: deps.startDate.toISOString(),
+        });
+      case '/api/entrypoints':
+        return sendList(ctx, entryPoints(view), query);
+      case '/api/providers':
+        return sendJson(
+          ctx,
+          200,
+          Object.values(view.providers).sort((a, b) => (a.name < b.name ? -1 : 1)),
+        );
+      case '/api/events':
+        return stream.open(ctx);
+      case '/api/stats':
+        return sendJson(ctx, 200, deps.metrics.live.snapshot());
+    }
+    if (EMPTY_LISTS.has(path)) return sendList(ctx, [], query);
+    const [, , section, kind, ...rest] = path.split('/');
+    if (section === 'entrypoints' && kind !== undefined && rest.length === 0) {
+      const name = decodeSegment(kind);
+      const found = entryPoints(view).find((ep) => ep.name === name);
+      return found ? sendJson(ctx, 200, found) : sendError(ctx, 404, `entry point not found: ${name}`);
+    }
+    if (section === 'http' && kind !== undefined && isHttpObjectKind(kind)) {
+      if (rest.length === 0) return sendList(ctx, listObjects(view, kind, query), query);
+      const result = findObject(view, kind, decodeSegment(rest.join('/')));
+      return 'found' in result ? sendJson(ctx, 200, result.found) : sendError(ctx, 404, result.notFound);
+    }
+    sendError(ctx, 404, `not found: ${ctx.path}`);
+  };
+
+  const terminatingStatus = deps.staticConfig?.ping?.terminatingStatusCode ?? 503;
+  const ping: Handler = (ctx) => {
+    const status = deps.isTerminating() ? terminatingStatus : 200;
+    // Exactly the status text, no newline: health checkers compare the body byte for byte.
+    const body = Buffer.from(STATUS_CODES[status] ?? String(status));
+    ctx.res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': body.length });
+    ctx.res.end(ctx.req.method === 'HEAD' ? undefined : body);
+  };
+
+  const prometheus: Handler = async (ctx) => {
+    if (!deps.metrics.enabled) {
+      sendError(ctx, 404, 'metrics are off: set metrics.prometheus in the static configuration');
+      return;
+    }
+    const body = await deps.metrics.render(deps.view());
+    respond(ctx, 200, body, { 'content-type': deps.metrics.contentType, 'cache-control': 'no-store' });
+  };
+
+  return { api, dashboard: createDashboardHandler(), ping, prometheus, close: () => stream.close() };
+}
+
+/** Names in paths are percent-encoded (`foo%2Fbar@file`); a malformed escape is taken literally. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

@@ -1,0 +1,37 @@
+import type { MiddlewareView, RouterView, RuntimeView } from '../runtime/view.js';
+
+/**
+ * Runtime objects as Traefik's API prints them: the view plus Traefik's conventions (TLS options
+ * default to `default`, types in lower case). `rawdata` keys objects by name instead of carrying
+ * `name`/`provider`/`type` on each.
+ */
+export function routerRepresentation(router: RouterView): RouterView & { priorityStr: string } {
+  // Traefik adds the priority as a string too: JSON readers lose precision past 2^53.
+  const tls = router.tls && !router.tls.options ? { ...router.tls, options: 'default' } : router.tls;
+  return { ...router, tls, priorityStr: String(router.priority) };
+}
+
+export function middlewareRepresentation(middleware: MiddlewareView): MiddlewareView {
+  return { ...middleware, type: middleware.type.toLowerCase() };
+}
+
+function withoutIdentity<T extends { name: string; provider: string }>(
+  object: T,
+  drop: readonly string[] = [],
+): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...object };
+  for (const key of ['name', 'provider', ...drop]) delete copy[key];
+  return copy;
+}
+
+function mapValues<T, U>(record: Record<string, T>, fn: (value: T) => U): Record<string, U> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, fn(value)]));
+}
+
+export function rawData(view: RuntimeView): Record<string, unknown> {
+  return {
+    routers: mapValues(view.routers, (r) => withoutIdentity(routerRepresentation(r))),
+    middlewares: mapValues(view.middlewares, (m) => withoutIdentity(m, ['type'])),
+    services: mapValues(view.services, (s) => withoutIdentity(s, ['type'])),
+  };
+}
