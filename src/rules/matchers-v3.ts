@@ -1,0 +1,119 @@
+import { clientIpTest } from './client-ip.js';
+import type { Dialect, MatcherSpec } from './dialect.js';
+import { compileGoRegexp } from './go-regexp.js';
+import { assertAscii, hostPattern } from './host-matcher.js';
+import { MatcherProblem } from './problem.js';
+import { queryValues, routingPath, someHeaderValue } from './request-parts.js';
+
+/** Traefik v3 matchers: one argument each, two for Header*, one or two for Query*. */
+export const v3: Dialect = {
+  name: 'v3',
+  matchers: {
+    Host: {
+      arity: [1],
+      usage: 'Host(`example.com`)',
+      build: ([value]) => {
+        const pattern = hostPattern(value!, 'Host');
+        return pattern.exact === undefined ? { test: pattern.test } : { test: pattern.test, hosts: [pattern.exact] };
+      },
+    },
+    HostRegexp: {
+      arity: [1],
+      usage: 'HostRegexp(`^[a-z]+\\.example\\.com$`)',
+      build: ([value]) => {
+        assertAscii(value!, 'HostRegexp');
+        const re = compileGoRegexp(value!);
+        return { test: (request) => re.test(request.host) };
+      },
+    },
+    Path: {
+      arity: [1],
+      usage: 'Path(`/products`)',
+      build: ([value]) => {
+        const path = requireLeadingSlash(value!, 'Path');
+        return { test: (request) => routingPath(request.path) === path };
+      },
+    },
+    PathPrefix: {
+      arity: [1],
+      usage: 'PathPrefix(`/api`)',
+      build: ([value]) => {
+        const prefix = requireLeadingSlash(value!, 'PathPrefix');
+        return { test: (request) => routingPath(request.path).startsWith(prefix) };
+      },
+    },
+    PathRegexp: {
+      arity: [1],
+      usage: 'PathRegexp(`^/products/[0-9]+$`)',
+      build: ([value]) => {
+        const re = compileGoRegexp(value!);
+        return { test: (request) => re.test(routingPath(request.path)) };
+      },
+    },
+    Method: {
+      arity: [1],
+      usage: 'Method(`GET`)',
+      build: ([value]) => {
+        const method = value!.toUpperCase();
+        return { test: (request) => request.req.method === method };
+      },
+    },
+    Header: {
+      arity: [2],
+      usage: 'Header(`Content-Type`, `application/json`)',
+      build: ([name, value]) => {
+        const key = name!.toLowerCase();
+        return { test: (request) => someHeaderValue(request, key, (v) => v === value) };
+      },
+    },
+    HeaderRegexp: {
+      arity: [2],
+      usage: 'HeaderRegexp(`Content-Type`, `^application/(json|yaml)$`)',
+      build: ([name, pattern]) => {
+        const key = name!.toLowerCase();
+        const re = compileGoRegexp(pattern!);
+        return { test: (request) => someHeaderValue(request, key, (v) => re.test(v)) };
+      },
+    },
+    Query: {
+      arity: [1, 2],
+      usage: 'Query(`mobile`, `true`)',
+      build: ([key, value = '']) => queryEquals(key!, value),
+    },
+    QueryRegexp: {
+      arity: [1, 2],
+      usage: 'QueryRegexp(`mobile`, `^(true|yes)$`)',
+      build: ([key, pattern]) => {
+        // With one argument Traefik treats it as Query(key): the key with an empty value.
+        if (pattern === undefined) return queryEquals(key!, '');
+        const re = compileGoRegexp(pattern);
+        return {
+          test: (request) =>
+            queryValues(request.query)
+              .get(key!)
+              ?.some((v) => re.test(v)) ?? false,
+        };
+      },
+    },
+    ClientIP: {
+      arity: [1],
+      usage: 'ClientIP(`10.0.0.0/8`)',
+      build: ([range]) => {
+        const contains = clientIpTest(range!);
+        return { test: (request) => contains(request.clientIp) };
+      },
+    },
+  } satisfies Record<string, MatcherSpec>,
+};
+
+/** Go's `Query()` semantics: `?k` and `?k=` both give the key an empty value. */
+function queryEquals(key: string, value: string) {
+  return { test: (request: { query: string }) => queryValues(request.query).get(key)?.includes(value) ?? false };
+}
+
+export function requireLeadingSlash(path: string, matcher: string): string {
+  if (!path.startsWith('/')) {
+    throw new MatcherProblem(`path "${path}" for ${matcher} does not start with "/"; write "/${path}"`);
+  }
+  return path;
+}

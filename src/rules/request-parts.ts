@@ -1,0 +1,114 @@
+import type { RoutingRequest } from './types.js';
+
+/**
+ * Views of the request that several matchers share. Each is computed at most once per distinct
+ * input and cached in a single slot: routing one request calls many matchers with the same path
+ * and query, and JS runs them synchronously, so the slot is always fresh for the request at hand.
+ */
+
+let cachedPathInput: string | undefined;
+let cachedRoutingPath = '';
+
+// RFC 3986 reserved characters, plus `%` itself: their escapes keep their meaning in a path.
+const RESERVED_ESCAPES = new Set([
+  '3A',
+  '2F',
+  '3F',
+  '23',
+  '5B',
+  '5D',
+  '40',
+  '21',
+  '24',
+  '26',
+  '27',
+  '28',
+  '29',
+  '2A',
+  '2B',
+  '2C',
+  '3B',
+  '3D',
+  '25',
+]);
+
+/**
+ * The path rules compare against: escapes decoded except reserved ones (so `Path(\`/a b\`)`
+ * matches `/a%20b` while `%2F` never acts as a separator), as in Traefik.
+ */
+export function routingPath(path: string): string {
+  if (!path.includes('%')) return path;
+  if (path === cachedPathInput) return cachedRoutingPath;
+  cachedRoutingPath = path.replace(/(?:%[0-9A-Fa-f]{2})+/g, decodeUnreservedRun);
+  cachedPathInput = path;
+  return cachedRoutingPath;
+}
+
+function decodeUnreservedRun(run: string): string {
+  let out = '';
+  let pending = '';
+  for (let i = 0; i < run.length; i += 3) {
+    const escape = run.slice(i, i + 3);
+    if (RESERVED_ESCAPES.has(escape.slice(1).toUpperCase())) {
+      out += decodeBytes(pending) + escape;
+      pending = '';
+    } else {
+      pending += escape;
+    }
+  }
+  return out + decodeBytes(pending);
+}
+
+function decodeBytes(escapes: string): string {
+  if (!escapes) return '';
+  try {
+    return decodeURIComponent(escapes);
+  } catch {
+    return escapes; // not UTF-8: leave as written
+  }
+}
+
+let cachedQueryInput: string | undefined;
+let cachedQuery = new Map<string, string[]>();
+
+/** The query string parsed like Go's `url.ParseQuery`: `&`-separated, `+` is a space. */
+export function queryValues(query: string): ReadonlyMap<string, readonly string[]> {
+  if (query === cachedQueryInput) return cachedQuery;
+  const parsed = new Map<string, string[]>();
+  if (query) {
+    for (const pair of query.split('&')) {
+      // Go drops pairs with a `;` (ambiguous separator) and pairs that fail to decode.
+      if (!pair || pair.includes(';')) continue;
+      const eq = pair.indexOf('=');
+      const key = unescapeQuery(eq < 0 ? pair : pair.slice(0, eq));
+      const value = unescapeQuery(eq < 0 ? '' : pair.slice(eq + 1));
+      if (key === undefined || value === undefined) continue;
+      const values = parsed.get(key);
+      if (values) values.push(value);
+      else parsed.set(key, [value]);
+    }
+  }
+  cachedQuery = parsed;
+  cachedQueryInput = query;
+  return parsed;
+}
+
+function unescapeQuery(text: string): string | undefined {
+  if (!text.includes('%') && !text.includes('+')) return text;
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Calls `test` on each value of a header. Node joins repeated headers with ", ", where Go keeps
+ * them apart; a joined value is therefore tried whole, then part by part.
+ */
+export function someHeaderValue(request: RoutingRequest, name: string, test: (value: string) => boolean): boolean {
+  const raw = request.req.headers[name];
+  if (raw === undefined) return false;
+  if (typeof raw === 'string') return test(raw) || (raw.includes(', ') && raw.split(', ').some(test));
+  return raw.some(test);
+}
