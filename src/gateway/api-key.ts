@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ConfigError } from '../config/errors.js';
-import type { Middleware, MiddlewareDeps, MiddlewareType } from '../middlewares/types.js';
+import { defineMiddleware } from '../middlewares/define.js';
+import { flag } from '../middlewares/options.js';
+import type { Middleware, MiddlewareDeps } from '../middlewares/types.js';
 import type { RequestContext } from '../runtime/context.js';
 import { consumerIndex, setConsumer, stripClientConsumerHeader } from './consumers.js';
 import { optionsKey } from './options.js';
@@ -12,11 +14,10 @@ const schema = z.strictObject({
   /** Query parameter carrying the key; off unless set (keys in URLs end up in logs). */
   query: z.string().min(1).optional(),
   /** Remove the key before forwarding (default true), so upstreams never see it. */
-  hideCredentials: z.boolean().optional(),
+  hideCredentials: flag.optional(),
 });
 
-function create(raw: Record<string, unknown>, deps: MiddlewareDeps): Middleware {
-  const options = raw as z.infer<typeof schema>;
+function create(options: z.output<typeof schema>, deps: MiddlewareDeps): Middleware {
   const header = (options.header ?? 'X-API-Key').toLowerCase();
   if (!/^[!#$%&'*+\-.^_`|~0-9a-z]+$/.test(header)) {
     throw new ConfigError(`"${options.header}" is not a valid header name`, `${optionsKey(deps, 'apiKey')}.header`);
@@ -63,4 +64,4 @@ function withoutParam(query: string, name: string): string {
     .join('&');
 }
 
-export const apiKey: MiddlewareType = { schema, create };
+export const apiKey = defineMiddleware(schema, create);

@@ -1,26 +1,28 @@
 import { z } from 'zod';
-import type { Middleware, MiddlewareDeps, MiddlewareType } from '../middlewares/types.js';
+import { defineMiddleware } from '../middlewares/define.js';
+import { duration, flag, integer, stringList } from '../middlewares/options.js';
+import type { Middleware, MiddlewareDeps } from '../middlewares/types.js';
 import type { RequestContext } from '../runtime/context.js';
 import { bufferBody, BodyTooLargeError, hasBody } from './body.js';
 import { cavageScheme, verifyCavage } from './cavage.js';
 import { consumerIndex, setConsumer, stripClientConsumerHeader } from './consumers.js';
 import { verifyContentDigest, verifyLegacyDigest } from './content-digest.js';
 import { nonceStore } from './nonce-store.js';
-import { durationOption, optionsKey, seconds } from './options.js';
+import { optionsKey, seconds } from './options.js';
 import { reject } from './reject.js';
 import { verifyRfc9421, type SignatureOutcome, type SignaturePolicy } from './rfc9421.js';
 import { gatewayClock } from './settings.js';
 import { signedRequestOf } from './signed-request.js';
 
 const schema = z.strictObject({
-  requiredComponents: z.array(z.string().min(1)).optional(),
-  maxAge: durationOption.optional(),
-  clockSkew: durationOption.optional(),
-  requireNonce: z.boolean().optional(),
+  requiredComponents: stringList.optional(),
+  maxAge: duration.optional(),
+  clockSkew: duration.optional(),
+  requireNonce: flag.optional(),
   /** Only verify the signature with this label (default: the first one whose keyid is known). */
   label: z.string().optional(),
   /** Largest body buffered to check its digest, in bytes. */
-  maxBodySize: z.number().int().positive().optional(),
+  maxBodySize: integer.pipe(z.number().positive()).optional(),
 });
 
 const DEFAULT_COMPONENTS = ['@method', '@authority', '@path', '@query'];
@@ -28,8 +30,7 @@ const DEFAULT_COMPONENTS = ['@method', '@authority', '@path', '@query'];
 /** How long a nonce is remembered when maxAge sets no bound. */
 const UNBOUNDED_NONCE_TTL_SEC = 300;
 
-function create(raw: Record<string, unknown>, deps: MiddlewareDeps): Middleware {
-  const options = raw as z.infer<typeof schema>;
+function create(options: z.output<typeof schema>, deps: MiddlewareDeps): Middleware {
   const key = optionsKey(deps, 'hmacAuth');
   const policy: SignaturePolicy = {
     requiredComponents: options.requiredComponents ?? DEFAULT_COMPONENTS,
@@ -98,4 +99,4 @@ async function bodyMatchesDigest(
   return check.ok;
 }
 
-export const hmacAuth: MiddlewareType = { schema, create };
+export const hmacAuth = defineMiddleware(schema, create);

@@ -1,9 +1,5 @@
-import { z } from 'zod';
 import { parseDuration } from '../config/duration.js';
 import type { MiddlewareDeps } from '../middlewares/types.js';
-
-/** A Traefik-style duration option: seconds as a number, or `"10s"`, `"5m"`. */
-export const durationOption = z.union([z.number().nonnegative(), z.string()]);
 
 /** Reads a duration option as whole seconds; `key` names it in the error. */
 export function seconds(value: string | number, key: string): number {

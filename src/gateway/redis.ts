@@ -39,7 +39,16 @@ async function connect(target: string): Promise<RedisClient> {
       disableOfflineQueue: true,
       socket: { connectTimeout: 2000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000) },
     });
-    client.on('error', (error: Error) => logger.warn({ err: error.message }, 'gateway redis connection error'));
+    // Reconnection attempts fail repeatedly during an outage: log its start and end only.
+    let down = false;
+    client.on('error', (error: Error) => {
+      if (!down) logger.warn({ endpoint: target, err: error.message }, 'gateway redis unavailable');
+      down = true;
+    });
+    client.on('ready', () => {
+      if (down) logger.info({ endpoint: target }, 'gateway redis available again');
+      down = false;
+    });
     await client.connect();
   }
   if (!client.isReady) throw new Error(`redis at ${target} is not reachable`);

@@ -229,7 +229,7 @@ describe('hmacAuth: malformed input', () => {
   it('answers 400 for malformed Signature-Input and garbage base64, 401 without any signature', async () => {
     const server = await harness({});
     const base = { host: 'example.com' };
-    const malformed = [
+    const malformed: Record<string, string>[] = [
       { 'signature-input': 'sig1=("@method" "@path";created=1', signature: 'sig1=:AAAA:' },
       { 'signature-input': 'sig1=("@method");created=1;keyid="device-1"', signature: 'sig1=:not base64!!:' },
       { 'signature-input': 'Sig1=("@method")', signature: 'Sig1=:AAAA:' },

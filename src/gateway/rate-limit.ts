@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { ConfigError } from '../config/errors.js';
+import { defineMiddleware } from '../middlewares/define.js';
+import { duration, flag, integer, stringList } from '../middlewares/options.js';
+import type { Middleware, MiddlewareDeps } from '../middlewares/types.js';
+import { addResponseHeader, type RequestContext } from '../runtime/context.js';
+import { requestSource } from './client-source.js';
+import { stripClientConsumerHeader } from './consumers.js';
+import type { GcraDecision } from './gcra.js';
+import { millis, optionsKey } from './options.js';
+import { rateLimitStore } from './rate-limit-stores.js';
+import { reject } from './reject.js';
+
+const schema = z.strictObject({
+  /** Requests per period; 0 disables the limit (as in Traefik). */
+  average: integer.pipe(z.number().nonnegative()).optional(),
+  period: duration.optional(),
+  /** Requests that may pass at once before the sustained rate applies. */
+  burst: integer.pipe(z.number().positive()).optional(),
+  sourceCriterion: z
+    .strictObject({
+      ipStrategy: z.strictObject({ depth: integer.optional(), excludedIPs: stringList.optional() }).optional(),
+      requestHeaderName: z.string().optional(),
+      requestHost: flag.optional(),
+      consumer: flag.optional(),
+    })
+    .optional(),
+  /** Let requests through when the shared store (Redis) is down; default false (fail closed). */
+  failOpen: flag.optional(),
+});
+
+function create(options: z.output<typeof schema>, deps: MiddlewareDeps): Middleware {
+  const average = options.average ?? 0;
+  const periodMs = millis(options.period ?? 1, `${optionsKey(deps, 'rateLimit')}.period`);
+  if (periodMs <= 0) throw new ConfigError('must be longer than 0', `${optionsKey(deps, 'rateLimit')}.period`);
+  const burst = options.burst ?? 1;
+  const limit = { intervalMs: periodMs / Math.max(average, 1), burst };
+  const failOpen = options.failOpen ?? false;
+
+  return (next) => async (ctx) => {
+    stripClientConsumerHeader(ctx);
+    if (average === 0) return next(ctx);
+    let decision: GcraDecision;
+    try {
+      decision = await rateLimitStore().take(`${deps.name}:${requestSource(ctx, options.sourceCriterion)}`, limit);
+    } catch (error) {
+      const reason = `rate-limit store unavailable: ${(error as Error).message}`;
+      if (failOpen) {
+        deps.log.warn({ middleware: deps.name, reason }, 'rate limit skipped (failOpen)');
+        return next(ctx);
+      }
+      reject(ctx, deps, { status: 503, reason, headers: { 'retry-after': '1' } });
+      return;
+    }
+    const headers = rateLimitHeaders(burst, decision);
+    if (!decision.allowed) {
+      const retryAfter = String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000)));
+      reject(ctx, deps, {
+        status: 429,
+        reason: 'rate limit exceeded',
+        detail: detailOf(ctx),
+        headers: { ...headers, 'retry-after': retryAfter },
+      });
+      return;
+    }
+    for (const [name, value] of Object.entries(headers)) addResponseHeader(ctx, name, value);
+    return next(ctx);
+  };
+}
+
+function rateLimitHeaders(burst: number, decision: GcraDecision): Record<string, string> {
+  return {
+    'ratelimit-limit': String(burst),
+    'ratelimit-remaining': String(decision.remaining),
+    'ratelimit-reset': String(Math.ceil(decision.resetMs / 1000)),
+  };
+}
+
+function detailOf(ctx: RequestContext): Record<string, unknown> {
+  return ctx.consumer ? { consumer: ctx.consumer } : {};
+}
+
+export const rateLimit = defineMiddleware(schema, create);

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { hmacAuth } from '../../src/gateway/hmac-auth.js';
+import { rateLimit } from '../../src/gateway/rate-limit.js';
+import { closeGateway, configureGateway } from '../../src/gateway/settings.js';
+import { buildMiddleware, gatewayDeps, startHarness, type Harness } from '../helpers/gateway-harness.js';
+import { startRedis, type TestRedis } from '../helpers/gateway-redis.js';
+import { signRequest } from '../helpers/gateway-sign.js';
+
+let redis: TestRedis;
+const servers: Harness[] = [];
+
+/** Two Portier "instances": the same middleware config built twice, sharing only Redis. */
+async function twoInstances(name: string, type: typeof rateLimit, options: Record<string, unknown>, consumers = {}) {
+  const pair: Harness[] = [];
+  for (let i = 0; i < 2; i++) {
+    const server = await startHarness(buildMiddleware(type, options, gatewayDeps(consumers, [], name)));
+    servers.push(server);
+    pair.push(server);
+  }
+  return pair as [Harness, Harness];
+}
+
+before(async () => {
+  redis = await startRedis();
+  configureGateway({}, { redis: { endpoint: redis.endpoint } });
+});
+after(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+  await closeGateway();
+  configureGateway({});
+  await redis.stop();
+});
+
+describe('gateway with a shared redis-server', () => {
+  it('two instances enforce one rate limit together', async () => {
+    const [a, b] = await twoInstances('shared@file', rateLimit, { average: 100, period: '1m', burst: 100 });
+    const statuses: number[] = [];
+    for (let round = 0; round < 15; round++) {
+      const batch = Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).send({}));
+      statuses.push(...(await Promise.all(batch)).map((reply) => reply.status));
+    }
+    assert.equal(statuses.filter((s) => s === 200).length, 100);
+    assert.equal(statuses.filter((s) => s === 429).length, 200);
+  });
+
+  it('a nonce accepted by one instance is a replay at the other', async () => {
+    const secret = 'shared-instance-secret-0123456789';
+    const consumers = { 'svc@file': { hmacKeys: [{ id: 'svc', secret }] } };
+    const [a, b] = await twoInstances('signed@file', hmacAuth, { requireNonce: true }, consumers);
+    const signature = signRequest({
+      method: 'GET',
+      authority: 'api.example',
+      path: '/x',
+      headers: {},
+      components: ['@method', '@authority', '@path', '@query'],
+      keyId: 'svc',
+      secret: Buffer.from(secret),
+      created: Math.floor(Date.now() / 1000),
+      nonce: 'once-only',
+    });
+    const request = { path: '/x', headers: { host: 'api.example', ...signature } };
+    assert.equal((await a.send(request)).status, 200);
+    assert.equal((await b.send(request)).status, 401);
+  });
+
+  it('fails closed by default when Redis is down, and open when configured', async () => {
+    const [closed] = await twoInstances('outage@file', rateLimit, { average: 10 });
+    const open = await startHarness(buildMiddleware(rateLimit, { average: 10, failOpen: true }, gatewayDeps()));
+    servers.push(open);
+    assert.equal((await closed.send({})).status, 200);
+    await redis.stop();
+    const refused = await closed.send({});
+    assert.equal(refused.status, 503);
+    assert.equal(refused.headers['retry-after'], '1');
+    assert.equal((await open.send({})).status, 200);
+  });
+});
