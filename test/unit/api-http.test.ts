@@ -16,6 +16,7 @@ before(async () => {
 });
 after(() => server.close());
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, checked field by field below
 async function get(path: string): Promise<{ status: number; headers: Headers; body: any }> {
   const response = await fetch(server.url + path);
   const text = await response.text();

@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { StaticConfig } from '../../src/config/static/types.js';
+import { createAccessLog, clfTime } from '../../src/observability/access-log.js';
+import { createMetrics } from '../../src/observability/metrics.js';
+import { createRequestObserver } from '../../src/observability/request-observer.js';
+import { createRequestContext } from '../../src/runtime/request-context.js';
+import { tempDir } from '../helpers/portier.js';
+
+/**
+ * Serves one request through a real node:http server whose handler fills the context the way the
+ * router and the load balancer do, observed by the real request observer, and returns the log text.
+ */
+async function logOneRequest(config: NonNullable<StaticConfig['accessLog']>, headers: Record<string, string> = {}) {
+  const dir = tempDir();
+  const accessLog = createAccessLog({ ...config, filePath: join(dir, 'logs/access.log') })!;
+  const observe = createRequestObserver({ metrics: createMetrics(undefined), accessLog });
+  const server = createServer((req, res) => {
+    const ctx = createRequestContext(req, res, { name: 'web', scheme: 'http', port: 8000 });
+    ctx.routerName = 'app@file';
+    ctx.serviceName = 'app@file';
+    ctx.upstreamUrl = 'http://10.0.0.7:3000';
+    ctx.consumer = 'alice';
+    res.once('close', () => observe(ctx, res.statusCode, 42));
+    res.setHeader('x-secret-token', 'shh');
+    res.writeHead(201, { 'content-type': 'text/plain' }).end('created');
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((done, fail) => {
+    const req = request({ port, host: '127.0.0.1', path: '/items?id=1', method: 'POST', headers }, (res) => {
+      res.resume().once('end', done);
+    });
+    req.once('error', fail).end('{}');
+  });
+  await new Promise((done) => server.close(done));
+  await accessLog.close();
+  return readFileSync(join(dir, 'logs/access.log'), 'utf8');
+}
+
+describe('access log', () => {
+  it('writes Traefik JSON fields with router, service, upstream, status, duration, bytes and consumer', async () => {
+    const text = await logOneRequest({ format: 'json' }, { 'user-agent': 'test-agent', 'content-length': '2' });
+    const lines = text.trim().split('\n');
+    assert.equal(lines.length, 1);
+    const entry = JSON.parse(lines[0]!);
+    assert.equal(entry.RouterName, 'app@file');
+    assert.equal(entry.ServiceName, 'app@file');
+    assert.equal(entry.ServiceURL, 'http://10.0.0.7:3000');
+    assert.equal(entry.ServiceAddr, '10.0.0.7:3000');
+    assert.equal(entry.DownstreamStatus, 201);
+    assert.equal(entry.DownstreamContentSize, 42);
+    assert.equal(entry.RequestMethod, 'POST');
+    assert.equal(entry.RequestPath, '/items?id=1');
+    assert.equal(entry.RequestProtocol, 'HTTP/1.1');
+    assert.equal(entry.RequestContentSize, 2);
+    assert.equal(entry.ClientHost, '127.0.0.1');
+    assert.equal(entry.ClientUsername, 'alice');
+    assert.equal(entry.Consumer, 'alice');
+    assert.equal(entry.entryPointName, 'web');
+    assert.equal(entry.RequestCount, 1);
+    assert.ok(Number.isInteger(entry.Duration) && entry.Duration > 0);
+    assert.ok(!Number.isNaN(Date.parse(entry.StartUTC)));
+    // Headers are dropped unless asked for.
+    assert.equal(entry['request_User-Agent'], undefined);
+  });
+
+  it('applies field filters and keeps, drops or redacts headers by name', async () => {
+    const text = await logOneRequest(
+      {
+        format: 'json',
+        fields: {
+          defaultMode: 'keep',
+          names: { ClientHost: 'drop', RequestPath: 'drop' },
+          headers: { defaultMode: 'keep', names: { Authorization: 'redact', 'X-Secret-Token': 'drop' } },
+        },
+      },
+      { authorization: 'Bearer abc', 'user-agent': 'test-agent' },
+    );
+    const entry = JSON.parse(text);
+    assert.equal(entry.ClientHost, undefined);
+    assert.equal(entry.RequestPath, undefined);
+    assert.equal(entry.RequestMethod, 'POST');
+    assert.equal(entry.request_Authorization, 'REDACTED');
+    assert.equal(entry['request_User-Agent'], 'test-agent');
+    assert.equal(entry['downstream_Content-Type'], 'text/plain');
+    assert.equal(entry['downstream_X-Secret-Token'], undefined);
+    assert.doesNotMatch(text, /Bearer abc|shh/);
+  });
+
+  it('writes Common Log Format with Traefik extra columns', async () => {
+    const text = await logOneRequest(
+      { format: 'common', fields: { headers: { defaultMode: 'keep' } } },
+      {
+        'user-agent': 'test-agent',
+        referer: 'http://ref.example/',
+      },
+    );
+    assert.match(
+      text,
+      /^127\.0\.0\.1 - alice \[\d{2}\/\w{3}\/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}\] "POST \/items\?id=1 HTTP\/1\.1" 201 42 "http:\/\/ref\.example\/" "test-agent" 1 "app@file" "http:\/\/10\.0\.0\.7:3000" \d+ms\n$/,
+    );
+  });
+
+  it('formats CLF time as dd/Mon/yyyy:hh:mm:ss zone', () => {
+    assert.match(clfTime(new Date(2026, 10, 5, 7, 8, 9)), /^05\/Nov\/2026:07:08:09 [+-]\d{4}$/);
+  });
+
+  it('is off without an accessLog section', () => {
+    assert.equal(createAccessLog(undefined), undefined);
+  });
+});
