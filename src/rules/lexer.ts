@@ -1,6 +1,7 @@
 import { ruleError } from './problem.js';
 
-export type TokenKind = 'name' | 'string' | '(' | ')' | ',' | '&&' | '||' | '!' | 'end';
+/** `invalid` is a character the language does not use; the parser reports it in context. */
+export type TokenKind = 'name' | 'string' | '(' | ')' | ',' | '&&' | '||' | '!' | 'invalid' | 'end';
 
 export interface Token {
   kind: TokenKind;
@@ -44,11 +45,8 @@ export function tokenize(rule: string): Token[] {
       tokens.push({ kind: 'name', text: rule.slice(i, end), column });
       i = end;
     } else {
-      const hint =
-        c === '&' || c === '|'
-          ? `; write "${c}${c}" to combine matchers`
-          : '; expected a matcher, "&&", "||", "!" or parentheses';
-      throw ruleError(`unexpected character "${c}" at column ${column}${hint}`);
+      tokens.push({ kind: 'invalid', text: c, column });
+      i++;
     }
   }
   tokens.push({ kind: 'end', text: '', column: rule.length + 1 });

@@ -45,7 +45,11 @@ class Parser {
     if (token.kind === ')') {
       throw ruleError(`unbalanced parentheses: ")" at column ${token.column} closes nothing; remove it`);
     }
-    throw ruleError(`unexpected ${describe(token)} at column ${token.column}; combine matchers with "&&" or "||"`);
+    const fix =
+      token.text === '&' || token.text === '|'
+        ? `write "${token.text}${token.text}" to combine matchers`
+        : 'combine matchers with "&&" or "||"';
+    throw ruleError(`unexpected ${describe(token)} at column ${token.column}; ${fix}`);
   }
 
   private parseAnd(): RuleNode {
@@ -134,11 +138,13 @@ const tokenNames: Record<TokenKind, string> = {
   '&&': '"&&"',
   '||': '"||"',
   '!': '"!"',
+  invalid: 'character',
   end: 'the end of the rule',
 };
 
 function describe(token: Token): string {
   if (token.kind === 'name') return `"${token.text}"`;
   if (token.kind === 'string') return `string "${token.text}"`;
+  if (token.kind === 'invalid') return `character "${token.text}"`;
   return tokenNames[token.kind];
 }
