@@ -155,8 +155,8 @@ describe('static configuration: flags and env', () => {
     const result = load(undefined, ['--entryPoints.web.adress=:80'], { PORTIER_API_INSECUR: 'true' });
     assert.deepEqual(messages(result), [
       'env PORTIER_API_INSECUR: api.insecur: unknown key "insecur" under "api" (did you mean "insecure"?)',
-      'flag --entryPoints.web.adress: entryPoints.web.address: is required: the address to listen on, like ":80", "0.0.0.0:8080" or "[::]:443"',
       'flag --entryPoints.web.adress: entryPoints.web.adress: unknown key "adress" (did you mean "address"?)',
+      'flag --entryPoints.web.adress: entryPoints.web.address: is required: the address to listen on, like ":80", "0.0.0.0:8080" or "[::]:443"',
     ]);
   });
 

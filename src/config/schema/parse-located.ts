@@ -24,7 +24,9 @@ export function parseLocated<T>(
     if (issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined) path.push(issue.keys[0]);
     return new ConfigError(described[index]?.message ?? issue.message, path.join('.'), locate?.(path));
   });
-  return { ok: false, errors };
+  // A misspelt key comes first: the "is required" that usually follows it is its consequence.
+  const unknownFirst = (error: ConfigError): number => (error.message.startsWith('unknown key') ? 0 : 1);
+  return { ok: false, errors: errors.sort((a, b) => unknownFirst(a) - unknownFirst(b)) };
 }
 
 /** The project-wide wording (with "did you mean" hints), one error per zod issue, in order. */
