@@ -128,13 +128,13 @@ export class ThreadRunner implements FunctionRunner {
         { name: spec.name, version: spec.version, code, env: spec.env },
         spec.limits.timeoutMs,
       );
-      if (this.slots.get(`${spec.name}@${spec.version}`) !== slot || this.closed) worker.retire();
-      else {
-        slot.worker = worker;
-        worker.onDeath(() => {
-          if (slot.worker === worker) slot.worker = undefined;
-        });
-      }
+      slot.worker = worker;
+      worker.onDeath(() => {
+        if (slot.worker === worker) slot.worker = undefined;
+      });
+      // Unloaded while loading (a newer deploy, close): the calls that waited for this load still
+      // run on it (they resume before setImmediate), then the worker ends.
+      if (this.slots.get(`${spec.name}@${spec.version}`) !== slot || this.closed) setImmediate(() => worker.retire());
       return { worker, info: { ...info, initMs: performance.now() - started } };
     } catch (error) {
       void worker.terminate();

@@ -95,6 +95,7 @@ export class FunctionWorker {
   invoke(call: InvocationCall, timeoutMs: number, maxResponseBytes: number): Promise<CallResult> {
     this.lastUsed = performance.now();
     const id = this.nextId++;
+    if (this.exited) return Promise.resolve(failure('crash', 502, 0, 'the worker had already stopped'));
     return new Promise((resolve) => {
       const timer = setTimeout(() => this.timeOut(id, timeoutMs), timeoutMs);
       this.pending.set(id, { resolve, timer, started: performance.now() });

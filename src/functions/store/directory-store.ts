@@ -27,6 +27,8 @@ export class DirectoryStore implements FunctionStore {
   private watcher?: FSWatcher;
   private scanning?: Promise<void>;
   private scanAgain = false;
+  /** Counts this instance's own pointer writes, so a scan that raced one is redone, not announced stale. */
+  private localWrites = 0;
 
   constructor(
     readonly directory: string,
@@ -75,12 +77,13 @@ export class DirectoryStore implements FunctionStore {
   ): Promise<FunctionPointer | undefined> {
     await this.ready;
     const path = this.pointerPath(name);
+    this.localWrites++;
     const next = await withDirectoryLock(`${path}.lock`, async () => {
       const updated = change(await readJson<FunctionPointer>(path));
       if (updated) await writeFileAtomic(path, JSON.stringify(updated));
       else await rm(path, { force: true });
       return updated;
-    });
+    }).finally(() => this.localWrites++);
     this.announce(name, next ? JSON.stringify(next) : undefined);
     return next;
   }
@@ -101,7 +104,7 @@ export class DirectoryStore implements FunctionStore {
   }
 
   private startWatching(): void {
-    this.scanning = this.ready.then(() => this.scan(false));
+    this.runScan(false);
     this.poller = setInterval(() => this.requestScan(), this.options.pollMs ?? 1000);
     this.poller.unref();
     try {
@@ -121,11 +124,14 @@ export class DirectoryStore implements FunctionStore {
   }
 
   private requestScan(): void {
-    if (this.scanning) {
-      this.scanAgain = true;
-      return;
-    }
-    this.scanning = this.scan(true)
+    if (this.scanning) this.scanAgain = true;
+    else this.runScan(true);
+  }
+
+  /** One scan at a time; a change noticed meanwhile triggers one more. */
+  private runScan(emit: boolean): void {
+    this.scanning = this.ready
+      .then(() => this.scan(emit))
       .catch(() => undefined)
       .finally(() => {
         this.scanning = undefined;
@@ -137,6 +143,7 @@ export class DirectoryStore implements FunctionStore {
   }
 
   private async scan(emit: boolean): Promise<void> {
+    const writesBefore = this.localWrites;
     const files = (await readdir(this.functionsDir)).filter((f) => f.endsWith('.json'));
     const seen = new Map<string, string>();
     await Promise.all(
@@ -145,6 +152,10 @@ export class DirectoryStore implements FunctionStore {
         if (pointer) seen.set(file.slice(0, -5), JSON.stringify(pointer));
       }),
     );
+    if (emit && writesBefore !== this.localWrites) {
+      this.scanAgain = true;
+      return;
+    }
     if (!emit) {
       this.known = seen;
       return;
