@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startFunctionsHarness, type FunctionsHarness } from '../helpers/functions-harness.js';
+
+const SUM =
+  'export const route = "/{a}/{b}";\nexport default (r: Request, ctx: any) => ({ result: Number(ctx.params.a) + Number(ctx.params.b) });';
+
+describe('function isolation and limits', () => {
+  let h: FunctionsHarness;
+  before(async () => {
+    h = await startFunctionsHarness({ timeout: '400ms', memoryLimitMb: 32, concurrency: 2, maxBodyBytes: 1000 });
+    assert.equal((await h.deploy('sum', SUM)).status, 201);
+  });
+  after(() => h.close());
+
+  const call = (path: string, init?: RequestInit) => fetch(`${h.url}/api${path}`, init);
+  const lastRecord = (name: string) => h.runtime.core.log.recent(name).at(-1);
+  const sumStillServes = async () => assert.equal(await (await call('/sum/2/3')).text(), '{"result":5}');
+
+  it('ends an infinite loop at the timeout with 504, and the next call gets a fresh worker', async () => {
+    await h.deploy(
+      'spin',
+      'export default (r: Request, ctx: any) => { if (ctx.query.spin) for (;;) {} return "ok"; };',
+    );
+    const started = Date.now();
+    const [looping, other] = await Promise.all([call('/spin?spin=1'), sumStillServes()]);
+    assert.equal(looping.status, 504);
+    assert.ok(Date.now() - started < 3000);
+    assert.equal(lastRecord('spin')?.outcome, 'timeout');
+    void other;
+    assert.equal(await (await call('/spin')).text(), 'ok');
+    assert.equal(lastRecord('spin')?.cold, true);
+  });
+
+  it('ends a hung await at the timeout with 504', async () => {
+    await h.deploy('hang', 'export default () => new Promise(() => {});');
+    const res = await call('/hang');
+    assert.equal(res.status, 504);
+    assert.equal(await res.text(), 'the function timed out\n');
+    assert.equal(lastRecord('hang')?.outcome, 'timeout');
+  });
+
+  it('kills only the worker of a function that runs out of memory', async () => {
+    await h.deploy(
+      'hog',
+      'export default () => { const keep: number[][] = []; for (;;) keep.push(new Array(100000).fill(1)); };',
+    );
+    const res = await call('/hog');
+    assert.equal(res.status, 502);
+    assert.equal(lastRecord('hog')?.outcome, 'out-of-memory');
+    await sumStillServes();
+  });
+
+  it('isolates a crash: only the crashing worker dies and is replaced on the next call', async () => {
+    await h.deploy(
+      'crash',
+      `export default (r: Request, ctx: any) => {
+         if (ctx.query.exit) process.exit(3);
+         if (ctx.query.throw) { setTimeout(() => { throw new Error("async boom"); }); return new Promise(() => {}); }
+         return "alive";
+       };`,
+    );
+    for (const how of ['exit', 'throw']) {
+      const res = await call(`/crash?${how}=1`);
+      assert.equal(res.status, 502, how);
+      assert.equal(lastRecord('crash')?.outcome, 'crash');
+      await sumStillServes();
+      assert.equal(await (await call('/crash')).text(), 'alive');
+    }
+  });
+
+  it('answers 429 beyond the concurrency cap', async () => {
+    await h.deploy('slow', 'export default () => new Promise((done) => setTimeout(() => done("done"), 150));');
+    await call('/slow');
+    const statuses = (await Promise.all([1, 2, 3].map(() => call('/slow')))).map((r) => r.status).sort();
+    assert.deepEqual(statuses, [200, 200, 429]);
+    const busy = h.runtime.core.log.recent('slow').find((r) => r.outcome === 'busy');
+    assert.equal(busy?.status, 429);
+    assert.equal((await call('/slow')).status, 200);
+  });
+
+  it('caps request and response bodies', async () => {
+    await h.deploy(
+      'size',
+      'export default async (r: Request, ctx: any) => "x".repeat(Number(ctx.query.n ?? (await r.text()).length));',
+    );
+    assert.equal(await (await call('/size', { method: 'POST', body: 'y'.repeat(1000) })).text(), 'x'.repeat(1000));
+    assert.equal((await call('/size', { method: 'POST', body: 'y'.repeat(1001) })).status, 413);
+    assert.equal(lastRecord('size')?.outcome, 'request-too-large');
+    const chunked = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 5; i++) controller.enqueue(new TextEncoder().encode('z'.repeat(300)));
+        controller.close();
+      },
+    });
+    assert.equal((await call('/size', { method: 'POST', body: chunked, duplex: 'half' } as RequestInit)).status, 413);
+    assert.equal((await call('/size?n=1001')).status, 502);
+    assert.equal(lastRecord('size')?.outcome, 'response-too-large');
+    assert.equal((await call('/size?n=10')).status, 200);
+  });
+
+  it('shows a function only its own env, never the proxy process environment', async () => {
+    process.env.PORTIER_TEST_SECRET = 'do-not-leak';
+    try {
+      await h.deploy(
+        'peek',
+        'export default () => ({ env: { ...process.env }, secret: process.env.PORTIER_TEST_SECRET ?? null });',
+      );
+      assert.deepEqual(await (await call('/peek')).json(), { env: {}, secret: null });
+    } finally {
+      delete process.env.PORTIER_TEST_SECRET;
+    }
+  });
+});
