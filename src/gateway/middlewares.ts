@@ -1,6 +1,7 @@
 import type { MiddlewareType } from '../middlewares/types.js';
 import { apiKey } from './api-key.js';
 import { hmacAuth } from './hmac-auth.js';
+import { jwtAuth } from './jwt-auth.js';
 import { rateLimit } from './rate-limit.js';
 
 /** The gateway's middleware types, by config name; merged with Traefik's built-in ones. */
@@ -8,4 +9,5 @@ export const gatewayMiddlewareTypes: Record<string, MiddlewareType> = {
   hmacAuth,
   apiKey,
   rateLimit,
+  jwtAuth,
 };
