@@ -93,7 +93,7 @@ describe('function isolation and limits', () => {
         controller.close();
       },
     });
-    assert.equal((await call('/size', { method: 'POST', body: chunked, duplex: 'half' } as RequestInit)).status, 413);
+    assert.equal((await call('/size', { method: 'POST', body: chunked, duplex: 'half' })).status, 413);
     assert.equal((await call('/size?n=1001')).status, 502);
     assert.equal(lastRecord('size')?.outcome, 'response-too-large');
     assert.equal((await call('/size?n=10')).status, 200);
