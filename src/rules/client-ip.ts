@@ -34,7 +34,7 @@ function ipv4Test(address: string, bits: number): (clientIp: string) => boolean 
   const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
   const network = (parseIPv4(address) & mask) >>> 0;
   return (clientIp) => {
-    const ip = clientIp.startsWith('::ffff:') ? parseIPv4(clientIp.slice(7)) : parseIPv4(clientIp);
+    const ip = parseIPv4(clientIp, clientIp.startsWith('::ffff:') ? 7 : 0);
     return ip >= 0 && (ip & mask) >>> 0 === network;
   };
 }
@@ -54,12 +54,12 @@ function ipv6Test(network: number[], bits: number): (clientIp: string) => boolea
 }
 
 /** A dotted IPv4 address as an unsigned 32-bit number, or -1 if it is not one. */
-function parseIPv4(text: string): number {
+function parseIPv4(text: string, start = 0): number {
   let value = 0;
   let part = 0;
   let digits = 0;
   let dots = 0;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = start; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x2e) {
       if (digits === 0 || ++dots > 3) return -1;

@@ -15,7 +15,8 @@ const dialects: Record<RuleSyntax, Dialect> = { v3, v2 };
  * is in the rule, and how to fix it.
  */
 export function compileRule(rule: string, syntax: RuleSyntax = 'v3'): CompiledRule {
-  const dialect = dialects[syntax] as Dialect | undefined;
+  // Labels and files may spell it `V2`.
+  const dialect = dialects[String(syntax).toLowerCase() as RuleSyntax] as Dialect | undefined;
   if (!dialect) throw ruleError(`unknown rule syntax "${String(syntax)}"; use "v3" (default) or "v2"`);
   const built = build(parseRule(rule), dialect);
   return built.hosts ? { source: rule, match: built.test, hosts: built.hosts } : { source: rule, match: built.test };

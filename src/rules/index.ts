@@ -3,6 +3,7 @@
  * v1 rules are translated to v3 text plus the middlewares their modifiers imply (see v1.ts).
  */
 export { compileRule, type RuleSyntax } from './compile.js';
+export { ruleDomains } from './domains.js';
 export { canonicalHost, normalizePath, splitTarget } from './normalize.js';
 export type { CompiledRule, RoutingRequest } from './types.js';
 export { translateV1Rule } from './v1.js';

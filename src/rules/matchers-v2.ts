@@ -5,7 +5,7 @@ import { assertAscii, canonicalRuleHost } from './host-matcher.js';
 import { requireLeadingSlash } from './matchers-v3.js';
 import { hasTemplate, templateToRegexp } from './mux-template.js';
 import { MatcherProblem } from './problem.js';
-import { queryValues, routingPath, someHeaderValue } from './request-parts.js';
+import { equalTo, headerValueTest, matching, queryValues, queryValueTest, routingPath } from './request-parts.js';
 
 /**
  * Traefik v2 matchers (`ruleSyntax: v2`): each takes several arguments (any of them may match,
@@ -73,21 +73,13 @@ export const v2: Dialect = {
     Headers: {
       arity: 'many',
       usage: 'Headers(`Content-Type`, `application/json`)',
-      build: (args) =>
-        allPairs(args, 'Headers', (name, value) => {
-          const key = name.toLowerCase();
-          return (request) => someHeaderValue(request, key, (v) => v === value);
-        }),
+      build: (args) => allPairs(args, 'Headers', (name, value) => headerValueTest(name, equalTo(value))),
     },
     HeadersRegexp: {
       arity: 'many',
       usage: 'HeadersRegexp(`Content-Type`, `application/(json|yaml)`)',
       build: (args) =>
-        allPairs(args, 'HeadersRegexp', (name, pattern) => {
-          const key = name.toLowerCase();
-          const re = compileGoRegexp(pattern);
-          return (request) => someHeaderValue(request, key, (v) => re.test(v));
-        }),
+        allPairs(args, 'HeadersRegexp', (name, pattern) => headerValueTest(name, matching(compileGoRegexp(pattern)))),
     },
     Query: {
       arity: 'many',
@@ -127,14 +119,8 @@ function pathTest(value: string, matcher: string, prefix: boolean): Predicate {
 /** mux semantics: an empty value only requires the key; a template value is matched whole. */
 function queryTest(key: string, value: string): Predicate {
   if (value === '') return (request) => queryValues(request.query).has(key);
-  if (hasTemplate(value)) {
-    const re = compileGoRegexp(templateToRegexp(value, 'query'));
-    return (request) =>
-      queryValues(request.query)
-        .get(key)
-        ?.some((v) => re.test(v)) ?? false;
-  }
-  return (request) => queryValues(request.query).get(key)?.includes(value) ?? false;
+  const test = hasTemplate(value) ? matching(compileGoRegexp(templateToRegexp(value, 'query'))) : equalTo(value);
+  return queryValueTest(key, test);
 }
 
 function anyOf(args: string[], build: (value: string) => Predicate): BuiltMatcher {

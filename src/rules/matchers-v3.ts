@@ -3,7 +3,7 @@ import type { Dialect, MatcherSpec } from './dialect.js';
 import { compileGoRegexp } from './go-regexp.js';
 import { assertAscii, hostPattern } from './host-matcher.js';
 import { MatcherProblem } from './problem.js';
-import { queryValues, routingPath, someHeaderValue } from './request-parts.js';
+import { equalTo, headerValueTest, matching, queryValueTest, routingPath } from './request-parts.js';
 
 /** Traefik v3 matchers: one argument each, two for Header*, one or two for Query*. */
 export const v3: Dialect = {
@@ -61,39 +61,26 @@ export const v3: Dialect = {
     Header: {
       arity: [2],
       usage: 'Header(`Content-Type`, `application/json`)',
-      build: ([name, value]) => {
-        const key = name!.toLowerCase();
-        return { test: (request) => someHeaderValue(request, key, (v) => v === value) };
-      },
+      build: ([name, value]) => ({ test: headerValueTest(name!, equalTo(value!)) }),
     },
     HeaderRegexp: {
       arity: [2],
       usage: 'HeaderRegexp(`Content-Type`, `^application/(json|yaml)$`)',
-      build: ([name, pattern]) => {
-        const key = name!.toLowerCase();
-        const re = compileGoRegexp(pattern!);
-        return { test: (request) => someHeaderValue(request, key, (v) => re.test(v)) };
-      },
+      build: ([name, pattern]) => ({ test: headerValueTest(name!, matching(compileGoRegexp(pattern!))) }),
     },
     Query: {
       arity: [1, 2],
       usage: 'Query(`mobile`, `true`)',
-      build: ([key, value = '']) => queryEquals(key!, value),
+      // Go's `Query()` gives `?k` and `?k=` an empty value, which is what Query(k) asks for.
+      build: ([key, value = '']) => ({ test: queryValueTest(key!, equalTo(value)) }),
     },
     QueryRegexp: {
       arity: [1, 2],
       usage: 'QueryRegexp(`mobile`, `^(true|yes)$`)',
-      build: ([key, pattern]) => {
-        // With one argument Traefik treats it as Query(key): the key with an empty value.
-        if (pattern === undefined) return queryEquals(key!, '');
-        const re = compileGoRegexp(pattern);
-        return {
-          test: (request) =>
-            queryValues(request.query)
-              .get(key!)
-              ?.some((v) => re.test(v)) ?? false,
-        };
-      },
+      // With one argument Traefik treats it as Query(key).
+      build: ([key, pattern]) => ({
+        test: queryValueTest(key!, pattern === undefined ? equalTo('') : matching(compileGoRegexp(pattern))),
+      }),
     },
     ClientIP: {
       arity: [1],
@@ -105,11 +92,6 @@ export const v3: Dialect = {
     },
   } satisfies Record<string, MatcherSpec>,
 };
-
-/** Go's `Query()` semantics: `?k` and `?k=` both give the key an empty value. */
-function queryEquals(key: string, value: string) {
-  return { test: (request: { query: string }) => queryValues(request.query).get(key)?.includes(value) ?? false };
-}
 
 export function requireLeadingSlash(path: string, matcher: string): string {
   if (!path.startsWith('/')) {

@@ -102,11 +102,32 @@ function unescapeQuery(text: string): string | undefined {
   }
 }
 
+export type ValueTest = (value: string) => boolean;
+
+export function equalTo(expected: string): ValueTest {
+  return (value) => value === expected;
+}
+
+export function matching(re: RegExp): ValueTest {
+  return (value) => re.test(value);
+}
+
+/** Whether some value of the query parameter `key` passes `test`. */
+export function queryValueTest(key: string, test: ValueTest): (request: RoutingRequest) => boolean {
+  return (request) => queryValues(request.query).get(key)?.some(test) ?? false;
+}
+
+/** Whether some value of the header `name` (any case) passes `test`. */
+export function headerValueTest(name: string, test: ValueTest): (request: RoutingRequest) => boolean {
+  const key = name.toLowerCase();
+  return (request) => someHeaderValue(request, key, test);
+}
+
 /**
  * Calls `test` on each value of a header. Node joins repeated headers with ", ", where Go keeps
  * them apart; a joined value is therefore tried whole, then part by part.
  */
-export function someHeaderValue(request: RoutingRequest, name: string, test: (value: string) => boolean): boolean {
+function someHeaderValue(request: RoutingRequest, name: string, test: (value: string) => boolean): boolean {
   const raw = request.req.headers[name];
   if (raw === undefined) return false;
   if (typeof raw === 'string') return test(raw) || (raw.includes(', ') && raw.split(', ').some(test));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compileRule, defaultPriority } from '../../src/rules/index.js';
-import { matches } from '../helpers/rules-request.js';
+import { compileRule, defaultPriority, ruleDomains } from '../../src/rules/index.js';
+import { matches, routingRequest } from '../helpers/rules-request.js';
 
 describe('v3 Host', () => {
   it('compares the canonical host, with the rule side lowercased and its trailing dot dropped', () => {
@@ -206,5 +206,26 @@ describe('defaultPriority', () => {
   it('is the rule length in bytes', () => {
     assert.equal(defaultPriority('Host(`a.com`)'), 13);
     assert.equal(defaultPriority('Path(`/é`)'), 11);
+  });
+});
+
+describe('ruleDomains', () => {
+  it('lists the Host names written in the rule, for certificates', () => {
+    assert.deepEqual(ruleDomains('Host(`A.com`) && (Host(`b.com.`) || PathPrefix(`/x`)) || HostRegexp(`c`)'), [
+      'a.com',
+      'b.com',
+    ]);
+    assert.deepEqual(ruleDomains('Host(`a.com`, `b.com`) || HostHeader(`c.com`)'), ['a.com', 'b.com', 'c.com']);
+    assert.deepEqual(ruleDomains('PathPrefix(`/`)'), []);
+  });
+});
+
+describe('rule syntax names', () => {
+  it('accepts V2 in capitals and refuses unknown syntaxes', () => {
+    assert.equal(compileRule('Host(`a`, `b`)', 'V2' as 'v2').match(routingRequest({ host: 'b' })), true);
+    assert.throws(
+      () => compileRule('Host(`a`)', 'v4' as 'v3'),
+      /unknown rule syntax "v4"; use "v3" \(default\) or "v2"/,
+    );
   });
 });
