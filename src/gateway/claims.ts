@@ -30,6 +30,7 @@ export function forwardClaims(
     if (value === undefined || value === null) continue;
     const text = typeof value === 'string' ? value : Array.isArray(value) ? value.join(' ') : JSON.stringify(value);
     // Header values cannot carry line breaks or other control characters.
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
     ctx.req.headers[name] = text.replace(/[\u0000-\u001f\u007f]/g, ' ');
   }
 }

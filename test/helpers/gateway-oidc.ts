@@ -67,7 +67,7 @@ export async function startOidc(keys: JWK[], port = 0, accessTokenTtl = 600): Pr
   server.on('request', (req, res) => {
     const path = (req.url ?? '').split('?')[0]!;
     hits.set(path, (hits.get(path) ?? 0) + 1);
-    callback(req, res);
+    void callback(req, res);
   });
   return {
     issuer,
