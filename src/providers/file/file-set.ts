@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { validateDynamicConfig } from '../../config/dynamic/index.js';
+import { emptyDynamicConfig, type DynamicConfig, type HttpConfig } from '../../config/dynamic/types.js';
+import { ConfigError } from '../../config/errors.js';
+import type { Locate } from '../../config/schema/parse-located.js';
+import { parseConfigText } from '../../config/source/index.js';
+import type { ObjectKind, ProviderIssue, ProviderSnapshot } from '../types.js';
+
+interface FileState {
+  hash: string;
+  /** The last content that parsed, validated: kept while the file is broken. */
+  good?: { config: DynamicConfig; issues: ProviderIssue[]; locate: Locate };
+  /** Why the current content cannot be read, if it cannot. */
+  problem?: ProviderIssue;
+}
+
+const KINDS: [keyof HttpConfig, ObjectKind | undefined][] = [
+  ['routers', 'router'],
+  ['services', 'service'],
+  ['middlewares', 'middleware'],
+  ['consumers', undefined],
+];
+
+/**
+ * The dynamic configuration files of one provider, each remembered with its content hash and its
+ * last good version. A file that stops parsing keeps serving what it last said.
+ */
+export class FileSet {
+  private readonly states = new Map<string, FileState>();
+
+  /** Re-reads `files` (unchanged contents are skipped by hash); files not listed are forgotten. */
+  refresh(files: readonly string[]): void {
+    for (const known of [...this.states.keys()]) if (!files.includes(known)) this.states.delete(known);
+    for (const file of files) this.refreshFile(file);
+  }
+
+  /** The merged configuration of all files: the first file (in sorted order) wins a duplicate. */
+  snapshot(extraIssues: ProviderIssue[] = []): ProviderSnapshot {
+    const config = emptyDynamicConfig();
+    const issues = [...extraIssues];
+    const definedIn = new Map<string, string>();
+    for (const [file, state] of this.states) {
+      if (state.problem) issues.push(state.problem);
+      if (!state.good) continue;
+      issues.push(...state.good.issues);
+      for (const [section, kind] of KINDS) {
+        const objects = state.good.config.http[section];
+        if (!objects) continue;
+        const target = (config.http[section] ??= {}) as Record<string, unknown>;
+        for (const [name, object] of Object.entries(objects)) {
+          const id = `${section}.${name}`;
+          const first = definedIn.get(id);
+          if (first === undefined) {
+            definedIn.set(id, file);
+            target[name] = object;
+            continue;
+          }
+          issues.push({
+            message: `${kind ?? 'consumer'} "${name}" is defined in both ${first} and ${file}; the one in ${first} is used: rename or remove one of them`,
+            key: `http.${id}`,
+            location: state.good.locate(['http', section, name]),
+          });
+        }
+      }
+    }
+    return { config, issues };
+  }
+
+  private refreshFile(file: string): void {
+    const previous = this.states.get(file);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        this.states.delete(file);
+        return;
+      }
+      this.states.set(file, {
+        hash: '',
+        good: previous?.good,
+        problem: this.problem(`cannot read: ${String(error)}`, file, previous),
+      });
+      return;
+    }
+    const hash = createHash('sha256').update(text).digest('hex');
+    if (previous?.hash === hash) return;
+    try {
+      const source = parseConfigText(text, file);
+      const validation = validateDynamicConfig(source.data, { location: source.locate });
+      this.states.set(file, { hash, good: { ...validation, locate: source.locate } });
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      this.states.set(file, {
+        hash,
+        good: previous?.good,
+        problem: this.problem(error.message, error.location ?? file, previous),
+      });
+    }
+  }
+
+  private problem(message: string, location: string, previous: FileState | undefined): ProviderIssue {
+    const kept = previous?.good ? '; its last good version is still served' : '';
+    return { message: `${message}${kept}`, location };
+  }
+}
