@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import { STATUS_CODES } from 'node:http';
 import type { StaticConfig } from '../config/static/types.js';
-import { createDashboardHandler } from '../dashboard/handler.js';
+import { createDashboardHandler, dashboardDirectory } from '../dashboard/handler.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Handler, RequestContext } from '../runtime/context.js';
 import { respond } from '../runtime/respond.js';
@@ -145,7 +145,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandlers {
     respond(ctx, 200, body, { 'content-type': deps.metrics.contentType, 'cache-control': 'no-store' });
   };
 
-  return { api, dashboard: createDashboardHandler(), ping, prometheus, close: () => stream.close() };
+  return { api, dashboard: createDashboardHandler(dashboardDirectory()), ping, prometheus, close: () => stream.close() };
 }
 
 /** Names in paths are percent-encoded (`foo%2Fbar@file`); a malformed escape is taken literally. */

@@ -69,7 +69,7 @@ function loadAssets(dir: string): Map<string, Asset> {
   return assets;
 }
 
-export function createDashboardHandler(dir = dashboardDirectory()): Handler {
+export function createDashboardHandler(dir: string | undefined): Handler {
   let assets: Map<string, Asset> | undefined;
   return (ctx) => {
     const { path } = ctx;

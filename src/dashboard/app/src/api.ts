@@ -1,0 +1,82 @@
+import type { LiveStatsSnapshot } from '../../../observability/live-stats.js';
+import type {
+  EntryPointView,
+  MiddlewareView,
+  ProviderView,
+  RouterView,
+  RuntimeEvent,
+  ServiceView,
+} from '../../../runtime/view.js';
+
+export type { LiveStatsSnapshot, MiddlewareView, ProviderView, RouterView, RuntimeEvent, ServiceView };
+export type { SeriesSnapshot } from '../../../observability/live-stats.js';
+
+export interface Section {
+  total: number;
+  warnings: number;
+  errors: number;
+}
+
+export interface Overview {
+  http: { routers: Section; services: Section; middlewares: Section };
+  features: { metrics: string; accessLog: boolean; tracing: string };
+  providers: string[];
+}
+
+export interface Version {
+  Version: string;
+  Codename: string;
+  startDate: string;
+}
+
+/** Everything the dashboard shows, loaded together so every page agrees with every other. */
+export interface Runtime {
+  overview: Overview;
+  version: Version;
+  entryPoints: (EntryPointView & Record<string, unknown>)[];
+  routers: (RouterView & { priorityStr?: string })[];
+  services: ServiceView[];
+  middlewares: MiddlewareView[];
+  providers: ProviderView[];
+}
+
+/** The API is served from the same origin, one level up from `/dashboard/`. */
+const BASE = new URL('../api/', document.baseURI);
+
+async function getJson<T>(path: string): Promise<{ body: T; nextPage: number }> {
+  const response = await fetch(new URL(path, BASE), { headers: { accept: 'application/json' } });
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  return { body: (await response.json()) as T, nextPage: Number(response.headers.get('x-next-page') ?? 1) };
+}
+
+/** Follows `X-Next-Page` until the last page (where Traefik's API answers 1). */
+async function getAll<T>(path: string): Promise<T[]> {
+  const items: T[] = [];
+  for (let page = 1; ;) {
+    const { body, nextPage } = await getJson<T[]>(`${path}?per_page=500&page=${page}`);
+    items.push(...body);
+    if (nextPage <= page) return items;
+    page = nextPage;
+  }
+}
+
+export async function loadRuntime(): Promise<Runtime> {
+  const [overview, version, entryPoints, routers, services, middlewares, providers] = await Promise.all([
+    getJson<Overview>('overview').then((r) => r.body),
+    getJson<Version>('version').then((r) => r.body),
+    getAll<Runtime['entryPoints'][number]>('entrypoints'),
+    getAll<Runtime['routers'][number]>('http/routers'),
+    getAll<ServiceView>('http/services'),
+    getAll<MiddlewareView>('http/middlewares'),
+    getJson<ProviderView[]>('providers').then((r) => r.body),
+  ]);
+  return { overview, version, entryPoints, routers, services, middlewares, providers };
+}
+
+export async function loadStats(): Promise<LiveStatsSnapshot> {
+  return (await getJson<LiveStatsSnapshot>('stats')).body;
+}
+
+export function eventsUrl(): string {
+  return new URL('events', BASE).toString();
+}

@@ -1,0 +1,108 @@
+import type { Runtime } from '../api.js';
+import { href } from '../route.js';
+
+/** What to do about the errors the runtime reports, in the words of the error itself. */
+export function fixFor(error: string): string | undefined {
+  let match: RegExpExecArray | null;
+  if ((match = /service "([^"]+)" does not exist/.exec(error))) {
+    return `Define the service ${match[1]}, or point the router at an existing one (a name from another provider needs its @provider suffix).`;
+  }
+  if ((match = /middleware "([^"]+)" does not exist/.exec(error))) {
+    return `Define the middleware ${match[1]}, or remove it from the router's middlewares.`;
+  }
+  if ((match = /entryPoint "([^"]+)" doesn't exist/.exec(error))) {
+    return `Add the entry point ${match[1]} to the static configuration, or remove it from the router's entryPoints.`;
+  }
+  if (/no valid entryPoint/.test(error)) return 'Set entryPoints to names defined in the static configuration.';
+  return undefined;
+}
+
+interface Problem {
+  kind: 'router' | 'service' | 'middleware' | 'provider';
+  name: string;
+  severity: 'error' | 'warning';
+  message: string;
+  key?: string;
+  location?: string;
+  link: string;
+}
+
+/** Broken objects and provider issues, errors before warnings. */
+export function collectProblems(runtime: Runtime): Problem[] {
+  const problems: Problem[] = [];
+  const kinds = [
+    ['router', 'routers', runtime.routers],
+    ['service', 'services', runtime.services],
+    ['middleware', 'middlewares', runtime.middlewares],
+  ] as const;
+  for (const [kind, page, objects] of kinds) {
+    for (const object of objects) {
+      if (object.status === 'enabled') continue;
+      for (const message of object.error ?? ['disabled']) {
+        problems.push({
+          kind,
+          name: object.name,
+          severity: object.status === 'disabled' ? 'error' : 'warning',
+          message,
+          link: href(page, object.name),
+        });
+      }
+    }
+  }
+  for (const provider of runtime.providers) {
+    for (const issue of provider.issues) {
+      problems.push({
+        kind: 'provider',
+        name: provider.name,
+        severity: 'error',
+        message: issue.message,
+        key: issue.key,
+        location: issue.location,
+        link: issue.object ? href(`${issue.object.kind}s`, issue.object.name) : href('providers'),
+      });
+    }
+  }
+  return problems.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+}
+
+export function Problems({ runtime, limit }: { runtime: Runtime; limit?: number }) {
+  const problems = collectProblems(runtime);
+  if (problems.length === 0) {
+    return (
+      <section class="panel panel-ok" data-testid="problems">
+        <h2>No problems</h2>
+        <p class="muted">Every router, service, middleware and provider is healthy.</p>
+      </section>
+    );
+  }
+  const shown = limit ? problems.slice(0, limit) : problems;
+  return (
+    <section class="panel panel-problems" data-testid="problems">
+      <h2>
+        {problems.length} problem{problems.length === 1 ? '' : 's'}
+      </h2>
+      <ul class="problems">
+        {shown.map((p) => {
+          const fix = fixFor(p.message);
+          return (
+            <li class={`problem problem-${p.severity}`}>
+              <div class="problem-head">
+                <span class={`badge badge-${p.severity === 'error' ? 'disabled' : 'warning'}`}>{p.kind}</span>
+                <a href={p.link}>{p.name}</a>
+                {p.location && <span class="muted"> · {p.location}</span>}
+              </div>
+              <div class="problem-message">{p.message}</div>
+              {p.key && (
+                <div class="problem-key">
+                  key <code>{p.key}</code>
+                </div>
+              )}
+              {fix && <div class="problem-fix">Fix: {fix}</div>}
+            </li>
+          );
+        })}
+      </ul>
+      {shown.length < problems.length && <a href={href('problems')}>All {problems.length} problems →</a>}
+    </section>
+  );
+}

@@ -1,0 +1,63 @@
+import { render } from 'preact';
+import './styles.css';
+import { Layout } from './components/layout.js';
+import { MiddlewareDetail, NotFound, RouterDetail, ServiceDetail } from './components/details.js';
+import { ObjectList, type Kind } from './components/object-list.js';
+import { Overview } from './components/overview.js';
+import { Problems } from './components/problems.js';
+import { Providers } from './components/providers.js';
+import { SearchResults } from './components/search.js';
+import type { LiveStatsSnapshot, Runtime } from './api.js';
+import { useRoute, type Route } from './route.js';
+import { useRuntime, useStats } from './use-runtime.js';
+
+const KINDS = new Set<string>(['routers', 'services', 'middlewares']);
+
+function Page({ route, runtime, stats }: { route: Route; runtime: Runtime; stats?: LiveStatsSnapshot }) {
+  const { page, name } = route;
+  if (page === 'routers' && name) {
+    const router = runtime.routers.find((r) => r.name === name);
+    return router ? <RouterDetail router={router} runtime={runtime} /> : <NotFound kind="router" name={name} />;
+  }
+  if (page === 'services' && name) {
+    const service = runtime.services.find((s) => s.name === name);
+    return service ? <ServiceDetail service={service} stats={stats} /> : <NotFound kind="service" name={name} />;
+  }
+  if (page === 'middlewares' && name) {
+    const middleware = runtime.middlewares.find((m) => m.name === name);
+    return middleware ? <MiddlewareDetail middleware={middleware} /> : <NotFound kind="middleware" name={name} />;
+  }
+  if (KINDS.has(page)) {
+    return (
+      <ObjectList
+        key={page}
+        kind={page as Kind}
+        runtime={runtime}
+        stats={stats}
+        initialStatus={route.params.get('status') ?? undefined}
+      />
+    );
+  }
+  if (page === 'providers') return <Providers runtime={runtime} />;
+  if (page === 'problems') return <Problems runtime={runtime} />;
+  if (page === 'search') return <SearchResults runtime={runtime} query={route.params.get('q') ?? ''} />;
+  return <Overview runtime={runtime} stats={stats} />;
+}
+
+function App() {
+  const route = useRoute();
+  const { runtime, error, connection } = useRuntime();
+  const stats = useStats();
+  return (
+    <Layout route={route} version={runtime?.version} connection={connection}>
+      {error && (
+        <div class="banner banner-error" role="alert">
+          Cannot reach the API: {error}
+        </div>
+      )}
+      {runtime ? <Page route={route} runtime={runtime} stats={stats} /> : !error && <p class="loading">Loading…</p>}
+    </Layout>
+  );
+}
+
+render(<App />, document.getElementById('app')!);
