@@ -145,7 +145,13 @@ export function createApiHandler(deps: ApiDeps): ApiHandlers {
     respond(ctx, 200, body, { 'content-type': deps.metrics.contentType, 'cache-control': 'no-store' });
   };
 
-  return { api, dashboard: createDashboardHandler(dashboardDirectory()), ping, prometheus, close: () => stream.close() };
+  return {
+    api,
+    dashboard: createDashboardHandler(dashboardDirectory()),
+    ping,
+    prometheus,
+    close: () => stream.close(),
+  };
 }
 
 /** Names in paths are percent-encoded (`foo%2Fbar@file`); a malformed escape is taken literally. */
