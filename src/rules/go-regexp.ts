@@ -52,8 +52,13 @@ class Translator {
       else if (c === '(') this.group();
       else if (c === '[') this.characterClass();
       else if (c === '{') this.brace();
-      else if (c === '}') {
-        this.out += '\\}';
+      else if (c === '}' || c === ']') {
+        // Literal in Go; a syntax error in JS's `u` mode unless escaped.
+        this.out += '\\' + c;
+        this.i++;
+      } else if (c === '.' && !flags.includes('s')) {
+        // Go's `.` excludes only \n; JS's also excludes \r, U+2028 and U+2029.
+        this.out += '[^\\n]';
         this.i++;
       } else {
         this.out += c;
@@ -212,7 +217,8 @@ class Translator {
         return;
     }
     if (/[0-9]/.test(e)) {
-      this.fail(`\\${e}: backreferences and octal escapes are not supported by Go regexps (RE2)`);
+      this.octalEscape(e);
+      return;
     }
     if (/[A-Za-z]/.test(e)) this.fail(`invalid escape sequence \\${e}`);
     this.out += literal(e, inClass);
@@ -239,6 +245,20 @@ class Translator {
     } else {
       this.out += '\\u' + code.toString(16).padStart(4, '0');
     }
+  }
+
+  /** Go reads `\0`, `\12`, `\123` as octal; a lone `\1`…`\9` would be a backreference, which RE2 lacks. */
+  private octalEscape(first: string): void {
+    const more = /^[0-7]{0,2}/.exec(this.rest())![0];
+    if (first > '7' || (first !== '0' && more === '')) {
+      this.fail(`\\${first}: backreferences are not supported by Go regexps (RE2)`);
+    }
+    this.i += more.length;
+    this.out +=
+      '\\u' +
+      parseInt(first + more, 8)
+        .toString(16)
+        .padStart(4, '0');
   }
 
   private unicodeClass(e: 'p' | 'P'): void {

@@ -79,3 +79,21 @@ describe('Go (RE2) regexps in JS', () => {
     }
   });
 });
+
+describe('Go (RE2) regexp details', () => {
+  it('reads octal escapes like Go', () => {
+    assert.equal(test('^\\101\\0$', 'A\0'), true);
+    assert.equal(test('^\\12$', '\n'), true);
+  });
+
+  it('keeps ] and } literal outside classes, also in Unicode mode', () => {
+    assert.equal(test('^a]b}$', 'a]b}'), true);
+    assert.equal(test('^\\pL]$', 'é]'), true);
+  });
+
+  it('lets . match \\r but not \\n, as in Go', () => {
+    assert.equal(test('^a.b$', 'a\rb'), true);
+    assert.equal(test('^a.b$', 'a\nb'), false);
+    assert.equal(test('^[.]$', 'x'), false);
+  });
+});
