@@ -1,11 +1,15 @@
 import { addPrefix } from './add-prefix.js';
 import { basicAuth } from './basic-auth.js';
 import { chain } from './chain.js';
+import { forwardAuth } from './forward-auth.js';
 import { headers } from './headers.js';
+import { inFlightReq } from './in-flight-req.js';
+import { ipAllowList } from './ip-allow-list.js';
 import { redirectRegex } from './redirect-regex.js';
 import { redirectScheme } from './redirect-scheme.js';
 import { replacePath } from './replace-path.js';
 import { replacePathRegex } from './replace-path-regex.js';
+import { retry } from './retry.js';
 import { stripPrefix } from './strip-prefix.js';
 import { stripPrefixRegex } from './strip-prefix-regex.js';
 import type { MiddlewareType } from './types.js';
@@ -15,11 +19,17 @@ export const builtinMiddlewareTypes: Record<string, MiddlewareType> = {
   addPrefix,
   basicAuth,
   chain,
+  forwardAuth,
   headers,
+  inFlightReq,
+  ipAllowList,
+  /** The v2 name, still read by Traefik v3. */
+  ipWhiteList: ipAllowList,
   redirectRegex,
   redirectScheme,
   replacePath,
   replacePathRegex,
+  retry,
   stripPrefix,
   stripPrefixRegex,
 };

@@ -7,6 +7,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { request as undiciRequest } from 'undici';
 import type { RequestContext } from '../../src/runtime/context.js';
 import { respond } from '../../src/runtime/respond.js';
@@ -23,11 +24,10 @@ export interface Received {
   consumer: string | undefined;
 }
 
-/** How the pretend upstream answers one request: a response head, or "nothing reached it". */
-export type UpstreamBehaviour = (
-  ctx: RequestContext,
-  attempt: number,
-) => { status?: number; headers?: OutgoingHttpHeaders } | 'unreachable';
+/** How the pretend upstream answers one request (maybe after a while): a response head, or "nothing reached it". */
+export type UpstreamBehaviour = (ctx: RequestContext, attempt: number) => UpstreamAnswer | Promise<UpstreamAnswer>;
+
+export type UpstreamAnswer = { status?: number; headers?: OutgoingHttpHeaders } | 'unreachable';
 
 export interface HarnessOptions {
   upstream?: UpstreamBehaviour;
@@ -69,7 +69,8 @@ export function buildMiddleware(
  */
 export class MiddlewareHarness {
   readonly received: Received[] = [];
-  private attempts = 0;
+  /** How many times the terminal handler was called, unreachable attempts included. */
+  calls = 0;
 
   private readonly server: Server;
   private port = 0;
@@ -101,7 +102,7 @@ export class MiddlewareHarness {
   /** The terminal handler: records the request and answers as the upstream transport would. */
   private async answerAsUpstream(ctx: RequestContext): Promise<void> {
     const body = ctx.body ?? (await readAll(ctx.req));
-    const behaviour = this.options.upstream?.(ctx, ++this.attempts) ?? {};
+    const behaviour = (await this.options.upstream?.(ctx, ++this.calls)) ?? {};
     if (behaviour === 'unreachable') {
       if (!ctx.upstreamUnreachable?.(new Error('connect ECONNREFUSED'))) respond(ctx, 502, 'Bad Gateway');
       return;
@@ -122,15 +123,15 @@ export class MiddlewareHarness {
     ctx.res.end(payload);
   }
 
-  /** Sends one request; redirects are not followed. */
+  /** Sends one request; redirects are not followed. A body given as chunks goes chunked. */
   async request(
     path: string,
-    init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
+    init: { method?: string; headers?: Record<string, string>; body?: string | Buffer | Buffer[] } = {},
   ): Promise<Reply> {
     const response = await undiciRequest(`${this.url}${path}`, {
       method: (init.method ?? 'GET') as 'GET',
       headers: init.headers,
-      body: init.body,
+      body: Array.isArray(init.body) ? Readable.from(init.body) : init.body,
     });
     return { status: response.statusCode, headers: response.headers, body: await response.body.text() };
   }

@@ -61,6 +61,11 @@ describe('registry with the runtime builder', () => {
       'headers',
       'basicAuth',
       'chain',
+      'retry',
+      'ipAllowList',
+      'ipWhiteList',
+      'inFlightReq',
+      'forwardAuth',
     ]) {
       assert.ok(builtinMiddlewareTypes[name], name);
     }

@@ -1,0 +1,140 @@
+import { BlockList, isIP } from 'node:net';
+import { z } from 'zod';
+import { ConfigError } from '../config/errors.js';
+import type { RequestContext } from '../runtime/context.js';
+import { flag, integer, stringList } from './options.js';
+import { requestHeader } from './request-tools.js';
+
+/*
+ * Traefik's `ipStrategy` and `sourceCriterion`: which client a request is attributed to. Shared by
+ * ipAllowList, inFlightReq and the rate limiters.
+ */
+
+export const ipStrategySchema = z.strictObject({
+  depth: integer.default(0),
+  excludedIPs: stringList.default([]),
+  ipv6Subnet: integer.optional(),
+});
+
+export const sourceCriterionSchema = z.strictObject({
+  ipStrategy: ipStrategySchema.optional(),
+  requestHeaderName: z.string().default(''),
+  requestHost: flag.default(false),
+});
+
+export type IpStrategyOptions = z.output<typeof ipStrategySchema>;
+export type SourceCriterionOptions = z.output<typeof sourceCriterionSchema>;
+
+/** Extracts the identity of a request's source ('' when it cannot be told). */
+export type SourceExtractor = (ctx: RequestContext) => string;
+
+/** A set of addresses and CIDR ranges, IPv4-mapped IPv6 addresses included. */
+export class IpSet {
+  private readonly list = new BlockList();
+
+  /** `key` names the option (`sourceRange`) for errors; entries are IPs or CIDRs. */
+  constructor(entries: readonly string[], key: string) {
+    entries.forEach((raw, i) => {
+      const entry = raw.trim();
+      const [address = '', prefix, extra] = entry.split('/');
+      const family = isIP(address);
+      const bits = family === 6 ? 128 : 32;
+      const valid =
+        family !== 0 &&
+        extra === undefined &&
+        (prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= bits));
+      if (!valid) {
+        throw new ConfigError(`"${raw}" is neither an IP address nor a CIDR range like "10.0.0.0/8"`, `${key}[${i}]`);
+      }
+      const type = family === 6 ? 'ipv6' : 'ipv4';
+      if (prefix === undefined) this.list.addAddress(address, type);
+      else this.list.addSubnet(address, Number(prefix), type);
+    });
+  }
+
+  has(address: string): boolean {
+    const family = isIP(address);
+    return family !== 0 && this.list.check(address, family === 6 ? 'ipv6' : 'ipv4');
+  }
+}
+
+/** The first address of the IPv6 subnet of `prefix` bits containing `address`; others unchanged. */
+export function ipv6SubnetStart(address: string, prefix: number): string {
+  if (isIP(address) !== 6) return address;
+  const groups = expandIpv6(address);
+  const masked = groups.map((group, i) => {
+    const bitsLeft = Math.max(0, Math.min(16, prefix - i * 16));
+    return bitsLeft === 16 ? group : group & (0xffff << (16 - bitsLeft)) & 0xffff;
+  });
+  return masked.map((group) => group.toString(16)).join(':');
+}
+
+function expandIpv6(address: string): number[] {
+  let text = address.split('%')[0]!;
+  const embedded = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (embedded) {
+    const [a, b, c, d] = embedded.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, embedded.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const zeros = tail === undefined ? [] : Array<string>(8 - left.length - right.length).fill('0');
+  return [...left, ...zeros, ...right].map((group) => parseInt(group, 16));
+}
+
+/** Splits X-Forwarded-For into its entries, in order. */
+function forwardedFor(ctx: RequestContext): string[] {
+  return requestHeader(ctx, 'x-forwarded-for').split(',');
+}
+
+/** Compiles an `ipStrategy` (absent: the TCP peer). `key` prefixes option names in errors. */
+export function compileIpStrategy(options: IpStrategyOptions | undefined, key: string): SourceExtractor {
+  const subnet = options?.ipv6Subnet;
+  if (subnet !== undefined && (subnet <= 0 || subnet > 128)) {
+    throw new ConfigError(`must be between 1 and 128, got ${subnet}`, `${key}.ipv6Subnet`);
+  }
+  const inSubnet = subnet === undefined ? (ip: string) => ip : (ip: string) => ipv6SubnetStart(ip, subnet);
+  if (options && options.depth > 0) {
+    const { depth } = options;
+    return (ctx) => {
+      const entries = forwardedFor(ctx);
+      return entries.length < depth ? '' : inSubnet(entries[entries.length - depth]!.trim());
+    };
+  }
+  if (options && options.excludedIPs.length > 0) {
+    const excluded = new IpSet(options.excludedIPs, `${key}.excludedIPs`);
+    return (ctx) => {
+      const entries = forwardedFor(ctx);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const entry = entries[i]!.trim();
+        if (entry !== '' && !excluded.has(entry)) return entry;
+      }
+      return '';
+    };
+  }
+  return (ctx) => inSubnet(ctx.clientIp);
+}
+
+/**
+ * Compiles a `sourceCriterion`: one of ipStrategy, requestHeaderName or requestHost.
+ * `fallback` is what an empty criterion means (client IP for rateLimit, host for inFlightReq).
+ */
+export function compileSourceCriterion(
+  options: SourceCriterionOptions | undefined,
+  key: string,
+  fallback: 'ip' | 'host',
+): SourceExtractor {
+  const chosen = [
+    options?.ipStrategy && 'ipStrategy',
+    options?.requestHeaderName && 'requestHeaderName',
+    options?.requestHost && 'requestHost',
+  ].filter(Boolean);
+  if (chosen.length > 1) throw new ConfigError(`${chosen.join(' and ')} are mutually exclusive; keep one`, key);
+  if (options?.requestHeaderName) {
+    const name = options.requestHeaderName;
+    return (ctx) => requestHeader(ctx, name);
+  }
+  if (options?.requestHost || (chosen.length === 0 && fallback === 'host')) return (ctx) => ctx.host;
+  return compileIpStrategy(options?.ipStrategy, `${key}.ipStrategy`);
+}
