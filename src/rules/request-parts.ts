@@ -124,12 +124,15 @@ export function headerValueTest(name: string, test: ValueTest): (request: Routin
 }
 
 /**
- * Calls `test` on each value of a header. Node joins repeated headers with ", ", where Go keeps
- * them apart; a joined value is therefore tried whole, then part by part.
+ * Calls `test` on each value of a header, as Go does. Node joins repeated header lines with ", ",
+ * which cannot be told apart from one line holding a comma; `headersDistinct` (computed once per
+ * request by Node, only when needed) keeps the lines apart.
  */
-function someHeaderValue(request: RoutingRequest, name: string, test: (value: string) => boolean): boolean {
+function someHeaderValue(request: RoutingRequest, name: string, test: ValueTest): boolean {
   const raw = request.req.headers[name];
   if (raw === undefined) return false;
-  if (typeof raw === 'string') return test(raw) || (raw.includes(', ') && raw.split(', ').some(test));
-  return raw.some(test);
+  if (typeof raw !== 'string') return raw.some(test);
+  if (test(raw)) return true;
+  const lines = raw.includes(', ') ? request.req.headersDistinct?.[name] : undefined;
+  return lines !== undefined && lines.length > 1 && lines.some(test);
 }

@@ -2,7 +2,12 @@ import type { RequestContext } from '../runtime/context.js';
 
 /** The parts of a request that rules look at. `RequestContext` satisfies it. */
 export type RoutingRequest = Pick<RequestContext, 'host' | 'path' | 'query' | 'clientIp'> & {
-  readonly req: { readonly method?: string; readonly headers: NodeJS.Dict<string | string[]> };
+  readonly req: {
+    readonly method?: string;
+    readonly headers: NodeJS.Dict<string | string[]>;
+    /** Repeated header lines kept apart (Node joins them with ", " in `headers`); optional. */
+    readonly headersDistinct?: NodeJS.Dict<string[]>;
+  };
 };
 
 /** A rule compiled once per configuration version. */

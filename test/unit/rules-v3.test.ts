@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { compileRule, defaultPriority, ruleDomains } from '../../src/rules/index.js';
 import { matches, routingRequest } from '../helpers/rules-request.js';
@@ -83,10 +85,35 @@ describe('v3 Header and HeaderRegexp', () => {
     assert.equal(matches('Header(`X-Missing`, `a`)', { headers }), false);
   });
 
-  it('tries each value of a repeated header', () => {
+  it('tries each value of a header given as an array', () => {
     assert.equal(matches('Header(`X-Tag`, `b`)', { headers: { 'x-tag': ['a', 'b'] } }), true);
-    assert.equal(matches('Header(`X-Tag`, `b`)', { headers: { 'x-tag': 'a, b' } }), true);
-    assert.equal(matches('Header(`X-Tag`, `c`)', { headers: { 'x-tag': 'a, b' } }), false);
+  });
+
+  it('tells repeated header lines from one line holding a comma, on a real Node request', async () => {
+    const rule = compileRule('Header(`X-Tag`, `b`)');
+    const results: boolean[] = [];
+    const server = createServer((req, res) => {
+      results.push(rule.match({ host: '', path: '/', query: '', clientIp: '', req }));
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const send = (headerLines: string) =>
+      new Promise<void>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () => {
+          socket.end(`GET / HTTP/1.1\r\nHost: x\r\n${headerLines}Connection: close\r\n\r\n`);
+        });
+        socket.on('error', reject).on('close', () => resolve());
+        socket.resume();
+      });
+    try {
+      await send('X-Tag: a\r\nX-Tag: b\r\n');
+      await send('X-Tag: a, b\r\n');
+      await send('X-Tag: b\r\n');
+    } finally {
+      server.close();
+    }
+    assert.deepEqual(results, [true, false, true]);
   });
 
   it('HeaderRegexp is unanchored', () => {
