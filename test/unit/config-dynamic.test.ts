@@ -131,3 +131,27 @@ describe('dynamic configuration validation', () => {
     assert.deepEqual(validate('# nothing yet\n', 'x.toml').config.http.routers, {});
   });
 });
+
+describe('dynamic configuration: newer Traefik settings', () => {
+  it('accepts them with an issue instead of dropping the object', () => {
+    const text = [
+      'http:',
+      '  services:',
+      '    app:',
+      '      loadBalancer:',
+      '        strategy: p2c',
+      '        servers:',
+      '          - url: http://127.0.0.1:1',
+      '            preservePath: true',
+    ].join('\n');
+    const { config, issues } = validate(text);
+    assert.deepEqual(config.http.services.app, { loadBalancer: { servers: [{ url: 'http://127.0.0.1:1' }] } });
+    assert.deepEqual(
+      issues.map((issue) => [issue.key, issue.location, issue.object]),
+      [
+        ['http.services.app.loadBalancer.strategy', 'dynamic.yml:5:9', undefined],
+        ['http.services.app.loadBalancer.servers.0.preservePath', 'dynamic.yml:8:13', undefined],
+      ],
+    );
+  });
+});

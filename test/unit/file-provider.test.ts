@@ -27,24 +27,24 @@ async function start(config: Parameters<typeof createFileProvider>[0], baseDir: 
 }
 
 describe('file provider: reading', () => {
-  it('merges a directory tree of TOML and YAML files, skipping hidden files', () => {
+  it('merges a directory tree of TOML and YAML files, skipping hidden files', async () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'sub'));
     writeFileSync(join(dir, 'services.toml'), SERVICE_TOML);
     writeFileSync(join(dir, 'sub', 'routers.yaml'), router('web', 'a.com'));
     writeFileSync(join(dir, '.hidden.yml'), router('hidden', 'h.com'));
     writeFileSync(join(dir, 'notes.txt'), 'not config');
-    const snapshot = loadDynamicFiles({ directory: '.' }, dir);
+    const snapshot = await loadDynamicFiles({ directory: '.' }, dir);
     assert.deepEqual(snapshot.issues, []);
     assert.deepEqual(Object.keys(snapshot.config.http.routers), ['web']);
     assert.deepEqual(snapshot.config.http.services.app?.loadBalancer?.servers, [{ url: 'http://127.0.0.1:9000' }]);
   });
 
-  it('reports an object defined in two files, naming both, and keeps the first', () => {
+  it('reports an object defined in two files, naming both, and keeps the first', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'a.yml'), router('web', 'a.com'));
     writeFileSync(join(dir, 'b.yml'), router('web', 'b.com'));
-    const snapshot = loadDynamicFiles({ directory: dir }, '/');
+    const snapshot = await loadDynamicFiles({ directory: dir }, '/');
     assert.equal(snapshot.config.http.routers.web?.rule, 'Host(`a.com`)');
     assert.equal(snapshot.issues.length, 1);
     const [issue] = snapshot.issues;
@@ -55,33 +55,33 @@ describe('file provider: reading', () => {
     assert.equal(issue?.location, `${join(dir, 'b.yml')}:3:5`);
   });
 
-  it('reports a broken object with its file position and keeps the others', () => {
+  it('reports a broken object with its file position and keeps the others', async () => {
     const dir = tempDir();
     writeFileSync(
       join(dir, 'r.yml'),
       router('good', 'a.com') + '    bad:\n      rule: Host(`b.com`)\n      servce: app\n',
     );
-    const snapshot = loadDynamicFiles({ filename: 'r.yml' }, dir);
+    const snapshot = await loadDynamicFiles({ filename: 'r.yml' }, dir);
     assert.deepEqual(Object.keys(snapshot.config.http.routers), ['good']);
     assert.equal(snapshot.issues[0]?.location, `${join(dir, 'r.yml')}:8:7`);
     assert.deepEqual(snapshot.issues[0]?.object, { kind: 'router', name: 'bad' });
   });
 
-  it('reads the rules of a v1 static file that points [file] at itself', () => {
+  it('reads the rules of a v1 static file that points [file] at itself', async () => {
     const file = join(tempDir(), 'traefik.toml');
     writeFileSync(
       file,
       'port = ":80"\n[file]\n[backends.b.servers.s]\nurl = "http://127.0.0.1:1"\n[frontends.f]\nbackend = "b"\n[frontends.f.routes.r]\nrule = "Host:a.com"\n',
     );
-    const snapshot = loadDynamicFiles({ filename: file }, '/');
+    const snapshot = await loadDynamicFiles({ filename: file }, '/');
     assert.deepEqual(snapshot.issues, []);
     assert.equal(snapshot.config.http.routers.f?.rule, 'Host(`a.com`)');
   });
 
-  it('reports a missing file or directory', () => {
+  it('reports a missing file or directory', async () => {
     const dir = tempDir();
-    assert.match(loadDynamicFiles({ filename: 'nope.yml' }, dir).issues[0]?.message ?? '', /does not exist/);
-    assert.match(loadDynamicFiles({ directory: 'nope' }, dir).issues[0]?.message ?? '', /does not exist/);
+    assert.match((await loadDynamicFiles({ filename: 'nope.yml' }, dir)).issues[0]?.message ?? '', /does not exist/);
+    assert.match((await loadDynamicFiles({ directory: 'nope' }, dir)).issues[0]?.message ?? '', /does not exist/);
   });
 });
 

@@ -2,6 +2,7 @@ import type { ZodType } from 'zod';
 import { closestKey } from '../did-you-mean.js';
 import type { ObjectKind, ProviderIssue } from '../../providers/types.js';
 import { parseLocated, type Locate } from '../schema/parse-located.js';
+import { stripMatching } from '../schema/strip.js';
 import { V1_STATIC_KEYS } from '../static/v1/schema.js';
 import { consumerSchema, middlewareSchema, routerSchema, serviceSchema } from './schema.js';
 import type { DynamicConfig, HttpConfig } from './types.js';
@@ -19,9 +20,28 @@ export interface DynamicValidation {
 
 type Section = Record<string, unknown>;
 
-const SECTIONS: { key: keyof HttpConfig; kind?: ObjectKind; schema: ZodType }[] = [
-  { key: 'routers', kind: 'router', schema: routerSchema },
-  { key: 'services', kind: 'service', schema: serviceSchema },
+interface SectionSpec {
+  key: keyof HttpConfig;
+  kind?: ObjectKind;
+  schema: ZodType;
+  /** Newer Traefik settings Portier accepts without acting on them (reported, not fatal). */
+  ignored?: string[][];
+}
+
+const SECTIONS: SectionSpec[] = [
+  { key: 'routers', kind: 'router', schema: routerSchema, ignored: [['observability']] },
+  {
+    key: 'services',
+    kind: 'service',
+    schema: serviceSchema,
+    ignored: [
+      ['loadBalancer', 'strategy'],
+      ['loadBalancer', 'passiveHealthCheck'],
+      ['loadBalancer', 'healthCheck', 'mode'],
+      ['loadBalancer', 'servers', '*', 'preservePath'],
+      ['failover', 'errors'],
+    ],
+  },
   { key: 'middlewares', kind: 'middleware', schema: middlewareSchema },
   { key: 'consumers', schema: consumerSchema },
 ];
@@ -99,7 +119,7 @@ function validateHttp(http: unknown, locate: Locate, config: DynamicConfig, issu
 
 /** Validates each object of one section on its own, so that a broken one is dropped alone. */
 function addObjects(
-  section: (typeof SECTIONS)[number],
+  section: SectionSpec,
   objects: Section,
   locate: Locate,
   config: DynamicConfig,
@@ -118,9 +138,18 @@ function addObjects(
       });
       continue;
     }
+    const written = structuredClone(value);
+    for (const ignored of stripMatching(written, section.ignored ?? [])) {
+      const ignoredPath = [...path, ...ignored.split('.')];
+      issues.push({
+        message: `"${ignoredPath[ignoredPath.length - 1]}" is a Traefik setting Portier does not support yet; it is ignored`,
+        key: ignoredPath.join('.'),
+        location: locate(ignoredPath),
+      });
+    }
     const parsed = parseLocated(
       section.schema,
-      section.kind === 'middleware' ? emptyOptionsAsObject(value) : value,
+      section.kind === 'middleware' ? emptyOptionsAsObject(written) : written,
       path,
       locate,
     );

@@ -1,3 +1,5 @@
+import { stripMatching } from '../schema/strip.js';
+
 /**
  * Traefik static settings that Portier accepts without acting on them, so that an existing
  * traefik.yml loads unchanged. Each one found is removed and reported as a warning. `*` stands
@@ -72,28 +74,11 @@ const IGNORED_SETTINGS = [
   'serversTransport.insecureSkipVerify',
   'serversTransport.rootCAs',
   'serversTransport.spiffe',
-].map((pattern) => pattern.toLowerCase().split('.'));
+].map((pattern) => pattern.split('.'));
 
 /** Removes the ignored settings from `tree` (in place) and returns one warning per setting found. */
 export function stripIgnoredSettings(tree: Record<string, unknown>, origin: string): string[] {
-  const warnings: string[] = [];
-  for (const pattern of IGNORED_SETTINGS) strip(tree, pattern, [], origin, warnings);
-  return warnings;
-}
-
-function strip(node: unknown, pattern: string[], path: string[], origin: string, warnings: string[]): void {
-  if (typeof node !== 'object' || node === null || Array.isArray(node)) return;
-  const object = node as Record<string, unknown>;
-  const [head, ...rest] = pattern;
-  for (const key of Object.keys(object)) {
-    if (head !== '*' && key.toLowerCase() !== head) continue;
-    if (rest.length > 0) {
-      strip(object[key], rest, [...path, key], origin, warnings);
-      continue;
-    }
-    delete object[key];
-    warnings.push(
-      `${origin}: "${[...path, key].join('.')}" is a Traefik setting Portier does not support; it is ignored`,
-    );
-  }
+  return stripMatching(tree, IGNORED_SETTINGS).map(
+    (path) => `${origin}: "${path}" is a Traefik setting Portier does not support; it is ignored`,
+  );
 }

@@ -17,7 +17,7 @@ export function createFileProvider(config: FileProviderConfig, baseDir: string):
 }
 
 /** Reads the files once (for `portier check`). */
-export function loadDynamicFiles(config: FileProviderConfig, baseDir: string): ProviderSnapshot {
+export async function loadDynamicFiles(config: FileProviderConfig, baseDir: string): Promise<ProviderSnapshot> {
   const files = new FileSet();
   const targets = findTargets(config, baseDir);
   files.refresh(targets.files);
