@@ -61,3 +61,17 @@ export async function closeGatewayRedis(): Promise<void> {
   if (current?.isOpen) await current.close();
   else current?.destroy();
 }
+
+/** The shared store could not be used; callers fail closed (or open, where configured). */
+export class StoreUnavailable extends Error {
+  override readonly name = 'StoreUnavailable';
+}
+
+/** Runs a Redis operation, turning connection and command failures into StoreUnavailable. */
+export async function withRedis<T>(operation: (redis: RedisClient) => Promise<T>): Promise<T> {
+  try {
+    return await operation(await gatewayRedis());
+  } catch (error) {
+    throw new StoreUnavailable(`redis: ${(error as Error).message}`);
+  }
+}

@@ -47,7 +47,7 @@ export async function startOidc(keys: JWK[], port = 0, accessTokenTtl = 600): Pr
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      introspection: { enabled: true },
+      introspection: { enabled: true, allowedPolicy: () => Promise.resolve(true) },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => JWT_RESOURCE,

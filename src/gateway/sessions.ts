@@ -1,0 +1,59 @@
+import { gatewayRedisConfigured, withRedis } from './redis.js';
+import { gatewayClock } from './settings.js';
+
+/** What a gateway session remembers of the token it was created from. */
+export interface Session {
+  claims: Record<string, unknown>;
+  /** Unix ms after which the session is void. */
+  expiresAt: number;
+}
+
+export interface SessionStore {
+  get(id: string): Promise<Session | undefined>;
+  set(id: string, session: Session): Promise<void>;
+}
+
+class MemorySessionStore implements SessionStore {
+  private readonly sessions = new Map<string, Session>();
+  private nextSweep = 0;
+
+  get(id: string): Promise<Session | undefined> {
+    const session = this.sessions.get(id);
+    return Promise.resolve(session && session.expiresAt > gatewayClock.now() ? session : undefined);
+  }
+
+  set(id: string, session: Session): Promise<void> {
+    const now = gatewayClock.now();
+    if (now >= this.nextSweep) {
+      for (const [key, value] of this.sessions) if (value.expiresAt <= now) this.sessions.delete(key);
+      this.nextSweep = now + 60_000;
+    }
+    this.sessions.set(id, session);
+    return Promise.resolve();
+  }
+}
+
+/** Sessions shared by every instance; Redis expires them with the session. */
+class RedisSessionStore implements SessionStore {
+  async get(id: string): Promise<Session | undefined> {
+    const text = await withRedis((redis) => redis.get(`portier:session:${id}`));
+    if (!text) return undefined;
+    const session = JSON.parse(text) as Session;
+    return session.expiresAt > gatewayClock.now() ? session : undefined;
+  }
+
+  async set(id: string, session: Session): Promise<void> {
+    const ttlMs = Math.max(1, Math.ceil(session.expiresAt - gatewayClock.now()));
+    await withRedis((redis) =>
+      redis.set(`portier:session:${id}`, JSON.stringify(session), { expiration: { type: 'PX', value: ttlMs } }),
+    );
+  }
+}
+
+const memory = new MemorySessionStore();
+const redis = new RedisSessionStore();
+
+/** Redis when the cluster has one, else the embedded store of this process. */
+export function sessionStore(): SessionStore {
+  return gatewayRedisConfigured() ? redis : memory;
+}
