@@ -2,6 +2,7 @@ import { clientIpTest } from './client-ip.js';
 import type { Dialect, MatcherSpec } from './dialect.js';
 import { compileGoRegexp } from './go-regexp.js';
 import { assertAscii, hostPattern } from './host-matcher.js';
+import { rejectV2Template } from './mux-template.js';
 import { MatcherProblem } from './problem.js';
 import { equalTo, headerValueTest, matching, queryValueTest, routingPath } from './request-parts.js';
 
@@ -13,6 +14,7 @@ export const v3: Dialect = {
       arity: [1],
       usage: 'Host(`example.com`)',
       build: ([value]) => {
+        rejectV2Template(value!, 'Host');
         const pattern = hostPattern(value!, 'Host');
         return pattern.exact === undefined ? { test: pattern.test } : { test: pattern.test, hosts: [pattern.exact] };
       },
@@ -22,6 +24,7 @@ export const v3: Dialect = {
       usage: 'HostRegexp(`^[a-z]+\\.example\\.com$`)',
       build: ([value]) => {
         assertAscii(value!, 'HostRegexp');
+        rejectV2Template(value!, 'HostRegexp');
         const re = compileGoRegexp(value!);
         return { test: (request) => re.test(request.host) };
       },
@@ -31,6 +34,7 @@ export const v3: Dialect = {
       usage: 'Path(`/products`)',
       build: ([value]) => {
         const path = requireLeadingSlash(value!, 'Path');
+        rejectV2Template(path, 'Path');
         return { test: (request) => routingPath(request.path) === path };
       },
     },
@@ -39,6 +43,7 @@ export const v3: Dialect = {
       usage: 'PathPrefix(`/api`)',
       build: ([value]) => {
         const prefix = requireLeadingSlash(value!, 'PathPrefix');
+        rejectV2Template(prefix, 'PathPrefix');
         return { test: (request) => routingPath(request.path).startsWith(prefix) };
       },
     },
@@ -46,6 +51,7 @@ export const v3: Dialect = {
       arity: [1],
       usage: 'PathRegexp(`^/products/[0-9]+$`)',
       build: ([value]) => {
+        rejectV2Template(value!, 'PathRegexp');
         const re = compileGoRegexp(value!);
         return { test: (request) => re.test(routingPath(request.path)) };
       },

@@ -60,3 +60,18 @@ function unbalanced(template: string): MatcherProblem {
 function quoteMeta(text: string): string {
   return text.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
 }
+
+const V2_TEMPLATE = /(?<!\\)\{([A-Za-z_][A-Za-z0-9_]*)(?::[^}]*)?\}/;
+
+/**
+ * v3 reads `{name:re}` literally, so a rule carried over from v2 would silently never match.
+ * Traefik accepts it; we refuse it with the way out.
+ */
+export function rejectV2Template(value: string, matcher: string): void {
+  const template = V2_TEMPLATE.exec(value);
+  if (!template) return;
+  throw new MatcherProblem(
+    `"${template[0]}" in "${value}" is a v2 template, which the v3 syntax reads as literal text; ` +
+      `write a regexp with ${matcher.startsWith('Host') ? 'HostRegexp' : 'PathRegexp'} instead, or set the router's ruleSyntax to v2`,
+  );
+}

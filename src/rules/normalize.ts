@@ -101,7 +101,7 @@ export interface RequestTarget {
   path: string;
   /** Without the leading `?`; '' when absent. */
   query: string;
-  /** Host and port of an absolute-form target (`http://a.com:8080/x`): it wins over the Host header. */
+  /** Host and port of an absolute-form target (`http://a.com:8080/x`): it wins over the Host header. Absent when empty. */
   authority?: string;
 }
 
@@ -121,7 +121,10 @@ export function splitTarget(url: string): RequestTarget {
   const at = authority.lastIndexOf('@');
   if (at >= 0) authority = authority.slice(at + 1);
   const rest = splitPathAndQuery(url.slice(authorityEnd));
-  return { path: rest.path || '/', query: rest.query, authority };
+  // An empty authority (`http://@/`) leaves the Host header in charge, as in Go.
+  return authority
+    ? { path: rest.path || '/', query: rest.query, authority }
+    : { path: rest.path || '/', query: rest.query };
 }
 
 function splitPathAndQuery(target: string): RequestTarget {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { compileRule } from '../../src/rules/index.js';
 import { assertRuleError } from '../helpers/rules-request.js';
 
 describe('rule errors name the problem, its column and a fix', () => {
@@ -72,5 +73,18 @@ describe('rule errors name the problem, its column and a fix', () => {
     assertRuleError('ClientIP(`10.0.0.300`)', ['invalid value "10.0.0.300" for ClientIP']);
     assertRuleError('ClientIP(`10.0.0.0/33`)', ['prefix length must be between 0 and 32']);
     assertRuleError('ClientIP(`::/129`)', ['between 0 and 128']);
+  });
+});
+
+describe('v2 templates in a v3 rule', () => {
+  it('are refused with the way out, since v3 would read them literally and never match', () => {
+    assertRuleError('HostRegexp(`{domain:[a-z]+\\.com}`)', ['is a v2 template', 'ruleSyntax to v2']);
+    assertRuleError('Path(`/users/{id}`)', ['"{id}" in "/users/{id}" is a v2 template', 'PathRegexp']);
+    assertRuleError('PathPrefix(`/u/{id:[0-9]+}`)', ['v2 template']);
+    assertRuleError('Host(`{sub}.example.com`)', ['v2 template', 'HostRegexp']);
+  });
+
+  it('leave regexp repetitions and escaped braces alone', () => {
+    assert.doesNotThrow(() => compileRule('PathRegexp(`^/a{2}/\\{id\\}$`)'));
   });
 });

@@ -67,5 +67,6 @@ describe('splitTarget', () => {
     assert.deepEqual(splitTarget('http://a.com:8080/x?y'), { path: '/x', query: 'y', authority: 'a.com:8080' });
     assert.deepEqual(splitTarget('HTTPS://user:pw@b.com'), { path: '/', query: '', authority: 'b.com' });
     assert.deepEqual(splitTarget('http://[::1]:80?q'), { path: '/', query: 'q', authority: '[::1]:80' });
+    assert.deepEqual(splitTarget('http://@/x'), { path: '/x', query: '' });
   });
 });
