@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { configureGateway, gatewayClock } from '../../src/gateway/settings.js';
 import { mintJwt, publicJwks } from '../../src/gateway/signing-keys.js';
 
@@ -27,7 +27,7 @@ describe('Portier signing keys', () => {
     assert.equal(await kidOf(), c);
     assert.ok(!kids().includes(a!), 'the key two periods old is retired');
     const token = await mintJwt({ aud: 'svc', client_id: 'app', scope: 'read' }, 60);
-    const { payload } = await jwtVerify(token, createLocalJWKSet(publicJwks() as JSONWebKeySet), {
+    const { payload } = await jwtVerify(token, createLocalJWKSet(publicJwks()), {
       audience: 'svc',
       issuer: 'portier',
       currentDate: new Date(now),
@@ -40,7 +40,7 @@ describe('Portier signing keys', () => {
     configureGateway({ jwt: { algorithm: 'EdDSA', issuer: 'https://gw' } });
     const token = await mintJwt({ aud: 'svc', sub: 'u1' }, 60);
     assert.equal(decodeProtectedHeader(token).alg, 'EdDSA');
-    const { payload } = await jwtVerify(token, createLocalJWKSet(publicJwks() as JSONWebKeySet), {
+    const { payload } = await jwtVerify(token, createLocalJWKSet(publicJwks()), {
       issuer: 'https://gw',
     });
     assert.equal(payload.sub, 'u1');
