@@ -25,6 +25,7 @@ export class Aggregator {
   private readonly snapshots = new Map<string, ProviderSnapshot>();
   private readonly states = new Map<string, ProviderState>();
   private lastApply = 0;
+  private applied = false;
   private pending: NodeJS.Timeout | undefined;
 
   constructor(
@@ -49,14 +50,20 @@ export class Aggregator {
     this.schedule();
   }
 
-  /** Applies the merged configuration now (at start, and for `portier check`). */
+  /** Applies the merged configuration now (for `portier check`, and when waiting makes no sense). */
   flush(): Configuration {
     clearTimeout(this.pending);
     this.pending = undefined;
     this.lastApply = Date.now();
+    this.applied = true;
     const configuration = this.merge();
     this.apply(configuration);
     return configuration;
+  }
+
+  /** At start: applies once even when no provider sent anything, so the API shows them starting. */
+  ensureApplied(): void {
+    if (!this.applied) this.flush();
   }
 
   stop(): void {

@@ -28,7 +28,8 @@ export interface PortierParts {
   baseDir: string;
   providers: Provider[];
   middlewareTypes: MiddlewareTypes;
-  services: ServiceLayer;
+  /** Creates the service layer; it reports health changes through the callback. */
+  createServices: (onServerStatus: (event: ServerStatusEvent) => void) => ServiceLayer;
   /** Portier's own services (`api@internal`, `ping@internal`, `functions@internal`…). */
   internalServices: Map<string, Service>;
   /** Routers that expose internal services on the API entry point. */
@@ -36,7 +37,11 @@ export interface PortierParts {
   /** Entry point whose routers are only the internal ones (the API's), if any. */
   apiEntryPoint?: string;
   observe?: RequestObserver;
+  /** Where configuration and server events go (the API's event stream listens here). */
+  events?: RuntimeEvents;
 }
+
+export type RuntimeEvents = EventEmitter<{ event: [RuntimeEvent] }>;
 
 /**
  * The running proxy: entry points, providers and the current routing. A new configuration is
@@ -44,7 +49,7 @@ export interface PortierParts {
  * the routing they started with.
  */
 export class Portier {
-  readonly events = new EventEmitter<{ event: [RuntimeEvent] }>();
+  readonly events: RuntimeEvents;
   readonly entryPoints = new Map<string, EntryPoint>();
   private routing: Routing;
   private configuration: Configuration;
@@ -53,8 +58,11 @@ export class Portier {
   private terminating = false;
   private readonly aggregator: Aggregator;
   private readonly loggedErrors = new Set<string>();
+  private readonly services: ServiceLayer;
 
   constructor(private readonly parts: PortierParts) {
+    this.events = parts.events ?? new EventEmitter();
+    this.services = parts.createServices((event) => this.onServerStatus(event));
     const throttle = parts.config.providers.providersThrottleDuration ?? '50ms';
     this.aggregator = new Aggregator(parseDuration(throttle, 'providers.providersThrottleDuration'), (c) =>
       this.apply(c),
@@ -78,14 +86,8 @@ export class Portier {
         provider.start((snapshot) => this.aggregator.update(provider.name, snapshot)),
       ),
     );
-    this.aggregator.flush();
+    this.aggregator.ensureApplied();
   }
-
-  /** Announces a server going UP or DOWN (called by health checks). */
-  readonly onServerStatus = (event: ServerStatusEvent): void => {
-    logger.info({ service: event.service, url: event.url, reason: event.reason }, `server ${event.state}`);
-    this.events.emit('event', { type: 'server', ...event });
-  };
 
   async stop(): Promise<void> {
     this.terminating = true;
@@ -101,7 +103,13 @@ export class Portier {
         await this.entryPoints.get(name)?.shutdown(grace);
       }),
     );
-    await this.parts.services.close();
+    await this.services.close();
+  }
+
+  /** Announces a server going UP or DOWN (called by health checks). */
+  private onServerStatus(event: ServerStatusEvent): void {
+    logger.info({ service: event.service, url: event.url, reason: event.reason }, `server ${event.state}`);
+    this.events.emit('event', { type: 'server', ...event });
   }
 
   view(): RuntimeView {
@@ -153,7 +161,7 @@ export class Portier {
     this.configuration = configuration;
     this.generation++;
     this.updatedAt = new Date().toISOString();
-    this.parts.services.retain(configuration.http.services);
+    this.services.retain(configuration.http.services);
     this.logNewErrors(routing);
     logger.info(
       { generation: this.generation, routers: Object.keys(routing.routers).length, ms: performance.now() - started },
@@ -173,7 +181,7 @@ export class Portier {
       internalRouters: this.parts.internalRouters,
       internalServices: this.parts.internalServices,
       middlewareTypes: this.parts.middlewareTypes,
-      serviceFactory: this.parts.services.build,
+      serviceFactory: this.services.build,
       baseDir: this.parts.baseDir,
     });
   }

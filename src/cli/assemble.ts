@@ -1,0 +1,99 @@
+import { EventEmitter } from 'node:events';
+import { dirname } from 'node:path';
+import { createApiHandler } from '../api/index.js';
+import { createAccessLog } from '../observability/access-log.js';
+import { createMetrics } from '../observability/metrics.js';
+import { createRequestObserver } from '../observability/request-observer.js';
+import type { RuntimeView } from '../runtime/view.js';
+import { version } from './version.js';
+import type { StaticConfig } from '../config/static/types.js';
+import { createFunctionRuntime } from '../functions/index.js';
+import { closeGateway, configureGateway } from '../gateway/settings.js';
+import { gatewayMiddlewareTypes } from '../gateway/middlewares.js';
+import { builtinMiddlewareTypes } from '../middlewares/registry.js';
+import { createFileProvider } from '../providers/file/index.js';
+import type { Provider } from '../providers/types.js';
+import { MiddlewareTypes } from '../runtime/build-middlewares.js';
+import type { Handler } from '../runtime/context.js';
+import { Portier, type RuntimeEvents } from '../runtime/portier.js';
+import { createServiceLayer } from '../runtime/service-layer.js';
+import type { Service } from '../services/types.js';
+import { internalRouters } from './internal-routes.js';
+
+export interface Assembled {
+  portier: Portier;
+  /** Stops the proxy gracefully, then the function runtime and gateway stores. */
+  close(): Promise<void>;
+}
+
+/** The composition root: builds every part the static configuration asks for and wires them. */
+export function assemble(config: StaticConfig): Assembled {
+  const baseDir = config.source?.file ? dirname(config.source.file) : process.cwd();
+  configureGateway(config.gateway, config.cluster);
+  const functions = createFunctionRuntime(config.functions, baseDir);
+  const metrics = createMetrics(config.metrics);
+  const events: RuntimeEvents = new EventEmitter();
+  // The API reads the view of the Portier built just below; it is only called once requests flow.
+  let view: () => RuntimeView = () => {
+    throw new Error('the API was called before Portier was built');
+  };
+  let terminating = () => false;
+  const api = createApiHandler({
+    view: () => view(),
+    events,
+    version,
+    startDate: new Date(),
+    isTerminating: () => terminating(),
+    metrics,
+    staticConfig: config,
+  });
+  const internalServices = new Map<string, Service>([
+    ['api@internal', handlerService(routeApi(functions.apiHandler, api.api))],
+    ['dashboard@internal', handlerService(api.dashboard)],
+    ['ping@internal', handlerService(api.ping)],
+    ['prometheus@internal', handlerService(api.prometheus)],
+    ['functions@internal', functions.service],
+    ['noop@internal', handlerService(() => undefined)],
+  ]);
+  const { routers, apiEntryPoint } = internalRouters(config);
+  const portier = new Portier({
+    config,
+    baseDir,
+    providers: providersFor(config, baseDir),
+    middlewareTypes: new MiddlewareTypes(builtinMiddlewareTypes, gatewayMiddlewareTypes),
+    createServices: (onServerStatus) => createServiceLayer(config, onServerStatus),
+    internalServices,
+    internalRouters: routers,
+    apiEntryPoint,
+    events,
+    observe: createRequestObserver({ metrics, accessLog: createAccessLog(config.accessLog, baseDir) }),
+  });
+  view = () => portier.view();
+  terminating = () => portier.isTerminating;
+  return {
+    portier,
+    close: async () => {
+      api.close();
+      await portier.stop();
+      await functions.close();
+      await closeGateway();
+    },
+  };
+}
+
+function providersFor(config: StaticConfig, baseDir: string): Provider[] {
+  const providers: Provider[] = [];
+  if (config.providers.file) providers.push(createFileProvider(config.providers.file, baseDir));
+  return providers;
+}
+
+/** `/api/functions…` belongs to the function runtime; the rest of `/api` to the Traefik-style API. */
+function routeApi(functionsApi: Handler, api: Handler): Handler {
+  return (ctx) =>
+    ctx.path === '/api/functions' || ctx.path.startsWith('/api/functions/') ? functionsApi(ctx) : api(ctx);
+}
+
+/** An internal service that answers every request itself (API, ping, functions…). */
+export function handlerService(handle: Handler): Service {
+  return { handle, serverStatus: () => ({}), isAvailable: () => true };
+}
