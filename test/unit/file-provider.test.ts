@@ -146,6 +146,16 @@ describe('file provider: watching', () => {
     assert.equal(recorder.snapshots.length, 2);
   });
 
+  it('picks up a directory created after the start', async () => {
+    const dir = tempDir();
+    const recorder = await start({ directory: 'rules', watch: true }, dir);
+    assert.match(recorder.latest?.issues[0]?.message ?? '', /does not exist/);
+    mkdirSync(join(dir, 'rules'));
+    await recorder.waitFor((s) => s.issues.length === 0);
+    writeFileSync(join(dir, 'rules', 'r.yml'), router('web', 'a.com'));
+    await recorder.waitFor((s) => s.config.http.routers.web !== undefined);
+  });
+
   it('stops watching on stop()', async () => {
     const dir = tempDir();
     const file = join(dir, 'routers.yml');

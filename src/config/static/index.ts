@@ -58,7 +58,7 @@ export function loadStaticConfig(opts: {
   const flags = settingsFromFlags(opts.args);
   const overrides = [env, flags].map((settings) => {
     errors.push(...settings.errors);
-    warnings.push(...settings.warnings, ...stripIgnoredSettings(settings.tree, 'settings'));
+    warnings.push(...settings.warnings, ...stripIgnoredSettings(settings.tree, settings === env ? 'env' : 'flags'));
     return normalizeBySchema(settings.tree, staticConfigSchema);
   });
   const merged = overrides.reduce<unknown>((base, override) => mergeTrees(base, override), fileTree) as Tree;

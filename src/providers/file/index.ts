@@ -95,8 +95,10 @@ function findTargets(config: FileProviderConfig, baseDir: string): Targets {
       targets.files.push(...listing.files.filter((file) => !targets.files.includes(file)));
       targets.directories.push(...listing.directories);
     } catch (error) {
-      const reason =
-        (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read: ${String(error)}`;
+      const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+      // Watching the parent notices when the directory is created.
+      if (missing) targets.directories.push(dirname(directory));
+      const reason = missing ? 'does not exist' : `cannot be read: ${String(error)}`;
       targets.issues.push({ message: `the directory ${directory} ${reason}`, key: 'providers.file.directory' });
     }
   }
