@@ -7,9 +7,9 @@ import { ServerStateBadge, StatusBadge } from './status.js';
 
 function Field({ label, children, testid }: { label: string; children: ComponentChildren; testid?: string }) {
   return (
-    <div class="field" data-testid={testid}>
+    <div class="field">
       <dt>{label}</dt>
-      <dd>{children}</dd>
+      <dd data-testid={testid}>{children}</dd>
     </div>
   );
 }

@@ -49,6 +49,18 @@ export function collectProblems(runtime: Runtime): Problem[] {
       }
     }
   }
+  for (const service of runtime.services) {
+    for (const [url, state] of Object.entries(service.serverStatus ?? {})) {
+      if (state !== 'DOWN') continue;
+      problems.push({
+        kind: 'service',
+        name: service.name,
+        severity: 'warning',
+        message: `server ${url} is DOWN: its health check fails, so it gets no traffic`,
+        link: href('services', service.name),
+      });
+    }
+  }
   for (const provider of runtime.providers) {
     for (const issue of provider.issues) {
       problems.push({

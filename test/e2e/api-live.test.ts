@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startDashboardSetup, sampleDynamic, type DashboardSetup } from '../helpers/api-e2e.js';
+import { parsePrometheus, sampleValue } from '../helpers/api-prometheus.js';
+import { openEventStream } from '../helpers/api-sse.js';
+import { waitFor } from '../helpers/portier.js';
+import type { LiveStatsSnapshot } from '../../src/observability/live-stats.js';
+
+/** The real CLI: reloads reach `/api/events` fast, and `/metrics` reflects real traffic. */
+describe('API on a running Portier', () => {
+  let setup: DashboardSetup;
+  before(async () => {
+    setup = await startDashboardSetup();
+  });
+  after(() => setup?.close());
+
+  it('delivers a file change on /api/events within 100 ms of the reload', async () => {
+    const stream = await openEventStream(setup.apiUrl + '/api/events');
+    try {
+      const hello = await stream.next();
+      const { generation } = JSON.parse(hello.data) as { generation: number };
+      setup.writeDynamic(
+        sampleDynamic(
+          setup.upstream.url,
+          setup.deadUrl,
+          '    added:\n      rule: "PathPrefix(`/added`)"\n      service: app\n',
+        ),
+      );
+      let event = await stream.next();
+      while (event.event !== 'config') event = await stream.next();
+      const arrived = Date.now();
+      const data = JSON.parse(event.data) as { generation: number };
+      assert.ok(data.generation > generation);
+      // The runtime logs the moment it applied the configuration (pino's `time`, epoch ms).
+      const applied = setup.portier
+        .logs()
+        .split('\n')
+        .filter((line) => line.includes('"configuration applied"'))
+        .map((line) => JSON.parse(line) as { time: number; generation: number })
+        .find((entry) => entry.generation === data.generation);
+      assert.ok(applied, 'the reload is logged');
+      assert.ok(arrived - applied.time < 100, `event arrived ${arrived - applied.time} ms after the reload`);
+      const router = await setup.getJson<{ status: string }>('/api/http/routers/added@file');
+      assert.equal(router.status, 'enabled');
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('/metrics counts proxied requests per router and service, and server UP/DOWN', async () => {
+    for (let i = 0; i < 4; i++) {
+      const response = await fetch(setup.webUrl + '/app/hello');
+      assert.equal(response.status, 200);
+      await response.text();
+    }
+    const families = parsePrometheus(await (await fetch(setup.apiUrl + '/metrics')).text());
+    assert.equal(
+      sampleValue(families, 'traefik_router_requests_total', 'traefik_router_requests_total', {
+        router: 'app@file',
+        service: 'app@file',
+        code: '200',
+      }),
+      4,
+    );
+    const up = (url: string) =>
+      sampleValue(families, 'traefik_service_server_up', 'traefik_service_server_up', { service: 'app@file', url });
+    assert.equal(up(setup.upstream.url), 1);
+    assert.equal(up(setup.deadUrl), 0);
+    // The live counters report whole seconds: the requests show once their second has passed.
+    await waitFor(
+      async () => {
+        const stats = await setup.getJson<LiveStatsSnapshot>('/api/stats');
+        const server = stats.services['app@file']?.servers[setup.upstream.url];
+        return (server?.requests.reduce((a, b) => a + b, 0) ?? 0) >= 4;
+      },
+      3000,
+      'the live stats to count the requests',
+    );
+  });
+
+  it('/ping answers OK', async () => {
+    const response = await fetch(setup.apiUrl + '/ping');
+    assert.equal(response.status, 200);
+    assert.equal(await response.text(), 'OK');
+  });
+});

@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, launchBrowser } from '../helpers/api-browser.js';
+import { sampleDynamic, startDashboardSetup, type DashboardSetup } from '../helpers/api-e2e.js';
+import { waitFor } from '../helpers/portier.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const ARTIFACT = resolve(ROOT, 'test/artifacts/dashboard-overview.png');
+
+interface Section {
+  total: number;
+  warnings: number;
+  errors: number;
+}
+interface OverviewBody {
+  http: { routers: Section; services: Section; middlewares: Section };
+}
+
+/**
+ * The dashboard in Debian's chromium against the real CLI: what it shows must be what the API
+ * says, and a change of the watched file must reach the open page without a reload.
+ */
+describe('dashboard in a real browser', { skip: !existsSync(CHROMIUM) && `${CHROMIUM} is missing` }, () => {
+  let setup: DashboardSetup;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    setup = await startDashboardSetup();
+    // Some traffic, so the request rate and the per-server chart have something to show.
+    for (let i = 0; i < 12; i++) await (await fetch(setup.webUrl + '/app/')).text();
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  });
+  after(async () => {
+    await browser?.close();
+    await setup?.close();
+  });
+
+  const text = (testid: string) => page.getByTestId(testid).first().innerText();
+
+  it('redirects / to /dashboard/ and shows the overview counts the API reports', async () => {
+    await page.goto(setup.apiUrl + '/');
+    assert.equal(new URL(page.url()).pathname, '/dashboard/');
+    await page.getByTestId('connection').filter({ hasText: 'Live' }).waitFor();
+    const overview = await setup.getJson<OverviewBody>('/api/overview');
+    for (const kind of ['routers', 'services', 'middlewares'] as const) {
+      assert.equal(Number(await text(`count-${kind}-total`)), overview.http[kind].total, `${kind} total`);
+      assert.match(await text(`count-${kind}-warnings`), new RegExp(`^${overview.http[kind].warnings} warning`));
+      assert.match(await text(`count-${kind}-errors`), new RegExp(`^${overview.http[kind].errors} error`));
+    }
+    assert.equal(overview.http.routers.errors, 1, 'the broken router counts as an error');
+    // Errors first: the broken router and its fix are on the overview.
+    const problems = await text('problems');
+    assert.match(problems, /broken@file/);
+    assert.match(problems, /the service "missing@file" does not exist/);
+    assert.match(problems, /Fix: Define the service missing@file/);
+  });
+
+  it("shows a router's rule, entry points, middleware chain and service as the API does", async () => {
+    const router = await setup.getJson<{ rule: string; using: string[]; service: string; middlewares: string[] }>(
+      '/api/http/routers/app@file',
+    );
+    await page.goto(`${setup.apiUrl}/dashboard/#/routers/app%40file`);
+    assert.equal(await text('object-name'), 'app@file');
+    assert.equal(await text('router-rule'), router.rule);
+    assert.equal(await text('router-entrypoints'), router.using.join(', '));
+    assert.equal(await text('router-service'), router.service);
+    const chain = await text('router-chain');
+    for (const middleware of router.middlewares) assert.match(chain, new RegExp(middleware));
+  });
+
+  it('shows each server with its weight and the UP/DOWN state the API reports', async () => {
+    const service = await setup.getJson<{ serverStatus: Record<string, string> }>('/api/http/services/app@file');
+    await page.getByTestId('router-service').click();
+    await page.getByTestId('server').first().waitFor();
+    const rows = await page.getByTestId('server').all();
+    assert.equal(rows.length, 2);
+    for (const row of rows) {
+      const url = (await row.getAttribute('data-url'))!;
+      assert.equal(await row.getByTestId('server-state').innerText(), service.serverStatus[url]);
+    }
+    assert.equal(service.serverStatus[setup.deadUrl], 'DOWN');
+    assert.match(await page.getByTestId('server').filter({ hasText: setup.upstream.url }).innerText(), /\b3\b/);
+  });
+
+  it('updates the open page when the file changes, without reloading it', async () => {
+    await page.goto(`${setup.apiUrl}/dashboard/#/`);
+    await page.getByTestId('connection').filter({ hasText: 'Live' }).waitFor();
+    // Strings run in the page (this file is type-checked without the DOM library).
+    await page.evaluate('window.stillHere = true');
+    const before = Number(await text('count-routers-total'));
+    setup.writeDynamic(
+      sampleDynamic(
+        setup.upstream.url,
+        setup.deadUrl,
+        '    added:\n      rule: "PathPrefix(`/added`)"\n      service: app\n    typo:\n      rule: "PathPrefix(`/typo`)"\n      service: app\n      middlewares: [nope]\n',
+      ),
+    );
+    await waitFor(async () => Number(await text('count-routers-total')) === before + 2, 5000, 'the page to update');
+    const overview = await setup.getJson<OverviewBody>('/api/overview');
+    assert.equal(Number(await text('count-routers-total')), overview.http.routers.total);
+    assert.match(await text('count-routers-errors'), new RegExp(`^${overview.http.routers.errors} error`));
+    assert.match(await text('problems'), /middleware "nope@file" does not exist/);
+    assert.equal(await page.evaluate('window.stillHere'), true, 'the page was not reloaded');
+  });
+
+  it('is usable on a phone-sized screen', async () => {
+    const phone = await browser.context.newPage();
+    try {
+      await phone.setViewportSize({ width: 390, height: 844 });
+      await phone.goto(`${setup.apiUrl}/dashboard/#/services/app%40file`);
+      await phone.getByTestId('server').first().waitFor();
+      const width = await phone.evaluate<number>('document.documentElement.scrollWidth');
+      assert.ok(width <= 390, `no horizontal scrolling (page is ${width}px wide)`);
+    } finally {
+      await phone.close();
+    }
+  });
+
+  it('saves a screenshot of the overview', async () => {
+    await page.goto(`${setup.apiUrl}/dashboard/#/`);
+    await page.getByTestId('request-rate').waitFor();
+    await page.waitForTimeout(300);
+    mkdirSync(resolve(ROOT, 'test/artifacts'), { recursive: true });
+    await page.screenshot({ path: ARTIFACT, fullPage: true });
+    assert.ok(existsSync(ARTIFACT));
+    // The README's picture is refreshed on purpose only: `UPDATE_DOCS_SCREENSHOT=1`.
+    if (process.env.UPDATE_DOCS_SCREENSHOT) copyFileSync(ARTIFACT, resolve(ROOT, 'docs/dashboard.png'));
+    assert.deepEqual(pageErrors, []);
+  });
+});
