@@ -23,7 +23,7 @@ import { internalRouters } from './internal-routes.js';
 export interface Assembled {
   portier: Portier;
   /** Stops the proxy gracefully, then the function runtime and gateway stores. */
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /** The composition root: builds every part the static configuration asks for and wires them. */
