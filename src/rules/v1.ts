@@ -1,5 +1,7 @@
 import { closestKey } from '../config/did-you-mean.js';
+import { ConfigError } from '../config/errors.js';
 import type { MiddlewareConfig } from '../config/dynamic/types.js';
+import { compileRule } from './compile.js';
 import { hasTemplate, templateToRegexp } from './mux-template.js';
 import { MatcherProblem, ruleError } from './problem.js';
 
@@ -32,9 +34,15 @@ export function translateV1Rule(rule: string): { rule: string; middlewares: Midd
     if (args.length === 0) throw ruleError(`v1 rule part "${part}" has no value; write e.g. ${name}:${EXAMPLES[name]}`);
     try {
       const alternatives = translators[name]!(args, modifiers);
-      if (alternatives) conditions.push(alternatives);
+      if (!alternatives) continue;
+      // Checked here so that a bad value is reported against the v1 text the user wrote.
+      compileRule(alternatives.join(' || '));
+      conditions.push(alternatives);
     } catch (error) {
-      if (error instanceof MatcherProblem) throw ruleError(`v1 rule part "${part}": ${error.message}`);
+      if (error instanceof MatcherProblem || error instanceof ConfigError) {
+        // Columns would point into the generated v3 text, not into what the user wrote.
+        throw ruleError(`v1 rule part "${part}": ${error.message.replace(/ at column \d+/, '')}`);
+      }
       throw error;
     }
   }

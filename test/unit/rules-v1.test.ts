@@ -183,3 +183,14 @@ describe('translateV1Rule: errors name the part and a fix', () => {
     );
   });
 });
+
+describe('translateV1Rule: values are checked against the v1 text', () => {
+  it('reports bad hosts and regexps with the part that holds them', () => {
+    assertV1Error('Host:bücher.de;Path:/x', ['v1 rule part "Host:bücher.de"', 'non-ASCII']);
+    assertV1Error('Path:/x;HeadersRegexp:X-A,(a', [
+      'v1 rule part "HeadersRegexp:X-A,(a"',
+      'invalid regular expression',
+    ]);
+    assertV1Error('PathPrefix:/u/{id:(?=x)}', ['lookaround']);
+  });
+});
