@@ -156,6 +156,22 @@ describe('file provider: watching', () => {
     await recorder.waitFor((s) => s.config.http.routers.web !== undefined);
   });
 
+  it('watches by default, as Traefik does, and not with watch = false', async () => {
+    const dir = tempDir();
+    const watched = join(dir, 'watched.yml');
+    const frozen = join(dir, 'frozen', 'frozen.yml');
+    mkdirSync(join(dir, 'frozen'));
+    writeFileSync(watched, router('web', 'a.com'));
+    writeFileSync(frozen, router('web', 'a.com'));
+    const byDefault = await start({ filename: watched }, '/');
+    const notWatched = await start({ filename: frozen, watch: false }, '/');
+    writeFileSync(watched, router('web', 'b.com'));
+    writeFileSync(frozen, router('web', 'b.com'));
+    await byDefault.waitFor((s) => s.config.http.routers.web?.rule === 'Host(`b.com`)');
+    await sleep(100);
+    assert.equal(notWatched.snapshots.length, 1);
+  });
+
   it('stops watching on stop()', async () => {
     const dir = tempDir();
     const file = join(dir, 'routers.yml');

@@ -9,8 +9,9 @@ import { listConfigFiles } from './list-files.js';
 
 /**
  * The file provider: dynamic configuration from one file or a directory tree of `.toml`/`.yml`/
- * `.yaml` files, merged. With `watch`, edits apply live; a file that stops parsing keeps serving
- * its last good content while its error is reported. Relative paths resolve against `baseDir`.
+ * `.yaml` files, merged. Edits apply live unless `watch` is false; a file that stops parsing
+ * keeps serving its last good content while its error is reported. Relative paths resolve
+ * against `baseDir`.
  */
 export function createFileProvider(config: FileProviderConfig, baseDir: string): Provider {
   return new FileProvider(config, baseDir);
@@ -38,7 +39,8 @@ class FileProvider implements Provider {
 
   async start(emit: (snapshot: ProviderSnapshot) => void): Promise<void> {
     this.emit = emit;
-    if (this.config.watch) this.watcher = new DirectoryWatcher(() => this.reloadSafely());
+    // Traefik watches unless told not to.
+    if (this.config.watch !== false) this.watcher = new DirectoryWatcher(() => this.reloadSafely());
     this.reload();
   }
 
