@@ -25,6 +25,12 @@ export interface Running {
 }
 
 async function listen(server: Server): Promise<Running> {
+  // Upgraded sockets are no longer the HTTP server's to close; they are tracked here instead.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -33,8 +39,8 @@ async function listen(server: Server): Promise<Running> {
     url: `http://127.0.0.1:${port}`,
     close: () =>
       new Promise((resolve) => {
-        server.closeAllConnections();
         server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
       }),
   };
 }
