@@ -1,6 +1,7 @@
 import { addPrefix } from './add-prefix.js';
 import { basicAuth } from './basic-auth.js';
 import { chain } from './chain.js';
+import { compress } from './compress.js';
 import { forwardAuth } from './forward-auth.js';
 import { headers } from './headers.js';
 import { inFlightReq } from './in-flight-req.js';
@@ -19,6 +20,7 @@ export const builtinMiddlewareTypes: Record<string, MiddlewareType> = {
   addPrefix,
   basicAuth,
   chain,
+  compress,
   forwardAuth,
   headers,
   inFlightReq,

@@ -27,7 +27,14 @@ export interface Received {
 /** How the pretend upstream answers one request (maybe after a while): a response head, or "nothing reached it". */
 export type UpstreamBehaviour = (ctx: RequestContext, attempt: number) => UpstreamAnswer | Promise<UpstreamAnswer>;
 
-export type UpstreamAnswer = { status?: number; headers?: OutgoingHttpHeaders } | 'unreachable';
+export type UpstreamAnswer =
+  | {
+      status?: number;
+      headers?: OutgoingHttpHeaders;
+      /** The response body (default: JSON of what was received); chunks are written one by one, unsized. */
+      body?: string | Buffer[];
+    }
+  | 'unreachable';
 
 export interface HarnessOptions {
   upstream?: UpstreamBehaviour;
@@ -39,6 +46,8 @@ export interface Reply {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  /** The body bytes as received (still compressed, if they were). */
+  raw: Buffer;
 }
 
 /** Builds a middleware of `type` from raw options, the way the runtime does (schema first). */
@@ -116,11 +125,23 @@ export class MiddlewareHarness {
       consumer: ctx.consumer,
     };
     this.received.push(received);
-    const payload = JSON.stringify(received);
     const status = behaviour.status ?? 200;
-    const head = clientResponseHeaders(ctx, status, { 'content-type': 'application/json', ...behaviour.headers });
-    ctx.res.writeHead(status, { ...head, 'content-length': Buffer.byteLength(payload) });
-    ctx.res.end(payload);
+    const payload = behaviour.body ?? JSON.stringify(received);
+    const sized = typeof payload === 'string' ? { 'content-length': Buffer.byteLength(payload) } : {};
+    const head = clientResponseHeaders(ctx, status, {
+      'content-type': 'application/json',
+      ...sized,
+      ...behaviour.headers,
+    });
+    ctx.res.writeHead(status, head);
+    if (typeof payload === 'string') {
+      ctx.res.end(payload);
+      return;
+    }
+    for (const chunk of payload) {
+      if (!ctx.res.write(chunk)) await new Promise((resolve) => ctx.res.once('drain', resolve));
+    }
+    ctx.res.end();
   }
 
   /** Sends one request; redirects are not followed. A body given as chunks goes chunked. */
@@ -133,7 +154,8 @@ export class MiddlewareHarness {
       headers: init.headers,
       body: Array.isArray(init.body) ? Readable.from(init.body) : init.body,
     });
-    return { status: response.statusCode, headers: response.headers, body: await response.body.text() };
+    const raw = Buffer.from(await response.body.arrayBuffer());
+    return { status: response.statusCode, headers: response.headers, body: raw.toString('utf8'), raw };
   }
 
   /** The last request the terminal handler received. */
