@@ -10,27 +10,7 @@ let cachedPathInput: string | undefined;
 let cachedRoutingPath = '';
 
 // RFC 3986 reserved characters, plus `%` itself: their escapes keep their meaning in a path.
-const RESERVED_ESCAPES = new Set([
-  '3A',
-  '2F',
-  '3F',
-  '23',
-  '5B',
-  '5D',
-  '40',
-  '21',
-  '24',
-  '26',
-  '27',
-  '28',
-  '29',
-  '2A',
-  '2B',
-  '2C',
-  '3B',
-  '3D',
-  '25',
-]);
+const RESERVED_ESCAPES = new Set([...":/?#[]@!$&'()*+,;=%"].map((c) => c.charCodeAt(0).toString(16).toUpperCase()));
 
 /**
  * The path rules compare against: escapes decoded except reserved ones (so `Path(\`/a b\`)`
