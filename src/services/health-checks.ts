@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { HealthCheckConfig } from '../config/dynamic/types.js';
+import type { HealthCheckConfig, ServiceConfig } from '../config/dynamic/types.js';
 import type { UpstreamServer } from '../runtime/transport/upstreams.js';
 import type { HealthCheckSettings } from './health-check-config.js';
 import type { ServerState, ServerStatusEvent } from './types.js';
@@ -13,6 +13,17 @@ export interface ServerHealth {
 /** The identity of one checker: a config change starts a fresh one, an unchanged one lives on. */
 export function healthCheckKey(service: string, url: string, config: HealthCheckConfig): string {
   return `${service}\n${url}\n${JSON.stringify(config)}`;
+}
+
+/** The checker keys a configuration needs, for `HealthChecks.retainOnly` after a reload. */
+export function healthCheckKeys(services: Record<string, ServiceConfig>): Set<string> {
+  const keys = new Set<string>();
+  for (const [name, config] of Object.entries(services)) {
+    const lb = config.loadBalancer;
+    if (!lb?.healthCheck) continue;
+    for (const server of lb.servers ?? []) keys.add(healthCheckKey(name, server.url, lb.healthCheck));
+  }
+  return keys;
 }
 
 class Checker implements ServerHealth {

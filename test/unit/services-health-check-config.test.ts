@@ -2,18 +2,19 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError } from '../../src/config/errors.js';
 import { healthCheckSettings } from '../../src/services/health-check-config.js';
-import { healthCheckKey } from '../../src/services/health-checks.js';
-import { retainedState } from '../../src/services/retained-state.js';
+import { healthCheckKey, healthCheckKeys } from '../../src/services/health-checks.js';
 
-test('a reload keeps the pools of every server origin and the checkers of checked servers', () => {
+test('a reload keeps the checkers of checked servers only', () => {
   const check = { path: '/health' };
-  const state = retainedState({
+  const keys = healthCheckKeys({
     'a@file': { loadBalancer: { servers: [{ url: 'http://10.0.0.1:80/base' }, { url: 'http://10.0.0.2' }] } },
     'b@file': { loadBalancer: { servers: [{ url: 'http://10.0.0.1:80' }, { url: 'bad url' }], healthCheck: check } },
     'c@file': { failover: { service: 'a', fallback: 'b' } },
   });
-  assert.deepEqual([...state.origins].sort(), ['http://10.0.0.1', 'http://10.0.0.2']);
-  assert.deepEqual([...state.healthCheckKeys], [healthCheckKey('b@file', 'http://10.0.0.1:80', check)]);
+  assert.deepEqual(
+    [...keys],
+    [healthCheckKey('b@file', 'http://10.0.0.1:80', check), healthCheckKey('b@file', 'bad url', check)],
+  );
 });
 
 test('health check settings get Traefik defaults and errors name the key', () => {
