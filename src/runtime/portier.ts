@@ -203,6 +203,15 @@ export class Portier {
         }
       }
     }
+    for (const [provider, state] of Object.entries(this.configuration.providers)) {
+      for (const issue of state.issues) {
+        if (issue.object) continue; // shown on the object it disabled, logged above
+        const text = [issue.location, issue.key, issue.message].filter(Boolean).join(': ');
+        const key = `provider ${provider}: ${text}`;
+        current.add(key);
+        if (!this.loggedErrors.has(key)) logger.warn({ provider }, text);
+      }
+    }
     this.loggedErrors.clear();
     for (const key of current) this.loggedErrors.add(key);
   }
