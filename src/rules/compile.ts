@@ -19,7 +19,10 @@ export function compileRule(rule: string, syntax: RuleSyntax = 'v3'): CompiledRu
   const dialect = dialects[String(syntax).toLowerCase() as RuleSyntax] as Dialect | undefined;
   if (!dialect) throw ruleError(`unknown rule syntax "${String(syntax)}"; use "v3" (default) or "v2"`);
   const built = build(parseRule(rule), dialect);
-  return built.hosts ? { source: rule, match: built.test, hosts: built.hosts } : { source: rule, match: built.test };
+  // Each host once: the router table files the rule under every host listed.
+  return built.hosts
+    ? { source: rule, match: built.test, hosts: [...new Set(built.hosts)] }
+    : { source: rule, match: built.test };
 }
 
 function build(node: RuleNode, dialect: Dialect): BuiltMatcher {
@@ -45,7 +48,7 @@ function build(node: RuleNode, dialect: Dialect): BuiltMatcher {
       const right = build(node.right, dialect);
       const a = left.test;
       const b = right.test;
-      const hosts = left.hosts && right.hosts ? [...new Set([...left.hosts, ...right.hosts])] : undefined;
+      const hosts = left.hosts && right.hosts ? [...left.hosts, ...right.hosts] : undefined;
       return withHosts((request) => a(request) || b(request), hosts);
     }
   }

@@ -18,7 +18,7 @@ describe('v2 syntax', () => {
   });
 
   it('indexes routers by their Host arguments', () => {
-    assert.deepEqual(compileRule('Host(`A.com`, `b.com.`)', 'v2').hosts, ['a.com', 'b.com']);
+    assert.deepEqual(compileRule('Host(`A.com`, `b.com.`, `a.com`)', 'v2').hosts, ['a.com', 'b.com']);
     assert.equal(compileRule('Host(`a.com`, `{x:[a-z]+}.com`)', 'v2').hosts, undefined);
   });
 
