@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import type { Covers, Fits } from '../schema/coverage.js';
 import { durationStringSchema } from '../schema/duration.js';
+import type { ConsumerConfig, HealthCheckConfig, LoadBalancerConfig, RouterConfig, ServiceConfig } from './types.js';
 
 /**
  * zod schemas for one dynamic object each (router, service, middleware, consumer), strict and
@@ -125,3 +127,20 @@ export const consumerSchema = z.strictObject({
   apiKeys: nameList.optional(),
   basicAuth: nameList.optional(),
 });
+
+/**
+ * Compile-time guards: every key of the shared types has a schema entry (a field added to types.ts
+ * without one fails here, naming the key), and what the schemas produce fits the types.
+ */
+const _schemasCoverTypes: [
+  Covers<z.infer<typeof routerSchema>, RouterConfig>,
+  Covers<z.infer<typeof serviceSchema>, ServiceConfig>,
+  Covers<z.infer<typeof loadBalancerSchema>, LoadBalancerConfig>,
+  Covers<NonNullable<z.infer<typeof loadBalancerSchema>['healthCheck']>, HealthCheckConfig>,
+  Covers<z.infer<typeof consumerSchema>, ConsumerConfig>,
+] = [true, true, true, true, true];
+const _schemaOutputsFitTypes: [
+  Fits<z.infer<typeof routerSchema>, RouterConfig>,
+  Fits<z.infer<typeof serviceSchema>, ServiceConfig>,
+  Fits<z.infer<typeof consumerSchema>, ConsumerConfig>,
+] = [true, true, true];

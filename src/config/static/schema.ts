@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { durationSchema } from '../schema/duration.js';
+import type { Covers } from '../schema/coverage.js';
+import type { DockerProviderConfig, EntryPointConfig, StaticConfig } from './types.js';
 
 /** The v3 static configuration as users write it (before defaults), strict at every level. */
 
@@ -172,3 +174,15 @@ export const staticConfigSchema = z.strictObject({
 });
 
 export type StaticConfigInput = z.infer<typeof staticConfigSchema>;
+
+/**
+ * Compile-time guard: every key of the shared types has a schema entry, so a field added to
+ * types.ts without one fails the type check (naming the key) instead of being rejected as an
+ * "unknown key" at run time.
+ */
+const _schemaCoversTypes: [
+  Covers<StaticConfigInput, Omit<StaticConfig, 'source'>>,
+  Covers<NonNullable<StaticConfigInput['providers']>, StaticConfig['providers']>,
+  Covers<z.infer<typeof entryPointSchema>, EntryPointConfig>,
+  Covers<z.infer<typeof dockerProviderSchema>, DockerProviderConfig>,
+] = [true, true, true, true];
