@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { hmacAuth } from '../../src/gateway/hmac-auth.js';
+import { oauth2Introspection } from '../../src/gateway/oauth2-introspection.js';
 import { rateLimit } from '../../src/gateway/rate-limit.js';
 import { closeGateway, configureGateway } from '../../src/gateway/settings.js';
 import { buildMiddleware, gatewayDeps, startHarness, type Harness } from '../helpers/gateway-harness.js';
+import { GATEWAY_CLIENT, OPAQUE_RESOURCE, signingKey, startOidc } from '../helpers/gateway-oidc.js';
 import { startRedis, type TestRedis } from '../helpers/gateway-redis.js';
 import { signRequest } from '../helpers/gateway-sign.js';
 
@@ -62,6 +64,28 @@ describe('gateway with a shared redis-server', () => {
     const request = { path: '/x', headers: { host: 'api.example', ...signature } };
     assert.equal((await a.send(request)).status, 200);
     assert.equal((await b.send(request)).status, 401);
+  });
+
+  it('a session started at one instance is accepted at the other', async () => {
+    const oidc = await startOidc([await signingKey('k1')]);
+    try {
+      const options = {
+        introspectionUrl: `${oidc.issuer}/token/introspection`,
+        clientId: GATEWAY_CLIENT.id,
+        clientSecret: GATEWAY_CLIENT.secret,
+        mode: 'session',
+      };
+      const [a, b] = await twoInstances('sessions@file', oauth2Introspection, options);
+      const token = await oidc.token(OPAQUE_RESOURCE);
+      const first = await a.send({ headers: { authorization: `Bearer ${token}` } });
+      assert.equal(first.status, 200);
+      const cookie = String(first.headers['set-cookie']).split(';')[0]!;
+      const elsewhere = await b.send({ headers: { cookie } });
+      assert.equal(elsewhere.status, 200);
+      assert.equal(elsewhere.upstream?.headers['x-portier-consumer'], 'mobile-app');
+    } finally {
+      await oidc.stop();
+    }
   });
 
   it('fails closed by default when Redis is down, and open when configured', async () => {
