@@ -9,7 +9,8 @@ import { MiddlewareTypes } from '../runtime/build-middlewares.js';
 import { buildRouting } from '../runtime/build.js';
 import { createServiceLayer } from '../runtime/service-layer.js';
 import { takeConfigFile } from './args.js';
-import { internalRouters } from './internal-routes.js';
+import { handlerService } from './assemble.js';
+import { INTERNAL_SERVICE_NAMES, internalRouters } from './internal-routes.js';
 
 const HELP = `Usage: portier check [-c FILE] [--<static.key>=VALUE…]
 
@@ -55,7 +56,7 @@ async function dynamicProblems(config: StaticConfig): Promise<string[]> {
       entryPoints: Object.keys(config.entryPoints),
       defaultEntryPoints: Object.keys(config.entryPoints),
       internalRouters: internal,
-      internalServices: new Map(),
+      internalServices: new Map(INTERNAL_SERVICE_NAMES.map((name) => [name, handlerService(() => undefined)])),
       middlewareTypes: new MiddlewareTypes(builtinMiddlewareTypes, gatewayMiddlewareTypes),
       serviceFactory: services.build,
       baseDir,

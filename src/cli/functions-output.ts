@@ -1,6 +1,13 @@
 /** How `portier functions` prints deploy results, errors, lists and invocation records. */
 import type { InvocationRecord } from '../functions/index.js';
 
+/** Writes a function's response body as is (it may be binary); tests replace it to capture it. */
+export const bodyOutput = {
+  write(body: Uint8Array): void {
+    process.stdout.write(body);
+  },
+};
+
 export function shortVersion(version: unknown): string {
   return typeof version === 'string' ? version.slice(0, 12) : '-';
 }

@@ -10,7 +10,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { FunctionSummary, InvocationRecord } from '../functions/index.js';
 import { startDevServer } from './functions-dev.js';
 import { deployFile, localRuntime, nameFromFile, parseEnv } from './functions-local.js';
-import { formatApiError, formatRecord, formatTable, shortVersion } from './functions-output.js';
+import { bodyOutput, formatApiError, formatRecord, formatTable, shortVersion } from './functions-output.js';
 
 const DEFAULT_API = 'http://127.0.0.1:8080';
 
@@ -129,7 +129,7 @@ const COMMANDS: Record<string, Command> = {
         method,
         ...(data !== undefined ? { body: data } : {}),
       });
-      process.stdout.write(Buffer.from(await res.arrayBuffer()));
+      bodyOutput.write(new Uint8Array(await res.arrayBuffer()));
       console.error(`\n${res.status} ${res.headers.get('content-type') ?? ''}`);
       return res.ok ? 0 : 1;
     },
@@ -236,7 +236,7 @@ async function invokeLocal(
       requestId: randomUUID(),
     });
     if (!invocation) return 1;
-    process.stdout.write(invocation.result.body);
+    bodyOutput.write(invocation.result.body);
     console.error(`\n${formatRecord(invocation.record)}`);
     return invocation.result.status < 400 ? 0 : 1;
   } finally {

@@ -1,6 +1,16 @@
 import type { RouterConfig } from '../config/dynamic/types.js';
 import type { StaticConfig } from '../config/static/types.js';
 
+/** Portier's own services, by the names routers use to reach them. */
+export const INTERNAL_SERVICE_NAMES = [
+  'api@internal',
+  'dashboard@internal',
+  'ping@internal',
+  'prometheus@internal',
+  'functions@internal',
+  'noop@internal',
+] as const;
+
 /** Internal routers outrank any user router on the entry points they share. */
 const TOP_PRIORITY = Number.MAX_SAFE_INTEGER;
 

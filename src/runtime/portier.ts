@@ -89,18 +89,24 @@ export class Portier {
     this.aggregator.ensureApplied();
   }
 
+  /**
+   * Graceful stop: `/ping` answers 503 at once; each entry point keeps accepting for its
+   * `requestAcceptGraceTimeout` (so a load balancer in front sees the 503 and moves away), then
+   * stops accepting and gives in-flight requests up to `graceTimeOut` to finish.
+   */
   async stop(): Promise<void> {
     this.terminating = true;
-    const lifeCycle = Object.entries(this.parts.config.entryPoints);
     await Promise.all(this.parts.providers.map((p) => p.stop()));
     this.aggregator.stop();
     await Promise.all(
-      lifeCycle.map(async ([name, config]) => {
-        const grace = parseDuration(
-          config.transport?.lifeCycle?.graceTimeOut ?? '10s',
-          `entryPoints.${name}.transport.lifeCycle.graceTimeOut`,
-        );
-        await this.entryPoints.get(name)?.shutdown(grace);
+      Object.entries(this.parts.config.entryPoints).map(async ([name, config]) => {
+        const key = `entryPoints.${name}.transport.lifeCycle`;
+        const lifeCycle = config.transport?.lifeCycle ?? {};
+        const acceptGrace = parseDuration(lifeCycle.requestAcceptGraceTimeout ?? 0, `${key}.requestAcceptGraceTimeout`);
+        if (acceptGrace > 0) await new Promise((resolve) => setTimeout(resolve, acceptGrace));
+        await this.entryPoints
+          .get(name)
+          ?.shutdown(parseDuration(lifeCycle.graceTimeOut ?? '10s', `${key}.graceTimeOut`));
       }),
     );
     await this.services.close();

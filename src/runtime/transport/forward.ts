@@ -4,7 +4,8 @@ import type { RequestContext } from '../context.js';
 import { handleUpstreamFailure, type ForwardOptions, type ForwardOutcome } from './failure.js';
 import { clientResponseHeaders } from './response-headers.js';
 import { forwardUpgrade } from './upgrade.js';
-import { hasStreamedBody, upstreamHeaders, upstreamPath } from './upstream-request.js';
+import { classifyUpstreamError } from './upstream-errors.js';
+import { canResend, hasStreamedBody, upstreamHeaders, upstreamPath } from './upstream-request.js';
 import type { UpstreamServer } from './upstreams.js';
 
 export type { ForwardOptions, ForwardOutcome } from './failure.js';
@@ -24,6 +25,8 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | undefined;
   private clientGone = false;
   private settled = false;
+  private resent = false;
+  private readonly request: Dispatcher.DispatchOptions;
   private readonly resume = (): void => this.controller?.resume();
 
   constructor(
@@ -33,6 +36,15 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
     private readonly resolve: (outcome: ForwardOutcome) => void,
   ) {
     ctx.res.once('close', this.onClientClose);
+    this.request = upstreamRequest(ctx, server, options);
+  }
+
+  start(): void {
+    try {
+      this.server.upstreams.pool(this.server.origin).dispatch(this.request, this);
+    } catch (error) {
+      this.fail(error as Error);
+    }
   }
 
   private readonly onClientClose = (): void => {
@@ -74,12 +86,33 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
 
   fail(error: Error): void {
     if (this.settled) return;
+    if (this.mayResend(error)) {
+      this.resent = true;
+      this.controller = undefined;
+      this.start();
+      return;
+    }
     if (this.clientGone) {
       this.ctx.res.destroy();
       this.finish(undefined);
       return;
     }
     this.finish(handleUpstreamFailure(this.ctx, this.server, error, this.options));
+  }
+
+  /**
+   * A kept-alive connection that the server closed just as the request went out fails with a
+   * reset before any answer. Like Go's transport (Traefik), resend such a request once, when
+   * that is safe, instead of answering 502 for a server that is fine.
+   */
+  private mayResend(error: Error): boolean {
+    return (
+      !this.resent &&
+      !this.clientGone &&
+      !this.ctx.res.headersSent &&
+      classifyUpstreamError(error) === 'dropped' &&
+      canResend(this.ctx)
+    );
   }
 
   private finish(outcome: ForwardOutcome): void {
@@ -98,30 +131,30 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
 export function forward(ctx: RequestContext, server: UpstreamServer, options: ForwardOptions): Promise<ForwardOutcome> {
   ctx.upstreamUrl = server.url;
   if (ctx.upgrade) return forwardUpgrade(ctx, server, options);
-  return new Promise((resolve) => {
-    const relay = new ResponseRelay(ctx, server, options, resolve);
-    const headers = upstreamHeaders(ctx, server, options.passHostHeader, false);
-    let body: Dispatcher.DispatchOptions['body'] = null;
-    if (ctx.body) {
-      body = ctx.body;
-      delete headers['transfer-encoding'];
-      headers['content-length'] = String(ctx.body.length);
-    } else if (hasStreamedBody(ctx)) {
-      body = ctx.req;
-    }
-    try {
-      server.upstreams.pool(server.origin).dispatch(
-        {
-          path: upstreamPath(ctx, server),
-          method: ctx.req.method as Dispatcher.HttpMethod,
-          headers,
-          body,
-          reset: !server.upstreams.reuseConnections,
-        },
-        relay,
-      );
-    } catch (error) {
-      relay.fail(error as Error);
-    }
-  });
+  // The client may have left while middlewares were busy; then there is nobody to answer.
+  if (ctx.req.socket.destroyed) return Promise.resolve(undefined);
+  return new Promise((resolve) => new ResponseRelay(ctx, server, options, resolve).start());
+}
+
+function upstreamRequest(
+  ctx: RequestContext,
+  server: UpstreamServer,
+  options: ForwardOptions,
+): Dispatcher.DispatchOptions {
+  const headers = upstreamHeaders(ctx, server, options.passHostHeader, false);
+  let body: Dispatcher.DispatchOptions['body'] = null;
+  if (ctx.body) {
+    body = ctx.body;
+    delete headers['transfer-encoding'];
+    headers['content-length'] = String(ctx.body.length);
+  } else if (hasStreamedBody(ctx)) {
+    body = ctx.req;
+  }
+  return {
+    path: upstreamPath(ctx, server),
+    method: ctx.req.method as Dispatcher.HttpMethod,
+    headers,
+    body,
+    reset: !server.upstreams.reuseConnections,
+  };
 }

@@ -29,3 +29,10 @@ export function hasStreamedBody(ctx: RequestContext): boolean {
   const length = headers['content-length'];
   return length !== undefined && length !== '0';
 }
+
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+
+/** A request that may be sent twice: idempotent, and its body (if any) still in hand. */
+export function canResend(ctx: RequestContext): boolean {
+  return IDEMPOTENT_METHODS.has(ctx.req.method ?? '') && (ctx.body !== undefined || !hasStreamedBody(ctx));
+}
