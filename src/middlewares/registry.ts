@@ -1,6 +1,7 @@
 import { addPrefix } from './add-prefix.js';
 import { basicAuth } from './basic-auth.js';
 import { chain } from './chain.js';
+import { circuitBreaker } from './circuit-breaker.js';
 import { compress } from './compress.js';
 import { forwardAuth } from './forward-auth.js';
 import { headers } from './headers.js';
@@ -20,6 +21,7 @@ export const builtinMiddlewareTypes: Record<string, MiddlewareType> = {
   addPrefix,
   basicAuth,
   chain,
+  circuitBreaker,
   compress,
   forwardAuth,
   headers,
