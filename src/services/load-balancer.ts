@@ -4,7 +4,7 @@ import { onResponseHeaders, type RequestContext } from '../runtime/context.js';
 import { respond } from '../runtime/respond.js';
 import { handleUpstreamFailure } from '../runtime/transport/failure.js';
 import { forward } from '../runtime/transport/forward.js';
-import { hasStreamedBody } from '../runtime/transport/upstream-request.js';
+import { canResend } from '../runtime/transport/upstream-request.js';
 import type { UpstreamServer } from '../runtime/transport/upstreams.js';
 import type { ServiceDeps } from './deps.js';
 import { EdfScheduler } from './edf.js';
@@ -17,13 +17,6 @@ interface Member {
   readonly server: UpstreamServer;
   readonly weight: number;
   readonly health: ServerHealth | undefined;
-}
-
-const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
-
-/** A request that may be sent twice: idempotent, and its body (if any) still in hand. */
-function canResend(ctx: RequestContext): boolean {
-  return IDEMPOTENT_METHODS.has(ctx.req.method ?? '') && (ctx.body !== undefined || !hasStreamedBody(ctx));
 }
 
 function isUp(member: Member): boolean {
