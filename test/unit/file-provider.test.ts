@@ -113,6 +113,15 @@ describe('file provider: watching', () => {
     assert.ok(after.config.http.services.app, 'other files are unaffected');
   });
 
+  it('keeps the same winner of a duplicate whatever the order files appeared in', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'b.yml'), router('web', 'b.com'));
+    const recorder = await start({ directory: dir, watch: true }, '/');
+    writeFileSync(join(dir, 'a.yml'), router('web', 'a.com'));
+    const merged = await recorder.waitFor((s) => s.issues.length > 0);
+    assert.equal(merged.config.http.routers.web?.rule, 'Host(`a.com`)');
+  });
+
   it('keeps serving the last good content of a file that stops parsing', async () => {
     const dir = tempDir();
     const file = join(dir, 'routers.yml');

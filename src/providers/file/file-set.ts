@@ -33,6 +33,13 @@ export class FileSet {
   refresh(files: readonly string[]): void {
     for (const known of [...this.states.keys()]) if (!files.includes(known)) this.states.delete(known);
     for (const file of files) this.refreshFile(file);
+    // Keep the listing's order, so which duplicate wins does not depend on when a file appeared.
+    const ordered = files.flatMap((file) => {
+      const state = this.states.get(file);
+      return state ? [[file, state] as const] : [];
+    });
+    this.states.clear();
+    for (const [file, state] of ordered) this.states.set(file, state);
   }
 
   /** The merged configuration of all files: the first file (in sorted order) wins a duplicate. */
