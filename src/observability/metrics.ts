@@ -1,12 +1,14 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { StaticConfig } from '../config/static/types.js';
 import type { RuntimeView } from '../runtime/view.js';
 import { LiveStats } from './live-stats.js';
+import { RequestSeries } from './request-series.js';
 
 /**
  * Prometheus metrics under Traefik's names (`traefik_…`), so existing Grafana dashboards and alerts
  * keep working. Labels stay bounded: entry point, router, service, status code and a fixed method
- * set. The hot path does one map lookup per request for pre-bound label children.
+ * set. Request series are plain numbers on the hot path (see RequestSeries); prom-client holds the
+ * rest (reloads, server state, connections, process metrics).
  */
 export interface Metrics {
   /** Whether Prometheus metrics are configured (`metrics.prometheus`). */
@@ -48,68 +50,6 @@ function methodLabel(method: string): string {
   return KNOWN_METHODS.has(method) ? method : 'EXTENSION_METHOD';
 }
 
-interface RequestSeries {
-  requests: Counter<string>;
-  duration: Histogram<string>;
-  requestBytes: Counter<string>;
-  responseBytes: Counter<string>;
-}
-
-interface BoundSeries {
-  requests: ReturnType<Counter<string>['labels']>;
-  duration: ReturnType<Histogram<string>['labels']>;
-  requestBytes: ReturnType<Counter<string>['labels']>;
-  responseBytes: ReturnType<Counter<string>['labels']>;
-}
-
-function requestSeries(registry: Registry, scope: string, labelNames: string[], buckets: number[]): RequestSeries {
-  const registers = [registry];
-  return {
-    requests: new Counter({
-      name: `traefik_${scope}_requests_total`,
-      help: `How many HTTP requests processed on a ${scope}, partitioned by status code, protocol, and method.`,
-      labelNames,
-      registers,
-    }),
-    duration: new Histogram({
-      name: `traefik_${scope}_request_duration_seconds`,
-      help: `How long it took to process the request on a ${scope}, partitioned by status code, protocol, and method.`,
-      labelNames,
-      buckets,
-      registers,
-    }),
-    requestBytes: new Counter({
-      name: `traefik_${scope}_requests_bytes_total`,
-      help: `The total size of requests in bytes handled by a ${scope}, partitioned by status code, protocol, and method.`,
-      labelNames,
-      registers,
-    }),
-    responseBytes: new Counter({
-      name: `traefik_${scope}_responses_bytes_total`,
-      help: `The total size of responses in bytes handled by a ${scope}, partitioned by status code, protocol, and method.`,
-      labelNames,
-      registers,
-    }),
-  };
-}
-
-/** Binds every series of a scope to one label set, once; later requests reuse the children. */
-function bind(series: RequestSeries, labels: Record<string, string>): BoundSeries {
-  return {
-    requests: series.requests.labels(labels),
-    duration: series.duration.labels(labels),
-    requestBytes: series.requestBytes.labels(labels),
-    responseBytes: series.responseBytes.labels(labels),
-  };
-}
-
-function record(bound: BoundSeries, request: ObservedRequest): void {
-  bound.requests.inc();
-  bound.duration.observe(request.durationSeconds);
-  if (request.requestBytes > 0) bound.requestBytes.inc(request.requestBytes);
-  if (request.responseBytes > 0) bound.responseBytes.inc(request.responseBytes);
-}
-
 export function createMetrics(config: StaticConfig['metrics']): Metrics {
   const live = new LiveStats();
   const prometheus = config?.prometheus;
@@ -119,9 +59,9 @@ export function createMetrics(config: StaticConfig['metrics']): Metrics {
   const registers = [registry];
   collectDefaultMetrics({ register: registry });
   const buckets = prometheus.buckets?.length ? prometheus.buckets : DEFAULT_BUCKETS;
-  const entryPoints = requestSeries(registry, 'entrypoint', ['code', 'method', 'protocol', 'entrypoint'], buckets);
-  const routers = requestSeries(registry, 'router', ['code', 'method', 'protocol', 'router', 'service'], buckets);
-  const services = requestSeries(registry, 'service', ['code', 'method', 'protocol', 'service'], buckets);
+  const entryPoints = new RequestSeries('entrypoint', ['code', 'method', 'protocol', 'entrypoint'], buckets);
+  const routers = new RequestSeries('router', ['code', 'method', 'protocol', 'router', 'service'], buckets);
+  const services = new RequestSeries('service', ['code', 'method', 'protocol', 'service'], buckets);
   const reloads = new Counter({ name: 'traefik_config_reloads_total', help: 'Config reloads.', registers });
   const reloadFailures = new Counter({
     name: 'traefik_config_reloads_failure_total',
@@ -157,14 +97,6 @@ export function createMetrics(config: StaticConfig['metrics']): Metrics {
     registers,
   });
 
-  // Keyed by every label value joined: a request pays one string concat and one lookup per scope.
-  const bound = new Map<string, BoundSeries>();
-  const boundFor = (key: string, series: RequestSeries, labels: () => Record<string, string>): BoundSeries => {
-    let found = bound.get(key);
-    if (!found) bound.set(key, (found = bind(series, labels())));
-    return found;
-  };
-
   return {
     enabled: true,
     live,
@@ -172,35 +104,27 @@ export function createMetrics(config: StaticConfig['metrics']): Metrics {
     observeRequest(request) {
       const code = String(request.status);
       const method = methodLabel(request.method);
+      const { router, service, durationSeconds: seconds, requestBytes: inBytes, responseBytes: outBytes } = request;
+      // Keys join every label value: one string concat and one map lookup per scope and request.
       const base = `${code} ${method}`;
-      record(
-        boundFor(`e ${base} ${request.entryPoint}`, entryPoints, () => ({
-          code,
-          method,
-          protocol: 'http',
-          entrypoint: request.entryPoint,
-        })),
-        request,
+      entryPoints.observe(
+        `${base} ${request.entryPoint}`,
+        () => [code, method, 'http', request.entryPoint],
+        seconds,
+        inBytes,
+        outBytes,
       );
-      const { router, service } = request;
       if (router && service) {
-        record(
-          boundFor(`r ${base} ${router} ${service}`, routers, () => ({
-            code,
-            method,
-            protocol: 'http',
-            router,
-            service,
-          })),
-          request,
+        routers.observe(
+          `${base} ${router} ${service}`,
+          () => [code, method, 'http', router, service],
+          seconds,
+          inBytes,
+          outBytes,
         );
       }
-      if (service) {
-        record(
-          boundFor(`s ${base} ${service}`, services, () => ({ code, method, protocol: 'http', service })),
-          request,
-        );
-      }
+      if (service)
+        services.observe(`${base} ${service}`, () => [code, method, 'http', service], seconds, inBytes, outBytes);
     },
     recordReload(success) {
       reloads.inc();
@@ -230,7 +154,7 @@ export function createMetrics(config: StaticConfig['metrics']): Metrics {
           serverUp.labels({ service: name, url }).set(state === 'UP' ? 1 : 0);
         }
       }
-      return registry.metrics();
+      return (await registry.metrics()) + entryPoints.render() + routers.render() + services.render();
     },
   };
 }
