@@ -110,6 +110,11 @@ describe('access log', () => {
     assert.match(clfTime(new Date(2026, 10, 5, 7, 8, 9)), /^05\/Nov\/2026:07:08:09 [+-]\d{4}$/);
   });
 
+  it('buffers lines with bufferingSize and writes them all out on close', async () => {
+    const text = await logOneRequest({ format: 'json', bufferingSize: 1000 });
+    assert.equal(JSON.parse(text).DownstreamStatus, 201);
+  });
+
   it('is off without an accessLog section', () => {
     assert.equal(createAccessLog(undefined), undefined);
   });

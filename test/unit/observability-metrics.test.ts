@@ -88,6 +88,38 @@ describe('/metrics', () => {
     );
   });
 
+  it('escapes label values so any router name still parses', async () => {
+    const metrics = createMetrics({ prometheus: {} });
+    const odd = 'we"ird\\name\nx@file';
+    metrics.observeRequest({
+      entryPoint: 'web',
+      router: odd,
+      service: odd,
+      method: 'BREW',
+      status: 418,
+      durationSeconds: 0.2,
+      requestBytes: 10,
+      responseBytes: 20,
+    });
+    const families = parsePrometheus(await metrics.render(sampleView()));
+    const labels = { router: odd, method: 'EXTENSION_METHOD', code: '418' };
+    assert.equal(sampleValue(families, 'traefik_router_requests_total', 'traefik_router_requests_total', labels), 1);
+    assert.equal(
+      sampleValue(families, 'traefik_router_requests_bytes_total', 'traefik_router_requests_bytes_total', labels),
+      10,
+    );
+    const bucket = (le: string) =>
+      sampleValue(
+        families,
+        'traefik_router_request_duration_seconds',
+        'traefik_router_request_duration_seconds_bucket',
+        { ...labels, le },
+      );
+    assert.equal(bucket('0.1'), 0);
+    assert.equal(bucket('0.3'), 1);
+    assert.equal(bucket('+Inf'), 1);
+  });
+
   it('tracks open connections until they close', async () => {
     const metrics = createMetrics({ prometheus: {} });
     const done = metrics.trackConnection({ service: 's@file', url: 'http://a' });
