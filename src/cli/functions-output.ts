@@ -3,7 +3,7 @@ import type { InvocationRecord } from '../functions/index.js';
 
 /** Writes a function's response body as is (it may be binary); tests replace it to capture it. */
 export const bodyOutput = {
-  write(body: Uint8Array): void {
+  write: (body: Uint8Array): void => {
     process.stdout.write(body);
   },
 };
