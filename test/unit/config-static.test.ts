@@ -140,6 +140,18 @@ describe('static configuration: flags and env', () => {
     assert.deepEqual(result.warnings, ['env TRAEFIK_PORT is not a static setting Portier knows; it is ignored']);
   });
 
+  it('lower-cases names of sections from env but keeps the case of value names', () => {
+    const result = load(undefined, [], {
+      PORTIER_ENTRYPOINTS_WEB_ADDRESS: ':80',
+      PORTIER_FUNCTIONS_ENV_HELLO_API_KEY: 'k',
+      PORTIER_ACCESSLOG_FIELDS_HEADERS_NAMES_USER_AGENT: 'redact',
+    });
+    assert.deepEqual(messages(result), []);
+    assert.deepEqual(result.config.entryPoints, { web: { address: ':80' } });
+    assert.deepEqual(result.config.functions?.env, { hello: { API_KEY: 'k' } });
+    assert.deepEqual(result.config.accessLog?.fields?.headers?.names, { USER_AGENT: 'redact' });
+  });
+
   it('applies precedence file < env < flags', () => {
     const file = tempFile('p.toml', '[entryPoints.web]\naddress = ":1"\n[log]\nlevel = "ERROR"\nformat = "common"\n');
     const result = load(file, ['--log.level=debug'], {

@@ -56,7 +56,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv, schema: unknown): Settin
   for (const prefix of ENV_PREFIXES) {
     for (const [name, value] of Object.entries(env)) {
       if (!name.toUpperCase().startsWith(prefix) || value === undefined) continue;
-      const words = name.slice(prefix.length).toLowerCase().split('_');
+      const words = name.slice(prefix.length).split('_');
       const path = resolveEnvWords(schema, words);
       if (path) {
         setPath(settings.tree, path, value);
@@ -79,7 +79,12 @@ function resolveEnvWords(schema: unknown, words: string[]): string[] | undefined
     const valueIsSection = ['object', 'record'].includes(unwrapSchema(def.valueType)?.type ?? '');
     for (let length = 1; length <= words.length; length++) {
       const rest = resolveEnvWords(def.valueType, words.slice(length));
-      if (rest && !(valueIsSection && rest.length === 0)) return [words.slice(0, length).join('_'), ...rest];
+      if (rest && !(valueIsSection && rest.length === 0)) {
+        // Names of sections are lower-cased as Traefik does (`WEB` → `web`); names that map to
+        // values (function env vars, header names) keep their case.
+        const name = words.slice(0, length).join('_');
+        return [valueIsSection ? name.toLowerCase() : name, ...rest];
+      }
     }
     return undefined;
   }
@@ -92,7 +97,7 @@ function resolveEnvWords(schema: unknown, words: string[]): string[] | undefined
 function unknownEnvError(schema: unknown, words: string[], name: string): ConfigError {
   let def = unwrapSchema(schema);
   const known: string[] = [];
-  for (const word of words) {
+  for (const word of words.map((written) => written.toLowerCase())) {
     const key = def?.type === 'record' ? word : canonicalKey(def, word);
     if (key === undefined) {
       const guess = def?.shape ? closestKey(word, Object.keys(def.shape)) : undefined;
