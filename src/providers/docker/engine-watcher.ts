@@ -1,0 +1,147 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isDeepStrictEqual } from 'node:util';
+import { emptyDynamicConfig } from '../../config/dynamic/types.js';
+import { logger } from '../../observability/logger.js';
+import type { ProviderSnapshot } from '../types.js';
+import type { EngineClient } from './engine-client.js';
+
+export interface EngineEvent {
+  Type?: string;
+  Action?: string;
+  Actor?: { ID?: string; Attributes?: Record<string, string> };
+}
+
+export interface WatcherOptions {
+  engine: EngineClient;
+  /** Lists everything and builds the full snapshot. */
+  list: () => Promise<ProviderSnapshot>;
+  /** `/events` filters, e.g. `{"type":["container","network"]}`. */
+  eventFilters: Record<string, string[]>;
+  /** Which events change routing (exec_* events from health checks do not). */
+  relevant: (event: EngineEvent) => boolean;
+  watch: boolean;
+  /** Also re-list on this period (Swarm has no events for every task change). */
+  pollMs?: number;
+  /** How long to gather a burst of events into one listing: a few milliseconds. */
+  coalesceMs?: number;
+}
+
+const FIRST_BACKOFF_MS = 100;
+const MAX_BACKOFF_MS = 5000;
+
+/**
+ * The discovery loop shared by the Docker and Swarm providers: subscribe to `/events` first (so
+ * nothing between listing and subscribing is missed), list, then re-list on each relevant event.
+ * Events arriving while a listing runs are coalesced into one more listing. When the daemon goes
+ * away it reconnects with exponential backoff, re-negotiates the API version and lists again.
+ */
+export class EngineWatcher {
+  private readonly abort = new AbortController();
+  private emit: (snapshot: ProviderSnapshot) => void = () => {};
+  private last: ProviderSnapshot | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private poller: NodeJS.Timeout | undefined;
+  private refreshing = false;
+  private dirty = false;
+  private loop: Promise<void> | undefined;
+
+  constructor(private readonly options: WatcherOptions) {}
+
+  /** Resolves after the first snapshot, or after the first failure was reported as an issue. */
+  start(emit: (snapshot: ProviderSnapshot) => void): Promise<void> {
+    let settle!: () => void;
+    const first = new Promise<void>((resolve) => (settle = resolve));
+    this.emit = (snapshot) => {
+      emit(snapshot);
+      settle();
+    };
+    this.loop = this.run();
+    if (this.options.pollMs) this.poller = setInterval(() => this.schedule(), this.options.pollMs).unref();
+    return first;
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    clearTimeout(this.timer);
+    clearInterval(this.poller);
+    await this.loop;
+    await this.options.engine.close();
+  }
+
+  private async run(): Promise<void> {
+    const signal = this.abort.signal;
+    let backoff = FIRST_BACKOFF_MS;
+    while (!signal.aborted) {
+      let connected = false;
+      try {
+        await this.options.engine.negotiate();
+        if (!this.options.watch) {
+          await this.refresh();
+          return;
+        }
+        const filters = encodeURIComponent(JSON.stringify(this.options.eventFilters));
+        await this.options.engine.stream(
+          `/events?filters=${filters}`,
+          (message) => {
+            if (this.options.relevant(message as EngineEvent)) this.schedule();
+          },
+          signal,
+          async () => {
+            connected = true;
+            backoff = FIRST_BACKOFF_MS;
+            await this.refresh();
+          },
+        );
+        if (!signal.aborted) logger.warn({ endpoint: this.options.engine.endpoint }, 'Docker event stream ended');
+      } catch (error) {
+        if (signal.aborted) return;
+        this.report(error);
+      }
+      if (signal.aborted) return;
+      if (!connected) backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+      await sleep(backoff, undefined, { signal }).catch(() => {});
+    }
+  }
+
+  private schedule(): void {
+    if (this.refreshing) {
+      this.dirty = true;
+      return;
+    }
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      void this.refresh();
+    }, this.options.coalesceMs ?? 5);
+  }
+
+  private async refresh(): Promise<void> {
+    if (this.abort.signal.aborted) return;
+    this.refreshing = true;
+    try {
+      const snapshot = await this.options.list();
+      if (this.abort.signal.aborted) return;
+      // Most events (a network connect before a start…) change nothing: say only what changed.
+      if (this.last && isDeepStrictEqual(this.last, snapshot)) return;
+      this.last = snapshot;
+      this.emit(snapshot);
+    } catch (error) {
+      // The event stream notices a daemon that went away and reconnects; this only reports.
+      this.report(error);
+    } finally {
+      this.refreshing = false;
+      if (this.dirty) {
+        this.dirty = false;
+        this.schedule();
+      }
+    }
+  }
+
+  /** Keeps the last known routes (containers may outlive a daemon restart) and says why. */
+  private report(error: unknown): void {
+    const endpoint = this.options.engine.endpoint;
+    const message = `cannot read Docker at ${endpoint}: ${(error as Error).message}; retrying`;
+    logger.warn({ endpoint, err: (error as Error).message }, 'Docker provider: cannot read Docker, retrying');
+    this.last = { config: this.last?.config ?? emptyDynamicConfig(), issues: [{ message, location: endpoint }] };
+    this.emit(this.last);
+  }
+}

@@ -1,0 +1,145 @@
+import { closestKey } from '../../config/did-you-mean.js';
+import type { MiddlewareConfig } from '../../config/dynamic/types.js';
+import { assignLabel, bool, obj, ShapeProblem, str } from './shape.js';
+import type { DecodedLabels, LabelConfig, LabelledService } from './types.js';
+import { decodeV1Labels, isV1Key } from './decode-v1.js';
+import { middlewareShapes, routerShape, serviceShape } from './v3-shapes.js';
+
+export interface DecodeOptions {
+  /** `traefik` unless configured; `portier` is always read as well. */
+  labelPrefix?: string;
+  /** The workload's own normalised name: v1 labels without `traefik.backend` use it. */
+  defaultName: string;
+}
+
+/** Prefix-level keys that are neither v3 sections nor v1 keys. */
+const providerShape = obj({
+  docker: obj({ network: str, allowNonRunning: bool, lbSwarm: bool }),
+  swarm: obj({ network: str, lbSwarm: bool }),
+});
+const SECTIONS = ['enable', 'http', 'tcp', 'udp', 'tls', 'docker', 'swarm'];
+const HTTP_SECTIONS = ['routers', 'services', 'middlewares'];
+
+/**
+ * Decodes a workload's labels (Traefik v3 and v1 forms, under `traefik.` or the configured prefix,
+ * and `portier.`) into the configuration they describe. Keys are case-insensitive; names of
+ * routers, services and middlewares keep their case. Problems are collected, never thrown.
+ */
+export function decodeLabels(labels: Record<string, string>, options: DecodeOptions): DecodedLabels {
+  const prefixes = [...new Set([(options.labelPrefix ?? 'traefik').replace(/\.$/, '').toLowerCase(), 'portier'])];
+  const config: LabelConfig = { routers: {}, services: {}, middlewares: {} };
+  const decoded: DecodedLabels = { config, problems: [], unsupported: [] };
+  const v1Entries: [string, string[], string][] = [];
+  for (const [label, value] of Object.entries(labels)) {
+    const prefix = prefixes.find((candidate) => label.toLowerCase().startsWith(`${candidate}.`));
+    if (!prefix) continue;
+    const segments = label.slice(prefix.length + 1).split('.');
+    try {
+      if (isV1Key(segments)) v1Entries.push([label, segments, value]);
+      else decodeV3Label(config, decoded, label, segments, value, prefix === prefixes[0]);
+    } catch (error) {
+      if (!(error instanceof ShapeProblem)) throw error;
+      const suggestion = error.suggestion && `${label.slice(0, prefix.length)}.${error.suggestion.join('.')}`;
+      decoded.problems.push({ label, message: error.message, suggestion });
+    }
+  }
+  if (v1Entries.length > 0) decodeV1Labels(v1Entries, decoded, options.defaultName);
+  return decoded;
+}
+
+function decodeV3Label(
+  config: LabelConfig,
+  decoded: DecodedLabels,
+  label: string,
+  segments: string[],
+  value: string,
+  mainPrefix: boolean,
+): void {
+  const [section, ...rest] = segments;
+  const lower = section!.toLowerCase();
+  switch (lower) {
+    case 'enable':
+      if (rest.length > 0) throw new ShapeProblem('unknown key', ['enable']);
+      config.enable = parseBool(value, 'enable');
+      return;
+    case 'http':
+      return decodeHttp(config, rest, value);
+    case 'tcp':
+    case 'udp':
+    case 'tls':
+      decoded.unsupported.push(label);
+      return;
+    case 'docker':
+    case 'swarm': {
+      const target: Record<string, Record<string, unknown>> = {};
+      assignLabel(target, providerShape, segments, value);
+      const options = target[lower === 'docker' ? 'docker' : 'swarm']!;
+      if (options.network !== undefined) config.network = options.network as string;
+      if (options.lbSwarm !== undefined) config.lbSwarm = options.lbSwarm as boolean;
+      if (options.allowNonRunning !== undefined) config.allowNonRunning = options.allowNonRunning as boolean;
+      return;
+    }
+  }
+  // A single unknown word (`traefik.enabel`) or a misspelt section (`traefik.htp.routers…`) is a
+  // typo; other unknown keys belong to v1 segments or other tools and are ignored, as in Traefik.
+  // `portier.` also carries Portier's own metadata (`portier.test`): only its sections are strict.
+  if (HTTP_SECTIONS.includes(rest[0]?.toLowerCase() ?? '')) {
+    throw new ShapeProblem(`unknown key "${section}"`, ['http', ...rest]);
+  }
+  if (rest.length === 0 && mainPrefix) {
+    const guess = closestKey(section!, [...SECTIONS, 'port', 'backend', 'weight', 'protocol', 'domain', 'tags']);
+    throw new ShapeProblem(`unknown key "${section}"`, guess ? [guess] : undefined);
+  }
+}
+
+function decodeHttp(config: LabelConfig, segments: string[], value: string): void {
+  const [kind, name, ...rest] = segments;
+  const lower = kind?.toLowerCase() ?? '';
+  if (!HTTP_SECTIONS.includes(lower)) {
+    const guess = closestKey(lower, HTTP_SECTIONS);
+    throw new ShapeProblem(`unknown key "http.${kind}"`, guess ? ['http', guess, ...segments.slice(1)] : undefined);
+  }
+  if (!name || rest.length === 0) throw new ShapeProblem(`needs a name and a key, as in http.${lower}.<name>.<key>`);
+  const under = (path: string[] | undefined) => (path ? ['http', lower, name, ...path] : undefined);
+  try {
+    if (lower === 'routers') {
+      assignLabel((config.routers[name] ??= {}), routerShape, rest, value);
+    } else if (lower === 'services') {
+      const service = (config.services[name] ??= { loadBalancer: {} } as LabelledService);
+      assignLabel(service as unknown as Record<string, unknown>, serviceShape, rest, value);
+    } else {
+      decodeMiddleware((config.middlewares[name] ??= {}), rest, value);
+    }
+  } catch (error) {
+    if (error instanceof ShapeProblem) throw new ShapeProblem(error.message, under(error.suggestion));
+    throw error;
+  }
+}
+
+function decodeMiddleware(middleware: MiddlewareConfig, segments: string[], value: string): void {
+  const [written, ...rest] = segments;
+  const type = Object.keys(middlewareShapes).find((known) => known.toLowerCase() === written!.toLowerCase());
+  if (!type) {
+    const guess = closestKey(written!, Object.keys(middlewareShapes));
+    throw new ShapeProblem(`unknown middleware type "${written}"`, guess ? [guess, ...rest] : undefined);
+  }
+  const other = Object.keys(middleware).find((existing) => existing !== type);
+  if (other) throw new ShapeProblem(`a middleware has one type, but this one has "${other}" and "${type}"`);
+  const options = (middleware[type] ??= {});
+  // `traefik.http.middlewares.x.contenttype=true` declares a type that has no options.
+  if (rest.length === 0) return;
+  try {
+    assignLabel(options, middlewareShapes[type]!, rest, value);
+  } catch (error) {
+    if (error instanceof ShapeProblem) {
+      throw new ShapeProblem(error.message, error.suggestion ? [type, ...error.suggestion] : undefined);
+    }
+    throw error;
+  }
+}
+
+function parseBool(value: string, key: string): boolean {
+  const lower = value.trim().toLowerCase();
+  if (lower !== 'true' && lower !== 'false') throw new ShapeProblem(`"${key}" must be true or false, not "${value}"`);
+  return lower === 'true';
+}

@@ -1,0 +1,49 @@
+import type { LoadBalancerConfig, MiddlewareConfig, RouterConfig } from '../../config/dynamic/types.js';
+
+/** What `…loadbalancer.server.*` labels say about the server each container contributes. */
+export interface ServerHints {
+  port?: number;
+  scheme?: string;
+  url?: string;
+  weight?: number;
+  preservePath?: boolean;
+}
+
+export interface LabelledService {
+  loadBalancer: Omit<LoadBalancerConfig, 'servers'> & { server?: ServerHints };
+}
+
+/**
+ * The configuration a workload's labels describe, before the provider adds what only it knows
+ * (server addresses, default names and rules). Routers may still lack `rule` or `service`.
+ */
+export interface LabelConfig {
+  routers: Record<string, Partial<RouterConfig>>;
+  services: Record<string, LabelledService>;
+  middlewares: Record<string, MiddlewareConfig>;
+  enable?: boolean;
+  /** `traefik.docker.network` / `traefik.swarm.network`. */
+  network?: string;
+  /** `traefik.swarm.lbswarm` (or v1 `traefik.backend.loadbalancer.swarm`): route to the service VIP. */
+  lbSwarm?: boolean;
+  /** `traefik.docker.allownonrunning`: keep the router of a stopped container (503 instead of 404). */
+  allowNonRunning?: boolean;
+  /** Set when v1 labels were read: the names and default-rule domain they imply. */
+  v1?: { backend?: string; domain?: string; hasRule: boolean };
+}
+
+/** A label that cannot be read; any one of them disables the whole workload. */
+export interface LabelProblem {
+  /** The label as written. */
+  label: string;
+  message: string;
+  /** The closest valid label key, for "did you mean". */
+  suggestion?: string;
+}
+
+export interface DecodedLabels {
+  config: LabelConfig;
+  problems: LabelProblem[];
+  /** Labels read but not acted on (TCP/UDP/TLS-store sections Portier does not route yet). */
+  unsupported: string[];
+}
