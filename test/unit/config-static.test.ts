@@ -116,10 +116,13 @@ describe('static configuration: flags and env', () => {
       '--providers.file.watch=false',
       '--entryPoints.web.forwardedHeaders.trustedIPs=10.0.0.0/8,127.0.0.1',
       '--metrics.prometheus.buckets=0.1,0.3',
+      '--entryPoints.websecure.address=:443',
+      '--entryPoints.websecure.http.tls',
     ]);
     assert.deepEqual(messages(result), []);
     assert.deepEqual(result.config.entryPoints, {
       web: { address: ':8000', forwardedHeaders: { trustedIPs: ['10.0.0.0/8', '127.0.0.1'] } },
+      websecure: { address: ':443', http: { tls: {} } },
       traefik: { address: ':8080' },
     });
     assert.deepEqual(result.config.providers.file, { directory: '/x', watch: false });

@@ -70,6 +70,7 @@ export function normalizeBySchema(value: unknown, schema: unknown): unknown {
         return { ...result, [canonical]: mergeTrees(result[canonical], normalized) };
       }, {});
     case 'record':
+      if (value === null || value === true || value === 'true') return {};
       if (!isPlainObject(value)) return value;
       return Object.fromEntries(
         Object.entries(value).map(([key, child]) => [key, normalizeBySchema(child, def.valueType)]),
