@@ -80,6 +80,8 @@ class Checker implements ServerHealth {
     this.inFlight = request;
     request.on('response', (response) => {
       const status = response.statusCode ?? 0;
+      // Only the status matters; a body cut short afterwards is no reason to crash.
+      response.on('error', () => undefined);
       response.resume();
       const healthy = settings.status ? status === settings.status : status >= 200 && status < 400;
       finish(healthy, healthy ? undefined : `health check answered ${status}`);

@@ -223,6 +223,25 @@ test('a kept-alive connection closed by the server under a GET is retried on a f
   assert.equal(connections, 3);
 });
 
+test('HEAD and 204 answers carry no body; the upstream length header is kept for HEAD', async () => {
+  const upstream = await track(
+    startUpstream((req, res) => {
+      if (req.url === '/empty') res.writeHead(204).end();
+      else res.writeHead(200, { 'content-length': '5' }).end(req.method === 'HEAD' ? undefined : 'hello');
+    }),
+  );
+  const server = upstreams.server(upstream.url, 'url');
+  const proxy = await track(startProxy((ctx) => forward(ctx, server, { passHostHeader: true }).then(() => undefined)));
+  const head = await send(proxy.url, { method: 'HEAD' });
+  assert.equal(head.status, 200);
+  assert.equal(head.headers['content-length'], '5');
+  assert.equal(head.body, '');
+  const empty = await send(proxy.url, { path: '/empty' });
+  assert.equal(empty.status, 204);
+  assert.equal(empty.body, '');
+  assert.equal((await send(proxy.url)).body, 'hello');
+});
+
 test('a client that goes away cancels the upstream request', async () => {
   let upstreamClosed = false;
   let started = false;

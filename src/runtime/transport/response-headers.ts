@@ -1,6 +1,6 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { RequestContext } from '../context.js';
-import { stripResponseHopByHop } from './hop-by-hop.js';
+import { endToEndResponseHeaders } from './hop-by-hop.js';
 
 /**
  * Turns an upstream response head into the one sent to the client: hop-by-hop headers removed,
@@ -10,10 +10,10 @@ import { stripResponseHopByHop } from './hop-by-hop.js';
 export function clientResponseHeaders(
   ctx: RequestContext,
   status: number,
-  headers: OutgoingHttpHeaders,
+  upstreamHeaders: OutgoingHttpHeaders,
   keepHopByHop = false,
 ): OutgoingHttpHeaders {
-  if (!keepHopByHop) stripResponseHopByHop(headers);
+  const headers = keepHopByHop ? upstreamHeaders : endToEndResponseHeaders(upstreamHeaders);
   const own = ctx.responseHeaders;
   if (own) {
     for (const name in own) {

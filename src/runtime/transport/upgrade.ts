@@ -92,7 +92,7 @@ export function forwardUpgrade(
         upstream.destroy();
         return;
       }
-      const head = clientResponseHeaders(ctx, 101, { ...response.headers }, true);
+      const head = clientResponseHeaders(ctx, 101, response.headers, true);
       client.write(rawHead(101, response.statusMessage || 'Switching Protocols', head));
       if (upstreamHead.length) client.write(upstreamHead);
       if (upgrade.head.length) upstream.write(upgrade.head);
@@ -102,7 +102,7 @@ export function forwardUpgrade(
     request.on('response', (response: IncomingMessage) => {
       // The upstream declined the upgrade: its answer goes to the client as an ordinary response.
       const status = response.statusCode ?? 502;
-      ctx.res.writeHead(status, clientResponseHeaders(ctx, status, { ...response.headers }));
+      ctx.res.writeHead(status, clientResponseHeaders(ctx, status, response.headers));
       response.pipe(ctx.res);
       response.once('error', () => ctx.res.destroy());
       settle(undefined);
