@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import bcrypt from 'bcryptjs';
 import { after, before, describe, it } from 'node:test';
 import { startDashboardSetup, sampleDynamic, type DashboardSetup } from '../helpers/api-e2e.js';
 import { parsePrometheus, sampleValue } from '../helpers/api-prometheus.js';
@@ -76,6 +77,25 @@ describe('API on a running Portier', () => {
       3000,
       'the live stats to count the requests',
     );
+  });
+
+  it('keeps the API off public entry points unless a router sends traffic there, behind any auth', async () => {
+    assert.equal((await fetch(setup.webUrl + '/api/overview')).status, 404);
+    const users = `admin:${bcrypt.hashSync('s3cret', 4)}`;
+    setup.writeDynamic(
+      sampleDynamic(
+        setup.upstream.url,
+        setup.deadUrl,
+        '    guarded:\n      rule: "PathPrefix(`/api`)"\n      service: api@internal\n      middlewares: [auth]\n',
+        `    auth:\n      basicAuth:\n        users: ["${users}"]\n`,
+      ),
+    );
+    await waitFor(async () => (await fetch(setup.webUrl + '/api/overview')).status === 401, 5000, 'the router');
+    const authorized = await fetch(setup.webUrl + '/api/overview', {
+      headers: { authorization: `Basic ${Buffer.from('admin:s3cret').toString('base64')}` },
+    });
+    assert.equal(authorized.status, 200);
+    assert.ok(((await authorized.json()) as { http: unknown }).http);
   });
 
   it('/ping answers OK', async () => {

@@ -19,7 +19,7 @@ export interface DashboardSetup {
 }
 
 /** The routing the browser tests look at: a healthy and a dead server, a middleware, a broken router. */
-export function sampleDynamic(upstreamUrl: string, deadUrl: string, extra = ''): string {
+export function sampleDynamic(upstreamUrl: string, deadUrl: string, extraRouters = '', extraMiddlewares = ''): string {
   return `http:
   routers:
     app:
@@ -32,11 +32,12 @@ export function sampleDynamic(upstreamUrl: string, deadUrl: string, extra = ''):
     broken:
       rule: "PathPrefix(\`/broken\`)"
       service: missing
-${extra}
+${extraRouters}
   middlewares:
     strip:
       stripPrefix:
         prefixes: ["/app"]
+${extraMiddlewares}
   services:
     app:
       loadBalancer:
