@@ -1,3 +1,8 @@
+/**
+ * Configuration files as plain data (TOML or YAML, chosen by extension), each with `locate` to
+ * trace a key path back to `file:line:col` for error messages. Used by the static loader and the
+ * file provider.
+ */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { ConfigError } from '../errors.js';
