@@ -1,6 +1,6 @@
 import type { MiddlewareConfig, RouterConfig } from '../../config/dynamic/types.js';
 import { translateV1Rule } from '../../rules/v1.js';
-import { assignLabel, bool, int, list, obj, ShapeProblem, str, type Shape } from './shape.js';
+import { assignLabel, bool, int, list, obj, ShapeProblem, str } from './shape.js';
 import type { DecodedLabels, LabelledService } from './types.js';
 
 /** Traefik v1.7's container labels (`traefik.port`, `traefik.frontend.*`, `traefik.backend.*`). */
