@@ -61,7 +61,12 @@ export function buildMirroring(config: MirroringConfig, deps: ServiceDeps): Serv
       const declared = Number(ctx.req.headers['content-length']);
       // Too large to copy: the main service still gets it, streamed, and the mirrors get nothing.
       if (maxBodySize >= 0 && declared > maxBodySize) return main.handle(ctx);
-      body = await readBodyWithin(ctx.req, maxBodySize);
+      try {
+        body = await readBodyWithin(ctx.req, maxBodySize);
+      } catch {
+        ctx.res.destroy(); // the client broke off its upload: nobody is left to answer
+        return;
+      }
       if (!body) return main.handle(ctx);
       ctx.body = body;
     }
