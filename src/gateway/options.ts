@@ -11,7 +11,8 @@ export function millis(value: string | number, key: string): number {
   return parseDuration(value, key);
 }
 
-/** The config key of a middleware's options, for error messages: `http.middlewares.x@file.hmacAuth`. */
+/** The config key of a middleware's options, as written: `http.middlewares.auth.hmacAuth`. */
 export function optionsKey(deps: MiddlewareDeps, type: string): string {
-  return `http.middlewares.${deps.name}.${type}`;
+  const at = deps.name.lastIndexOf('@');
+  return `http.middlewares.${at > 0 ? deps.name.slice(0, at) : deps.name}.${type}`;
 }

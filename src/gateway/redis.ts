@@ -34,32 +34,47 @@ export async function gatewayRedis(): Promise<RedisClient> {
 
 async function connect(target: string): Promise<RedisClient> {
   if (!client) {
-    client = createClient({
+    const created: RedisClient = createClient({
       url: target.includes('://') ? target : `redis://${target}`,
       disableOfflineQueue: true,
       socket: { connectTimeout: 2000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000) },
     });
+    client = created;
     // Reconnection attempts fail repeatedly during an outage: log its start and end only.
     let down = false;
-    client.on('error', (error: Error) => {
+    created.on('error', (error: Error) => {
       if (!down) logger.warn({ endpoint: target, err: error.message }, 'gateway redis unavailable');
       down = true;
     });
-    client.on('ready', () => {
+    created.on('ready', () => {
       if (down) logger.info({ endpoint: target }, 'gateway redis available again');
       down = false;
     });
-    await client.connect();
+    // connect() only settles once connected, retrying meanwhile; the first outcome decides
+    // this request, and reconnection carries on in the background.
+    const firstOutcome = new Promise<void>((resolve, reject) => {
+      const settle = (error?: Error): void => {
+        created.off('ready', settle);
+        created.off('error', settle);
+        if (error) reject(error);
+        else resolve();
+      };
+      created.once('ready', settle);
+      created.once('error', settle);
+    });
+    created.connect().catch(() => undefined);
+    await firstOutcome;
   }
-  if (!client.isReady) throw new Error(`redis at ${target} is not reachable`);
+  if (!client?.isReady) throw new Error(`redis at ${target} is not reachable`);
   return client;
 }
 
 export async function closeGatewayRedis(): Promise<void> {
   const current = client;
   client = undefined;
-  if (current?.isOpen) await current.close();
-  else current?.destroy();
+  // A client still retrying its connection would wait for Redis in close(): destroy it instead.
+  if (current?.isReady) await current.close();
+  else if (current?.isOpen) current.destroy();
 }
 
 /** The shared store could not be used; callers fail closed (or open, where configured). */

@@ -36,7 +36,7 @@ after(async () => {
 
 describe('gateway with a shared redis-server', () => {
   it('two instances enforce one rate limit together', async () => {
-    const [a, b] = await twoInstances('shared@file', rateLimit, { average: 100, period: '1m', burst: 100 });
+    const [a, b] = await twoInstances('shared@file', rateLimit, { average: 100, period: '1h', burst: 100 });
     const statuses: number[] = [];
     for (let round = 0; round < 15; round++) {
       const batch = Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).send({}));
@@ -98,5 +98,16 @@ describe('gateway with a shared redis-server', () => {
     assert.equal(refused.status, 503);
     assert.equal(refused.headers['retry-after'], '1');
     assert.equal((await open.send({})).status, 200);
+  });
+
+  it('answers at once, without hanging, when Redis is unreachable from the start', async () => {
+    configureGateway({}, { redis: { endpoint: '127.0.0.1:9' } });
+    const server = await startHarness(buildMiddleware(rateLimit, { average: 10 }, gatewayDeps()));
+    servers.push(server);
+    for (let i = 0; i < 2; i++) {
+      const started = Date.now();
+      assert.equal((await server.send({})).status, 503);
+      assert.ok(Date.now() - started < 3000);
+    }
   });
 });
