@@ -70,6 +70,13 @@ export const dockerProviderSchema = z.strictObject({
 const keepDrop = z.enum(['keep', 'drop']);
 const keepDropRedact = z.enum(['keep', 'drop', 'redact']);
 
+const kvProviderSchema = z.strictObject({
+  endpoints: z.array(z.string()).min(1).optional(),
+  rootKey: z.string().optional(),
+  username: z.string().optional(),
+  password: z.string().optional(),
+});
+
 export const staticConfigSchema = z.strictObject({
   entryPoints: z.record(z.string(), entryPointSchema).optional(),
   providers: z
@@ -84,6 +91,10 @@ export const staticConfigSchema = z.strictObject({
         .optional(),
       docker: dockerProviderSchema.optional(),
       swarm: dockerProviderSchema.optional(),
+      etcd: kvProviderSchema.optional(),
+      redis: kvProviderSchema.extend({ db: z.number().int().nonnegative().optional() }).optional(),
+      zooKeeper: kvProviderSchema.optional(),
+      embedded: z.strictObject({ filename: z.string().optional(), rootKey: z.string().optional() }).optional(),
     })
     .optional(),
   api: z

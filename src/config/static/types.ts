@@ -45,6 +45,27 @@ export interface DockerProviderConfig {
   v1?: boolean;
 }
 
+/** A KV provider (Traefik's `providers.etcd|redis|zooKeeper`): `endpoints` are `host:port`. */
+export interface KvProviderConfig {
+  /** Traefik's default for the store (`127.0.0.1:2379`, `:6379`, `:2181`) unless set. */
+  endpoints?: string[];
+  /** The key prefix the configuration lives under; `traefik` unless set. */
+  rootKey?: string;
+  username?: string;
+  password?: string;
+}
+
+export interface RedisProviderConfig extends KvProviderConfig {
+  db?: number;
+}
+
+/** Portier's single-file store (SQLite), edited with `portier kv put|get|ls|rm`. */
+export interface EmbeddedProviderConfig {
+  /** Relative to the static configuration file; `portier-kv.db` unless set. */
+  filename?: string;
+  rootKey?: string;
+}
+
 export interface StaticConfig {
   entryPoints: Record<string, EntryPointConfig>;
   providers: {
@@ -52,6 +73,10 @@ export interface StaticConfig {
     file?: FileProviderConfig;
     docker?: DockerProviderConfig;
     swarm?: DockerProviderConfig;
+    etcd?: KvProviderConfig;
+    redis?: RedisProviderConfig;
+    zooKeeper?: KvProviderConfig;
+    embedded?: EmbeddedProviderConfig;
   };
   api?: { insecure?: boolean; dashboard?: boolean; debug?: boolean };
   ping?: { entryPoint?: string; terminatingStatusCode?: number };
