@@ -39,6 +39,11 @@ describe('configuration sources: key positions', () => {
     assert.equal(source.locate(['nothing']), undefined);
   });
 
+  it('expands YAML merge keys, as Go YAML does for Traefik files', () => {
+    const source = parseConfigText('defaults: &d\n  passHostHeader: false\nlb:\n  <<: *d\n  servers: []\n', 'f.yml');
+    assert.deepEqual(source.data, { defaults: { passHostHeader: false }, lb: { passHostHeader: false, servers: [] } });
+  });
+
   it('rejects unknown extensions and reports syntax errors with positions', () => {
     assert.throws(() => parseConfigText('', 'f.json'), /name it with a \.toml, \.yml or \.yaml extension/);
     assert.throws(

@@ -5,7 +5,7 @@ import type { ConfigSource } from './types.js';
 /** Parses YAML, keeping the document so that any key path can be traced back to its line. */
 export function parseYamlSource(text: string, file: string): ConfigSource {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
+  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true, merge: true });
   const [error] = document.errors;
   if (error) {
     const position = error.linePos?.[0];
