@@ -72,7 +72,8 @@ class Checker implements ServerHealth {
       host: server.hostname,
       port: settings.port ?? server.port,
       method: settings.method,
-      path: server.basePath + settings.path,
+      // Resolved against the server URL as Traefik does: an absolute path replaces its path.
+      path: settings.path,
       headers,
       agent: false,
       timeout: settings.timeoutMs,

@@ -182,3 +182,74 @@ test('active health check takes a server out and puts it back', async () => {
   assert.equal(rebuilt.serverStatus()[flaky.url], 'DOWN');
   deps.health.retainOnly(new Set());
 });
+
+test('health check options: method, headers, hostname, port and an exact status', async () => {
+  const probes: { method: string; host: string; token: string; url: string }[] = [];
+  let answer = 204;
+  const checked = await track(
+    startUpstream((req, res) => {
+      probes.push({
+        method: req.method!,
+        host: req.headers.host!,
+        token: String(req.headers['x-token']),
+        url: req.url!,
+      });
+      res.writeHead(answer).end();
+    }),
+  );
+  const service = buildService(
+    'options@test',
+    {
+      loadBalancer: {
+        servers: [{ url: 'http://127.0.0.1:1/base' }],
+        healthCheck: {
+          path: '/ready?full=1',
+          interval: '50ms',
+          method: 'HEAD',
+          headers: { 'x-token': 'abc' },
+          hostname: 'health.internal',
+          port: checked.port,
+          status: 204,
+        },
+      },
+    },
+    deps,
+  );
+  await waitFor(() => probes.length > 0);
+  assert.deepEqual(probes[0], { method: 'HEAD', host: 'health.internal', token: 'abc', url: '/ready?full=1' });
+  assert.equal(service.isAvailable(), true);
+  answer = 200; // healthy for Traefik's default range, but not the exact status asked for
+  await waitFor(() => !service.isAvailable());
+  deps.health.retainOnly(new Set());
+});
+
+test('a sticky cookie naming a DOWN server gets a normal pick and a new cookie', async () => {
+  let healthy = true;
+  const a = await track(
+    startUpstream((req, res) => {
+      if (req.url === '/health') res.writeHead(healthy ? 200 : 503).end();
+      else res.end('a');
+    }),
+  );
+  const b = await track(startNamedUpstream('b'));
+  const service = buildService(
+    'sticky-health@test',
+    {
+      loadBalancer: {
+        servers: [{ url: a.url }, { url: b.url }],
+        sticky: { cookie: { name: 'pin' } },
+        healthCheck: { path: '/health', interval: '50ms' },
+      },
+    },
+    deps,
+  );
+  const proxy = await track(startProxy(service.handle));
+  const cookieForA = `pin=${stickyValue(a.url)}`;
+  assert.equal((await send(proxy.url, { headers: { cookie: cookieForA } })).body, 'a');
+  healthy = false;
+  await waitFor(() => service.serverStatus()[a.url] === 'DOWN');
+  const moved = await send(proxy.url, { headers: { cookie: cookieForA } });
+  assert.equal(moved.body, 'b');
+  assert.equal(String(moved.headers['set-cookie']), `pin=${stickyValue(b.url)}; Path=/`);
+  deps.health.retainOnly(new Set());
+});
