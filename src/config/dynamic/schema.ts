@@ -9,7 +9,9 @@ import type { ConsumerConfig, HealthCheckConfig, LoadBalancerConfig, RouterConfi
  * dropped alone. Middleware options are checked later by each middleware type.
  */
 
-const nameList = z.array(z.string());
+const nameList = z.array(z.string(), {
+  error: (issue) => (issue.input === undefined ? undefined : 'must be a list of names, like ["web", "websecure"]'),
+});
 
 export const routerSchema = z.strictObject({
   rule: z.string(),
