@@ -114,10 +114,13 @@ describe('dashboard in a real browser', { skip: !existsSync(CHROMIUM) && `${CHRO
     const phone = await browser.context.newPage();
     try {
       await phone.setViewportSize({ width: 390, height: 844 });
-      await phone.goto(`${setup.apiUrl}/dashboard/#/services/app%40file`);
-      await phone.getByTestId('server').first().waitFor();
-      const width = await phone.evaluate<number>('document.documentElement.scrollWidth');
-      assert.ok(width <= 390, `no horizontal scrolling (page is ${width}px wide)`);
+      for (const hash of ['#/', '#/routers', '#/routers/broken%40file', '#/services/app%40file', '#/providers']) {
+        await phone.goto(`${setup.apiUrl}/dashboard/${hash}`);
+        await phone.getByTestId('connection').filter({ hasText: 'Live' }).waitFor();
+        await phone.locator('.page').first().waitFor();
+        const width = await phone.evaluate<number>('document.documentElement.scrollWidth');
+        assert.ok(width <= 390, `${hash}: no horizontal scrolling (page is ${width}px wide)`);
+      }
     } finally {
       await phone.close();
     }
