@@ -27,19 +27,18 @@ const KINDS: [keyof HttpConfig, ObjectKind | undefined][] = [
  * last good version. A file that stops parsing keeps serving what it last said.
  */
 export class FileSet {
-  private readonly states = new Map<string, FileState>();
+  private states = new Map<string, FileState>();
 
   /** Re-reads `files` (unchanged contents are skipped by hash); files not listed are forgotten. */
   refresh(files: readonly string[]): void {
-    for (const known of [...this.states.keys()]) if (!files.includes(known)) this.states.delete(known);
     for (const file of files) this.refreshFile(file);
-    // Keep the listing's order, so which duplicate wins does not depend on when a file appeared.
-    const ordered = files.flatMap((file) => {
-      const state = this.states.get(file);
-      return state ? [[file, state] as const] : [];
-    });
-    this.states.clear();
-    for (const [file, state] of ordered) this.states.set(file, state);
+    // Kept in the listing's order, so which duplicate wins does not depend on when a file appeared.
+    this.states = new Map(
+      files.flatMap((file) => {
+        const state = this.states.get(file);
+        return state ? [[file, state] as const] : [];
+      }),
+    );
   }
 
   /** The merged configuration of all files: the first file (in sorted order) wins a duplicate. */
