@@ -60,7 +60,6 @@ export function caddy(dir: string, port: number, upstreamPort: number): ProxyUnd
   const conf = `{
   admin off
   auto_https off
-  persist_config off
 }
 http://${BENCH_HOST}:${port} {
   bind 127.0.0.1

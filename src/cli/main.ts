@@ -1,6 +1,8 @@
-import { runCheck } from './check.js';
-import { runProxy } from './run.js';
 import { version } from './version.js';
+
+// Commands are imported when chosen: `portier version` should not load the whole proxy.
+const runProxy = async (args: string[]) => (await import('./run.js')).runProxy(args);
+const runCheck = async (args: string[]) => (await import('./check.js')).runCheck(args);
 
 const HELP = `Usage: portier [command] [options]
 
