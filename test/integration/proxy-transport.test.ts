@@ -254,7 +254,13 @@ test('a client that goes away cancels the upstream request', async () => {
     }),
   );
   const server = upstreams.server(upstream.url, 'url');
-  const proxy = await track(startProxy((ctx) => forward(ctx, server, { passHostHeader: true }).then(() => undefined)));
+  let loggedStatus = 0;
+  const proxy = await track(
+    startProxy((ctx) => {
+      ctx.res.once('close', () => (loggedStatus = ctx.res.statusCode));
+      return forward(ctx, server, { passHostHeader: true }).then(() => undefined);
+    }),
+  );
   const { request } = await import('node:http');
   const client = request(`${proxy.url}/stream`, { agent: false }, (res) => {
     res.once('data', () => client.destroy());
@@ -263,4 +269,30 @@ test('a client that goes away cancels the upstream request', async () => {
   client.end();
   await waitFor(() => started);
   await waitFor(() => upstreamClosed);
+  assert.equal(loggedStatus, 200, 'the head had gone out: the status stays');
+});
+
+test('a client that leaves before the answer is logged as 499 and the upstream request is cancelled', async () => {
+  let upstreamClosed = false;
+  const upstream = await track(
+    startUpstream((req) => {
+      req.socket.once('close', () => (upstreamClosed = true));
+    }),
+  );
+  const server = upstreams.server(upstream.url, 'url');
+  let loggedStatus = 0;
+  const proxy = await track(
+    startProxy((ctx) => {
+      ctx.res.once('close', () => (loggedStatus = ctx.res.statusCode));
+      return forward(ctx, server, { passHostHeader: true }).then(() => undefined);
+    }),
+  );
+  const { request } = await import('node:http');
+  const client = request(`${proxy.url}/wait`, { agent: false });
+  client.on('error', () => undefined);
+  client.end();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  client.destroy();
+  await waitFor(() => upstreamClosed);
+  assert.equal(loggedStatus, 499);
 });

@@ -35,7 +35,8 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
     private readonly options: ForwardOptions,
     private readonly resolve: (outcome: ForwardOutcome) => void,
   ) {
-    ctx.res.once('close', this.onClientClose);
+    // First in line, so that listeners such as the access log already see the 499.
+    ctx.res.prependOnceListener('close', this.onClientClose);
     this.request = upstreamRequest(ctx, server, options);
   }
 
@@ -50,6 +51,8 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
   private readonly onClientClose = (): void => {
     if (this.settled || this.ctx.res.writableFinished) return;
     this.clientGone = true;
+    // Traefik's 499 (client closed request), for the access log that reads it on close.
+    if (!this.ctx.res.headersSent) this.ctx.res.statusCode = 499;
     this.controller?.abort(new ClientGoneError());
   };
 

@@ -94,6 +94,7 @@ export function forwardUpgrade(
       }
       const head = clientResponseHeaders(ctx, 101, response.headers, true);
       client.write(rawHead(101, response.statusMessage || 'Switching Protocols', head));
+      ctx.res.statusCode = 101; // for the access log, written when the socket closes
       if (upstreamHead.length) client.write(upstreamHead);
       if (upgrade.head.length) upstream.write(upgrade.head);
       splice(client, upstream);
