@@ -1,5 +1,6 @@
 import { addPrefix } from './add-prefix.js';
 import { basicAuth } from './basic-auth.js';
+import { buffering } from './buffering.js';
 import { chain } from './chain.js';
 import { circuitBreaker } from './circuit-breaker.js';
 import { compress } from './compress.js';
@@ -20,6 +21,7 @@ import type { MiddlewareType } from './types.js';
 export const builtinMiddlewareTypes: Record<string, MiddlewareType> = {
   addPrefix,
   basicAuth,
+  buffering,
   chain,
   circuitBreaker,
   compress,
