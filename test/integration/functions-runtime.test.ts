@@ -139,7 +139,7 @@ describe('functions behind a real HTTP server', () => {
 });
 
 describe('loading', () => {
-  it('loads lazily on the first call, concurrent first calls share one load, and another instance sees deploys', async () => {
+  it('loads lazily on the first call, concurrent first calls share one load, and a deploy is pushed to another instance', async () => {
     const storeDir = await makeStoreDir();
     const a = await startFunctionsHarness({}, { storeDir });
     const b = await startFunctionsHarness({}, { storeDir });
@@ -158,13 +158,19 @@ describe('loading', () => {
       await fetch(`${b.url}/api/lazy`);
       assert.equal(b.runtime.core.log.recent('lazy').at(-1)?.cold, false);
 
-      assert.equal((await a.deploy('lazy', source(2))).status, 201);
+      const second = await a.deploy('lazy', source(2));
+      assert.equal(second.status, 201);
       const deadline = Date.now() + 3000;
-      let seen = 1;
-      while (seen !== 2 && Date.now() < deadline) {
-        seen = ((await (await fetch(`${b.url}/api/lazy`)).json()) as { n: number }).n;
+      while (b.runtime.core.runner.loadedVersions('lazy')[0] !== second.body.version && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 20));
       }
+      assert.deepEqual(
+        b.runtime.core.runner.loadedVersions('lazy'),
+        [second.body.version],
+        'b loaded the new version before any call',
+      );
+      const seen = ((await (await fetch(`${b.url}/api/lazy`)).json()) as { n: number }).n;
+      assert.equal(b.runtime.core.log.recent('lazy').at(-1)?.cold, false);
       assert.equal(seen, 2, 'b runs the version deployed on a');
     } finally {
       await a.close();
