@@ -1,5 +1,5 @@
 import { gatewayClock } from './settings.js';
-import { gatewayRedis, gatewayRedisConfigured } from './redis.js';
+import { gatewayRedisConfigured, withRedis } from './redis.js';
 
 /** Remembers signature nonces for replay protection. */
 export interface NonceStore {
@@ -30,11 +30,9 @@ class MemoryNonceStore implements NonceStore {
 /** Several instances: `SET NX EX` is atomic, so exactly one instance accepts a nonce. */
 class RedisNonceStore implements NonceStore {
   async remember(key: string, ttlSec: number): Promise<boolean> {
-    const redis = await gatewayRedis();
-    const result = await redis.set(`portier:nonce:${key}`, '1', {
-      condition: 'NX',
-      expiration: { type: 'EX', value: ttlSec },
-    });
+    const result = await withRedis((redis) =>
+      redis.set(`portier:nonce:${key}`, '1', { condition: 'NX', expiration: { type: 'EX', value: ttlSec } }),
+    );
     return result === 'OK';
   }
 }

@@ -1,5 +1,5 @@
 import { gcra, type GcraDecision, type GcraLimit } from './gcra.js';
-import { gatewayRedis, gatewayRedisConfigured } from './redis.js';
+import { gatewayRedisConfigured, withRedis } from './redis.js';
 import { gatewayClock } from './settings.js';
 
 export interface RateLimitStore {
@@ -52,18 +52,18 @@ class RedisRateLimitStore implements RateLimitStore {
   private sha: string | undefined;
 
   async take(key: string, limit: GcraLimit): Promise<GcraDecision> {
-    const redis = await gatewayRedis();
     const options = { keys: [`portier:rl:${key}`], arguments: [String(limit.intervalMs), String(limit.burst)] };
-    let reply: unknown;
-    try {
-      this.sha ??= await redis.scriptLoad(SCRIPT);
-      reply = await redis.evalSha(this.sha, options);
-    } catch (error) {
-      if (!String((error as Error).message).startsWith('NOSCRIPT')) throw error;
-      // Redis restarted and lost its script cache: load it again.
-      this.sha = await redis.scriptLoad(SCRIPT);
-      reply = await redis.evalSha(this.sha, options);
-    }
+    const reply = await withRedis(async (redis) => {
+      try {
+        this.sha ??= await redis.scriptLoad(SCRIPT);
+        return await redis.evalSha(this.sha, options);
+      } catch (error) {
+        if (!String((error as Error).message).startsWith('NOSCRIPT')) throw error;
+        // Redis restarted and lost its script cache: load it again.
+        this.sha = await redis.scriptLoad(SCRIPT);
+        return redis.evalSha(this.sha, options);
+      }
+    });
     const [allowed, remaining, retryAfterMs, resetMs] = reply as number[];
     return { allowed: allowed === 1, remaining: remaining!, retryAfterMs: retryAfterMs!, resetMs: resetMs! };
   }
