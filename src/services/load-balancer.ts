@@ -10,7 +10,7 @@ import type { ServiceDeps } from './deps.js';
 import { EdfScheduler } from './edf.js';
 import { healthCheckSettings } from './health-check-config.js';
 import type { ServerHealth } from './health-checks.js';
-import { StickyCookie } from './sticky-cookie.js';
+import { appendSetCookie, StickyCookie } from './sticky-cookie.js';
 import type { Service, ServerState } from './types.js';
 
 interface Member {
@@ -49,6 +49,7 @@ export function buildLoadBalancer(name: string, config: LoadBalancerConfig, deps
   const members = readMembers(name, config, deps);
   const scheduler = new EdfScheduler(members.map((member) => ({ item: member, weight: member.weight })));
   const options = { passHostHeader: config.passHostHeader ?? true };
+  const retryOptions = { ...options, retryUnreachable: true };
   const sticky = config.sticky?.cookie
     ? new StickyCookie<Member>(
         config.sticky.cookie,
@@ -62,9 +63,7 @@ export function buildLoadBalancer(name: string, config: LoadBalancerConfig, deps
   const setStickyCookie = (ctx: RequestContext): void =>
     onResponseHeaders(ctx, (_status, headers) => {
       const answered = byUrl.get(ctx.upstreamUrl ?? '');
-      if (sticky && answered) {
-        headers['set-cookie'] = [headers['set-cookie'] ?? [], sticky.setCookie(answered)].flat().map(String);
-      }
+      if (sticky && answered) appendSetCookie(headers, sticky.setCookie(answered));
     });
 
   const handle = async (ctx: RequestContext): Promise<void> => {
@@ -79,7 +78,7 @@ export function buildLoadBalancer(name: string, config: LoadBalancerConfig, deps
       if (sticky) setStickyCookie(ctx);
     }
     const first = member;
-    const dialError = await forward(ctx, first.server, { ...options, retryUnreachable: canRetry && canResend(ctx) });
+    const dialError = await forward(ctx, first.server, canRetry && canResend(ctx) ? retryOptions : options);
     if (!dialError) return;
     const other = scheduler.next((candidate) => candidate !== first && isUp(candidate));
     if (!other) {

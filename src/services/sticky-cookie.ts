@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { StickyCookieConfig } from '../config/dynamic/types.js';
 
 const SAME_SITE: Record<string, string> = { none: 'None', lax: 'Lax', strict: 'Strict' };
@@ -65,4 +66,10 @@ export class StickyCookie<T> {
   setCookie(target: T): string {
     return this.lines.get(target) ?? '';
   }
+}
+
+/** Adds a Set-Cookie line to response headers, after those the upstream set. */
+export function appendSetCookie(headers: OutgoingHttpHeaders, line: string): void {
+  const existing = headers['set-cookie'];
+  headers['set-cookie'] = existing === undefined ? line : [existing, line].flat().map(String);
 }

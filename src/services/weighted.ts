@@ -4,7 +4,7 @@ import { onResponseHeaders, type RequestContext } from '../runtime/context.js';
 import { respond } from '../runtime/respond.js';
 import type { ServiceDeps } from './deps.js';
 import { EdfScheduler } from './edf.js';
-import { StickyCookie } from './sticky-cookie.js';
+import { appendSetCookie, StickyCookie } from './sticky-cookie.js';
 import type { Service } from './types.js';
 
 interface Child {
@@ -44,9 +44,7 @@ export function buildWeighted(name: string, config: WeightedConfig, deps: Servic
       }
       if (sticky) {
         const line = sticky.setCookie(child);
-        onResponseHeaders(ctx, (_status, headers) => {
-          headers['set-cookie'] = [headers['set-cookie'] ?? [], line].flat().map(String);
-        });
+        onResponseHeaders(ctx, (_status, headers) => appendSetCookie(headers, line));
       }
     }
     return child.service.handle(ctx);
