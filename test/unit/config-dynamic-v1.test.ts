@@ -98,6 +98,33 @@ rule = "PathPrefixStrip:/x"
     });
   });
 
+  it('translates v1 header options to v3 names, SSLRedirect to a redirect', () => {
+    const { config, issues } = validate(`
+[frontends.f]
+backend = "b"
+[frontends.f.routes.r]
+rule = "Host:a.com"
+[frontends.f.headers]
+SSLRedirect = true
+STSSeconds = 315360000
+BrowserXSSFilter = true
+SSLHost = "a.com"
+[frontends.f.headers.customResponseHeaders]
+X-Custom = "1"
+`);
+    assert.deepEqual(config.http.routers.f?.middlewares, ['f-redirectscheme', 'f-headers']);
+    assert.deepEqual(config.http.middlewares['f-redirectscheme'], {
+      redirectScheme: { scheme: 'https', permanent: true },
+    });
+    assert.deepEqual(config.http.middlewares['f-headers'], {
+      headers: { stsSeconds: 315360000, browserXssFilter: true, customResponseHeaders: { 'X-Custom': '1' } },
+    });
+    assert.deepEqual(
+      issues.map((issue) => [issue.key, issue.message]),
+      [['frontends.f.headers.SSLHost', 'v1 header option "SSLHost" has no v3 equivalent; it is ignored']],
+    );
+  });
+
   it('isolates a broken frontend or backend, with location and hint', () => {
     const { config, issues } = validate(`
 [backends.good.servers.s]

@@ -81,12 +81,8 @@ export const v1FrontendSchema = z.strictObject({
       permanent: z.boolean().optional(),
     })
     .optional(),
-  headers: z
-    .looseObject({
-      customRequestHeaders: z.record(z.string(), z.string()).optional(),
-      customResponseHeaders: z.record(z.string(), z.string()).optional(),
-    })
-    .optional(),
+  /** Checked by the v3 headers middleware once translated. */
+  headers: z.record(z.string(), z.unknown()).optional(),
   passTLSCert: ignored,
   passTLSClientCert: ignored,
   errors: ignored,

@@ -11,6 +11,7 @@ import type {
   ServiceConfig,
   StickyCookieConfig,
 } from '../types.js';
+import { translateV1Headers } from './headers.js';
 import { untranslatedKeys, v1BackendSchema, v1FrontendSchema, type V1Backend, type V1Frontend } from './schema.js';
 
 export interface V1DynamicTranslation {
@@ -158,9 +159,9 @@ function translateFrontend(
     result.middlewares[middlewareName] = middleware;
     return middlewareName;
   });
-  for (const key of Object.keys(frontend.headers ?? {}).filter((option) => !option.startsWith('custom'))) {
+  for (const key of translateV1Headers(frontend.headers ?? {}).untranslated) {
     result.issues.push({
-      message: `v1 header option "${key}" is not translated; write a v3 headers middleware for it`,
+      message: `v1 header option "${key}" has no v3 equivalent; it is ignored`,
       key: `frontends.${name}.headers.${key}`,
       location: where,
     });
@@ -190,10 +191,7 @@ function optionMiddlewares(frontend: V1Frontend): MiddlewareConfig[] {
   } else if (redirect?.entryPoint !== undefined) {
     middlewares.push({ redirectScheme: compact({ scheme: 'https', permanent: redirect.permanent }) });
   }
-  const { customRequestHeaders, customResponseHeaders } = frontend.headers ?? {};
-  if (customRequestHeaders || customResponseHeaders) {
-    middlewares.push({ headers: compact({ customRequestHeaders, customResponseHeaders }) });
-  }
+  middlewares.push(...translateV1Headers(frontend.headers ?? {}).middlewares);
   const auth = frontend.auth;
   const basic = auth?.basic ?? (frontend.basicAuth && { users: frontend.basicAuth });
   if (basic)
