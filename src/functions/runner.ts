@@ -16,6 +16,8 @@ export interface FunctionSpec {
 
 export interface FunctionLimits {
   timeoutMs: number;
+  /** For top-level code: starting a worker on a busy machine must not count against `timeoutMs`. */
+  loadTimeoutMs: number;
   memoryLimitMb: number;
   concurrency: number;
   maxBodyBytes: number;

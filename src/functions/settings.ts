@@ -12,6 +12,9 @@ export interface FunctionSettings {
   env: Record<string, Record<string, string>>;
 }
 
+/** Loading gets at least this long, whatever `functions.timeout` says. */
+const MIN_LOAD_TIMEOUT_MS = 10_000;
+
 export const DEFAULTS = {
   storeDirectory: 'portier-functions',
   timeout: '10s',
@@ -49,7 +52,13 @@ export function resolveSettings(config: StaticConfig['functions'], baseDir: stri
   if (timeoutMs <= 0) throw new ConfigError('must be longer than zero, for example "10s"', 'functions.timeout');
   return {
     storeDirectory: isAbsolute(directory) ? directory : resolve(baseDir, directory),
-    limits: { timeoutMs, memoryLimitMb, concurrency, maxBodyBytes },
+    limits: {
+      timeoutMs,
+      loadTimeoutMs: Math.max(timeoutMs, MIN_LOAD_TIMEOUT_MS),
+      memoryLimitMb,
+      concurrency,
+      maxBodyBytes,
+    },
     idleUnloadMs: parseDuration(c.idleUnload ?? DEFAULTS.idleUnload, 'functions.idleUnload'),
     env: c.env ?? {},
   };

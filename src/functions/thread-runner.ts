@@ -126,7 +126,7 @@ export class ThreadRunner implements FunctionRunner {
     try {
       const info = await worker.load(
         { name: spec.name, version: spec.version, code, env: spec.env },
-        spec.limits.timeoutMs,
+        spec.limits.loadTimeoutMs,
       );
       slot.worker = worker;
       worker.onDeath(() => {

@@ -84,7 +84,7 @@ export class FunctionWorker {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.loadWaiter = undefined;
-        reject(new LoadError(`loading took longer than the ${timeoutMs} ms timeout`));
+        reject(new LoadError(`loading took longer than ${timeoutMs} ms`));
         void this.terminate();
       }, timeoutMs);
       this.loadWaiter = { resolve, reject, timer };

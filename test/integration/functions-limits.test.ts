@@ -8,24 +8,22 @@ const SUM =
 describe('function isolation and limits', () => {
   let h: FunctionsHarness;
   before(async () => {
-    h = await startFunctionsHarness({ timeout: '400ms', memoryLimitMb: 32, concurrency: 2, maxBodyBytes: 1000 });
-    assert.equal((await h.deploy('sum', SUM)).status, 201);
+    h = await startFunctionsHarness({ timeout: '1s', memoryLimitMb: 32, concurrency: 2, maxBodyBytes: 1000 });
+    await deploy('sum', SUM);
   });
   after(() => h.close());
 
+  const deploy = async (name: string, source: string) => assert.equal((await h.deploy(name, source)).status, 201);
   const call = (path: string, init?: RequestInit) => fetch(`${h.url}/api${path}`, init);
   const lastRecord = (name: string) => h.runtime.core.log.recent(name).at(-1);
   const sumStillServes = async () => assert.equal(await (await call('/sum/2/3')).text(), '{"result":5}');
 
   it('ends an infinite loop at the timeout with 504, and the next call gets a fresh worker', async () => {
-    await h.deploy(
-      'spin',
-      'export default (r: Request, ctx: any) => { if (ctx.query.spin) for (;;) {} return "ok"; };',
-    );
+    await deploy('spin', 'export default (r: Request, ctx: any) => { if (ctx.query.spin) for (;;) {} return "ok"; };');
     const started = Date.now();
     const [looping, other] = await Promise.all([call('/spin?spin=1'), sumStillServes()]);
     assert.equal(looping.status, 504);
-    assert.ok(Date.now() - started < 3000);
+    assert.ok(Date.now() - started < 5000);
     assert.equal(lastRecord('spin')?.outcome, 'timeout');
     void other;
     assert.equal(await (await call('/spin')).text(), 'ok');
@@ -33,7 +31,7 @@ describe('function isolation and limits', () => {
   });
 
   it('ends a hung await at the timeout with 504', async () => {
-    await h.deploy('hang', 'export default () => new Promise(() => {});');
+    await deploy('hang', 'export default () => new Promise(() => {});');
     const res = await call('/hang');
     assert.equal(res.status, 504);
     assert.equal(await res.text(), 'the function timed out\n');
@@ -41,9 +39,9 @@ describe('function isolation and limits', () => {
   });
 
   it('kills only the worker of a function that runs out of memory', async () => {
-    await h.deploy(
+    await deploy(
       'hog',
-      'export default () => { const keep: number[][] = []; for (;;) keep.push(new Array(100000).fill(1)); };',
+      'export default () => { const keep: number[][] = []; for (;;) keep.push(new Array(1000000).fill(1.5)); };',
     );
     const res = await call('/hog');
     assert.equal(res.status, 502);
@@ -52,7 +50,7 @@ describe('function isolation and limits', () => {
   });
 
   it('isolates a crash: only the crashing worker dies and is replaced on the next call', async () => {
-    await h.deploy(
+    await deploy(
       'crash',
       `export default (r: Request, ctx: any) => {
          if (ctx.query.exit) process.exit(3);
@@ -70,7 +68,7 @@ describe('function isolation and limits', () => {
   });
 
   it('answers 429 beyond the concurrency cap', async () => {
-    await h.deploy('slow', 'export default () => new Promise((done) => setTimeout(() => done("done"), 150));');
+    await deploy('slow', 'export default () => new Promise((done) => setTimeout(() => done("done"), 150));');
     await call('/slow');
     const statuses = (await Promise.all([1, 2, 3].map(() => call('/slow')))).map((r) => r.status).sort();
     assert.deepEqual(statuses, [200, 200, 429]);
@@ -80,7 +78,7 @@ describe('function isolation and limits', () => {
   });
 
   it('caps request and response bodies', async () => {
-    await h.deploy(
+    await deploy(
       'size',
       'export default async (r: Request, ctx: any) => "x".repeat(Number(ctx.query.n ?? (await r.text()).length));',
     );
@@ -102,7 +100,7 @@ describe('function isolation and limits', () => {
   it('shows a function only its own env, never the proxy process environment', async () => {
     process.env.PORTIER_TEST_SECRET = 'do-not-leak';
     try {
-      await h.deploy(
+      await deploy(
         'peek',
         'export default () => ({ env: { ...process.env }, secret: process.env.PORTIER_TEST_SECRET ?? null });',
       );
