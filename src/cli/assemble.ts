@@ -12,6 +12,7 @@ import { closeGateway, configureGateway } from '../gateway/settings.js';
 import { gatewayMiddlewareTypes } from '../gateway/middlewares.js';
 import { builtinMiddlewareTypes } from '../middlewares/registry.js';
 import { createFileProvider } from '../providers/file/index.js';
+import { createKvProviders } from '../providers/kv/index.js';
 import type { Provider } from '../providers/types.js';
 import { MiddlewareTypes } from '../runtime/build-middlewares.js';
 import type { Handler } from '../runtime/context.js';
@@ -84,6 +85,7 @@ export function assemble(config: StaticConfig): Assembled {
 function providersFor(config: StaticConfig, baseDir: string): Provider[] {
   const providers: Provider[] = [];
   if (config.providers.file) providers.push(createFileProvider(config.providers.file, baseDir));
+  providers.push(...createKvProviders(config.providers, baseDir));
   return providers;
 }
 

@@ -1,0 +1,53 @@
+/** One entry per KV backend: how to start its server (if any) and connect a store to it. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  connectEtcd,
+  connectRedis,
+  connectZooKeeper,
+  openSqliteStore,
+  type KvStore,
+} from '../../src/providers/kv/index.js';
+import { startKvServer, type KvServerKind } from './kv-servers.js';
+
+export interface KvBackend {
+  /** The static configuration section naming this store, e.g. `{ etcd: { endpoints: [...] } }`. */
+  providers: Record<string, unknown>;
+  /** The provider name objects are qualified with. */
+  name: string;
+  connect(): Promise<KvStore>;
+  /** Kills the server and starts it again on the same port and data (embedded: nothing to restart). */
+  restart?(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const KV_BACKENDS = ['embedded', 'etcd', 'redis', 'zookeeper'] as const;
+export type KvBackendKind = (typeof KV_BACKENDS)[number];
+
+export async function startKvBackend(kind: KvBackendKind): Promise<KvBackend> {
+  if (kind === 'embedded') {
+    const dir = mkdtempSync(join(tmpdir(), 'portier-kv-embedded-'));
+    const filename = join(dir, 'kv.db');
+    return {
+      providers: { embedded: { filename } },
+      name: 'embedded',
+      connect: () => openSqliteStore(filename),
+      stop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  }
+  const server = await startKvServer(kind satisfies KvServerKind);
+  const endpoints = [server.endpoint];
+  const connect = {
+    etcd: () => connectEtcd({ endpoints }),
+    redis: () => connectRedis({ endpoints }),
+    zookeeper: () => connectZooKeeper({ endpoints }),
+  }[kind];
+  return {
+    providers: { [kind === 'zookeeper' ? 'zooKeeper' : kind]: { endpoints } },
+    name: kind,
+    connect,
+    restart: () => server.restart(),
+    stop: () => server.stop(),
+  };
+}
