@@ -100,6 +100,7 @@ test('mirroring answers from the main service and copies percent% of requests, b
     shadow: { loadBalancer: { servers: [{ url: mirror.url }] } },
     half: { mirroring: { service: 'main', mirrors: [{ name: 'shadow', percent: 50 }] } },
     small: { mirroring: { service: 'main', mirrors: [{ name: 'shadow', percent: 100 }], maxBodySize: 4 } },
+    bodiless: { mirroring: { service: 'main', mirrors: [{ name: 'shadow', percent: 100 }], mirrorBody: false } },
   });
   const half = await track(startProxy(services.half!.handle));
   for (let i = 0; i < 10; i++) {
@@ -116,6 +117,12 @@ test('mirroring answers from the main service and copies percent% of requests, b
   assert.equal((await send(small.url, { method: 'POST', body: 'far too large for the mirror' })).body, 'main');
   await waitFor(() => copies.length === 1);
   assert.equal(copies[0]!.body, 'tiny');
+
+  const bodiless = await track(startProxy(services.bodiless!.handle));
+  copies.length = 0;
+  assert.equal((await send(bodiless.url, { method: 'PUT', body: 'kept for main only' })).body, 'main');
+  await waitFor(() => copies.length === 1);
+  assert.deepEqual(copies[0], { method: 'PUT', url: '/', body: '' });
 });
 
 test('mirroring still serves a large chunked body that it cannot copy', async () => {

@@ -296,3 +296,23 @@ test('a client that leaves before the answer is logged as 499 and the upstream r
   await waitFor(() => upstreamClosed);
   assert.equal(loggedStatus, 499);
 });
+
+test('retainOnly closes the pools of origins gone from the configuration; they come back on demand', async () => {
+  const own = new Upstreams();
+  const upstream = await track(startUpstream((_req, res) => res.end('ok')));
+  const kept = own.server(upstream.url, 'url');
+  const dropped = own.server(`http://localhost:${upstream.port}`, 'url');
+  const proxy = await track(
+    startProxy((ctx) =>
+      forward(ctx, ctx.path === '/kept' ? kept : dropped, { passHostHeader: true }).then(() => undefined),
+    ),
+  );
+  assert.equal((await send(proxy.url, { path: '/kept' })).body, 'ok');
+  assert.equal((await send(proxy.url, { path: '/dropped' })).body, 'ok');
+  const droppedPool = own.pool(dropped.origin);
+  own.retainOnly(new Set([kept.origin]));
+  await waitFor(() => droppedPool.closed);
+  assert.notEqual(own.pool(dropped.origin), droppedPool);
+  assert.equal((await send(proxy.url, { path: '/dropped' })).body, 'ok');
+  await own.close();
+});
