@@ -26,7 +26,8 @@ const FLUSH_INTERVAL_MS = 1000;
 /**
  * The access log: one line per request in Traefik's JSON field names or in Common Log Format
  * (with Traefik's extra columns), to stdout or a file. Writes are asynchronous; with
- * `bufferingSize` lines are gathered in memory and written in batches.
+ * `bufferingSize` lines are gathered in memory and written in batches. pino's destination
+ * flushes what is left synchronously if the process exits before `close()`.
  */
 export function createAccessLog(config: StaticConfig['accessLog'], baseDir = process.cwd()): AccessLog | undefined {
   if (!config) return undefined;

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import bcrypt from 'bcryptjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startDashboardSetup, sampleDynamic, type DashboardSetup } from '../helpers/api-e2e.js';
 import { parsePrometheus, sampleValue } from '../helpers/api-prometheus.js';
@@ -32,13 +34,17 @@ describe('API on a running Portier', () => {
       const arrived = Date.now();
       const data = JSON.parse(event.data) as { generation: number };
       assert.ok(data.generation > generation);
-      // The runtime logs the moment it applied the configuration (pino's `time`, epoch ms).
-      const applied = setup.portier
-        .logs()
-        .split('\n')
-        .filter((line) => line.includes('"configuration applied"'))
-        .map((line) => JSON.parse(line) as { time: number; generation: number })
-        .find((entry) => entry.generation === data.generation);
+      // The runtime logs the moment it applied the configuration (pino's `time`, epoch ms); the
+      // line itself may reach us after the event, as the log is written asynchronously.
+      const appliedLine = () =>
+        setup.portier
+          .logs()
+          .split('\n')
+          .filter((line) => line.includes('"configuration applied"'))
+          .map((line) => JSON.parse(line) as { time: number; generation: number })
+          .find((entry) => entry.generation === data.generation);
+      await waitFor(() => appliedLine() !== undefined, 3000, 'the reload to be logged');
+      const applied = appliedLine();
       assert.ok(applied, 'the reload is logged');
       assert.ok(arrived - applied.time < 100, `event arrived ${arrived - applied.time} ms after the reload`);
       const router = await setup.getJson<{ status: string }>('/api/http/routers/added@file');
@@ -102,5 +108,20 @@ describe('API on a running Portier', () => {
     const response = await fetch(setup.apiUrl + '/ping');
     assert.equal(response.status, 200);
     assert.equal(await response.text(), 'OK');
+  });
+
+  it('has written every buffered access log line once Portier has stopped', async () => {
+    // Three more requests, then stop at once: their lines are still in the buffer (flushed each second).
+    for (let i = 0; i < 3; i++) await (await fetch(setup.webUrl + '/app/late')).text();
+    await setup.close();
+    const lines = readFileSync(join(setup.dir, 'access.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { RouterName?: string; ServiceURL?: string; DownstreamStatus: number });
+    const proxied = lines.filter((line) => line.RouterName === 'app@file');
+    assert.equal(proxied.length, 7);
+    for (const line of proxied) {
+      assert.deepEqual([line.ServiceURL, line.DownstreamStatus], [setup.upstream.url, 200], JSON.stringify(line));
+    }
   });
 });

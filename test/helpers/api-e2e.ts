@@ -5,6 +5,8 @@ import { startEchoUpstream, type Upstream } from './upstream.js';
 
 export interface DashboardSetup {
   portier: RunningPortier;
+  /** The directory holding portier.yml, dynamic.yml and access.log. */
+  dir: string;
   /** `http://127.0.0.1:<port>` of the `traefik` entry point (API and dashboard). */
   apiUrl: string;
   /** `http://127.0.0.1:<port>` of the `web` entry point. */
@@ -44,7 +46,7 @@ ${extraMiddlewares}
         healthCheck:
           path: /health
           interval: 200ms
-          timeout: 100ms
+          timeout: 2s
         servers:
           - url: "${upstreamUrl}"
             weight: 3
@@ -78,6 +80,8 @@ metrics:
   prometheus: {}
 accessLog:
   filePath: access.log
+  format: json
+  bufferingSize: 100
 `,
     'dynamic.yml': sampleDynamic(upstream.url, deadUrl),
   });
@@ -86,6 +90,7 @@ accessLog:
   const getJson = async <T>(path: string) => (await (await fetch(apiUrl + path)).json()) as T;
   const setup: DashboardSetup = {
     portier,
+    dir,
     apiUrl,
     webUrl: `http://127.0.0.1:${webPort}`,
     upstream,
@@ -94,7 +99,7 @@ accessLog:
     getJson,
     async close() {
       await portier.stop();
-      await upstream.close();
+      if (upstream.server.listening) await upstream.close();
     },
   };
   await waitFor(
