@@ -24,6 +24,11 @@ export interface WatcherOptions {
   pollMs?: number;
   /** How long to gather a burst of events into one listing: a few milliseconds. */
   coalesceMs?: number;
+  /**
+   * Extra listings this long after an event. Swarm's manager learns that a task runs a moment
+   * after its container started, and sends no event when it does.
+   */
+  settleMs?: number[];
 }
 
 const FIRST_BACKOFF_MS = 100;
@@ -41,6 +46,7 @@ export class EngineWatcher {
   private last: ProviderSnapshot | undefined;
   private timer: NodeJS.Timeout | undefined;
   private poller: NodeJS.Timeout | undefined;
+  private readonly settling = new Set<NodeJS.Timeout>();
   private refreshing = false;
   private dirty = false;
   private loop: Promise<void> | undefined;
@@ -64,6 +70,7 @@ export class EngineWatcher {
     this.abort.abort();
     clearTimeout(this.timer);
     clearInterval(this.poller);
+    for (const timer of this.settling) clearTimeout(timer);
     await this.loop;
     await this.options.engine.close();
   }
@@ -83,7 +90,7 @@ export class EngineWatcher {
         await this.options.engine.stream(
           `/events?filters=${filters}`,
           (message) => {
-            if (this.options.relevant(message as EngineEvent)) this.schedule();
+            if (this.options.relevant(message as EngineEvent)) this.onEvent();
           },
           signal,
           async () => {
@@ -100,6 +107,17 @@ export class EngineWatcher {
       if (signal.aborted) return;
       if (!connected) backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       await sleep(backoff, undefined, { signal }).catch(() => {});
+    }
+  }
+
+  private onEvent(): void {
+    this.schedule();
+    for (const delay of this.options.settleMs ?? []) {
+      const timer = setTimeout(() => {
+        this.settling.delete(timer);
+        this.schedule();
+      }, delay);
+      this.settling.add(timer);
     }
   }
 
