@@ -5,8 +5,9 @@ type Headers = IncomingHttpHeaders | OutgoingHttpHeaders;
 /** Headers that describe one connection and must never be passed on by a proxy (RFC 9110 §7.6.1). */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
+/** Also HTTP/2 pseudo-headers (`:path`…), which belong to one connection's framing as well. */
 function isHopByHop(name: string): boolean {
-  return HOP_BY_HOP.has(name) || name.startsWith('proxy-');
+  return HOP_BY_HOP.has(name) || name.startsWith('proxy-') || name.startsWith(':');
 }
 
 /** Header names listed in `Connection`, which are hop-by-hop for this message only. */
