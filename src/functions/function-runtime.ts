@@ -60,6 +60,10 @@ export class FunctionRuntimeCore {
     readonly settings: FunctionSettings,
   ) {
     this.stopWatching = store.watch((event) => this.onPointerChange(event));
+    store.listPointers().then(
+      (pointers) => pointers.length > 0 && runner.warmUp(),
+      () => undefined,
+    );
     if (settings.idleUnloadMs > 0) {
       this.idleTimer = setInterval(
         () => runner.unloadIdle(settings.idleUnloadMs),
@@ -235,6 +239,7 @@ export class FunctionRuntimeCore {
       return;
     }
     this.current.set(event.name, version);
+    this.runner.warmUp();
     this.runner.unload(event.name, version);
     if (wasLoaded) this.runner.preload(this.spec(event.name, version)).catch(() => undefined);
   }

@@ -79,6 +79,8 @@ export class LoadError extends Error {
 export interface FunctionRunner {
   /** Runs one call, loading the version first if needed. Function faults come back as results, never throws. */
   invoke(spec: FunctionSpec, call: InvocationCall): Promise<RunResult>;
+  /** Gets ready for a first load (the thread runner starts a spare worker); Portier calls it once functions exist. */
+  warmUp(): void;
   /** Loads a version ahead of calls (deploy, push from another instance). Throws LoadError. */
   preload(spec: FunctionSpec): Promise<LoadInfo>;
   /** The versions of `name` loaded now. */

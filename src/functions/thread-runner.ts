@@ -1,7 +1,7 @@
 /**
  * The default runner: each loaded function version lives in its own worker thread, so a loop,
- * a crash or an out-of-memory error ends only that thread. One spare worker is kept started, so
- * a cold start only has to import the function's code.
+ * a crash or an out-of-memory error ends only that thread. Once functions exist, one spare worker
+ * is kept started, so a cold start only has to import the function's code.
  */
 import { performance } from 'node:perf_hooks';
 import { FunctionWorker } from './worker-handle.js';
@@ -27,7 +27,9 @@ export class ThreadRunner implements FunctionRunner {
   private spare?: FunctionWorker;
   private closed = false;
 
-  constructor(private readonly options: ThreadRunnerOptions) {
+  constructor(private readonly options: ThreadRunnerOptions) {}
+
+  warmUp(): void {
     this.refillSpare();
   }
 
@@ -129,6 +131,7 @@ export class ThreadRunner implements FunctionRunner {
         spec.limits.loadTimeoutMs,
       );
       slot.worker = worker;
+      slot.lastUsed = performance.now();
       worker.onDeath(() => {
         if (slot.worker === worker) slot.worker = undefined;
       });

@@ -183,7 +183,7 @@ describe('loading', () => {
     const h = await startFunctionsHarness({ idleUnload: '100ms' });
     try {
       await h.deploy('idle', 'export default () => "x";');
-      assert.equal(h.runtime.core.runner.loadedVersions('idle').length, 1);
+      assert.equal(await (await fetch(`${h.url}/api/idle`)).text(), 'x');
       const deadline = Date.now() + 2000;
       while (h.runtime.core.runner.loadedVersions('idle').length > 0 && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 25));

@@ -3,7 +3,8 @@
  *   versions/<sha256>.json   immutable versions
  *   functions/<name>.json    pointers, rewritten by atomic rename under a mkdir lock
  * Other instances' changes are seen by polling the pointer files (inotify does not cross NFS),
- * sped up by fs.watch where the platform has it.
+ * sped up by fs.watch where the platform has it. The directories are created on the first
+ * write, so a Portier that never deploys a function leaves nothing on disk.
  */
 import { watch as watchDirectory, type FSWatcher } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
@@ -19,7 +20,7 @@ export interface DirectoryStoreOptions {
 export class DirectoryStore implements FunctionStore {
   private readonly versionsDir: string;
   private readonly functionsDir: string;
-  private readonly ready: Promise<void>;
+  private created?: Promise<void>;
   private readonly listeners = new Set<(event: PointerEvent) => void>();
   /** Last pointer text seen per name, so each change is announced once. */
   private known = new Map<string, string>();
@@ -36,23 +37,16 @@ export class DirectoryStore implements FunctionStore {
   ) {
     this.versionsDir = join(directory, 'versions');
     this.functionsDir = join(directory, 'functions');
-    this.ready = Promise.all([
-      mkdir(this.versionsDir, { recursive: true }),
-      mkdir(this.functionsDir, { recursive: true }),
-    ]).then(() => undefined);
   }
 
   async putVersion(version: StoredVersion): Promise<void> {
-    await this.ready;
+    await this.create();
     const path = this.versionPath(version.id);
-    if (
-      await stat(path).then(
-        () => true,
-        () => false,
-      )
-    )
-      return;
-    await writeFileAtomic(path, JSON.stringify(version));
+    const exists = await stat(path).then(
+      () => true,
+      () => false,
+    );
+    if (!exists) await writeFileAtomic(path, JSON.stringify(version));
   }
 
   async getVersion(id: string): Promise<StoredVersion | undefined> {
@@ -65,8 +59,7 @@ export class DirectoryStore implements FunctionStore {
   }
 
   async listPointers(): Promise<FunctionPointer[]> {
-    await this.ready;
-    const names = (await readdir(this.functionsDir)).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5));
+    const names = (await this.pointerFiles()).map((f) => f.slice(0, -5));
     const pointers = await Promise.all(names.map((name) => this.getPointer(name)));
     return pointers.filter((p) => p !== undefined);
   }
@@ -75,7 +68,7 @@ export class DirectoryStore implements FunctionStore {
     name: string,
     change: (current: FunctionPointer | undefined) => FunctionPointer | undefined,
   ): Promise<FunctionPointer | undefined> {
-    await this.ready;
+    await this.create();
     const path = this.pointerPath(name);
     this.localWrites++;
     const next = await withDirectoryLock(`${path}.lock`, async () => {
@@ -104,15 +97,20 @@ export class DirectoryStore implements FunctionStore {
   }
 
   private startWatching(): void {
-    this.runScan(false);
     this.poller = setInterval(() => this.requestScan(), this.options.pollMs ?? 1000);
     this.poller.unref();
+    this.runScan(false);
+  }
+
+  /** Polling alone sees every change; fs.watch, where it works, only makes it quicker. */
+  private watchDirectory(): void {
+    if (this.watcher || !this.poller) return;
     try {
       this.watcher = watchDirectory(this.functionsDir, () => this.requestScan());
       this.watcher.unref();
       this.watcher.on('error', () => this.watcher?.close());
     } catch {
-      // Polling alone still sees every change.
+      // Not created yet, or no inotify here: the next scan tries again.
     }
   }
 
@@ -130,8 +128,7 @@ export class DirectoryStore implements FunctionStore {
 
   /** One scan at a time; a change noticed meanwhile triggers one more. */
   private runScan(emit: boolean): void {
-    this.scanning = this.ready
-      .then(() => this.scan(emit))
+    this.scanning = this.scan(emit)
       .catch(() => undefined)
       .finally(() => {
         this.scanning = undefined;
@@ -144,7 +141,8 @@ export class DirectoryStore implements FunctionStore {
 
   private async scan(emit: boolean): Promise<void> {
     const writesBefore = this.localWrites;
-    const files = (await readdir(this.functionsDir)).filter((f) => f.endsWith('.json'));
+    this.watchDirectory();
+    const files = await this.pointerFiles();
     const seen = new Map<string, string>();
     await Promise.all(
       files.map(async (file) => {
@@ -152,12 +150,12 @@ export class DirectoryStore implements FunctionStore {
         if (pointer) seen.set(file.slice(0, -5), JSON.stringify(pointer));
       }),
     );
-    if (emit && writesBefore !== this.localWrites) {
-      this.scanAgain = true;
-      return;
-    }
     if (!emit) {
       this.known = seen;
+      return;
+    }
+    if (writesBefore !== this.localWrites) {
+      this.scanAgain = true;
       return;
     }
     for (const [name, text] of seen) this.announce(name, text);
@@ -170,6 +168,23 @@ export class DirectoryStore implements FunctionStore {
     else this.known.set(name, text);
     const event: PointerEvent = text === undefined ? { name } : { name, pointer: JSON.parse(text) as FunctionPointer };
     for (const listener of this.listeners) listener(event);
+  }
+
+  private create(): Promise<void> {
+    this.created ??= Promise.all([
+      mkdir(this.versionsDir, { recursive: true }),
+      mkdir(this.functionsDir, { recursive: true }),
+    ]).then(() => undefined);
+    return this.created;
+  }
+
+  private async pointerFiles(): Promise<string[]> {
+    try {
+      return (await readdir(this.functionsDir)).filter((f) => f.endsWith('.json'));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
   }
 
   private versionPath(id: string): string {
