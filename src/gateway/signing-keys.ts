@@ -1,6 +1,16 @@
-import { createHash, generateKeyPairSync, randomBytes, type JsonWebKey, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  type JsonWebKey,
+  type KeyObject,
+} from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { Handler } from '../runtime/context.js';
+import { logger } from '../observability/logger.js';
+import { gatewayRedisConfigured, withRedis } from './redis.js';
 import { gatewayClock, gatewaySettings } from './settings.js';
 
 interface SigningKey {
@@ -14,14 +24,31 @@ interface SigningKey {
  * Portier's own signing keys for the JWTs it mints. Three are kept: the previous key (still
  * published so tokens it signed stay verifiable), the current one, and the next one (published
  * a whole rotation period before it signs anything, so upstream JWKS caches already hold it).
- * Rotation happens lazily when a token is minted or the JWKS is served.
+ * Rotation happens lazily when a token is minted or the JWKS is served. With a cluster Redis, all
+ * instances share one ring (re-read every 30 s), so any instance's JWKS verifies any instance's
+ * tokens; if Redis is down, an instance keeps the keys it has.
  */
-let ring: { previous?: SigningKey; current: SigningKey; next: SigningKey; rotatedAt: number } | undefined;
+interface Ring {
+  previous?: SigningKey;
+  current: SigningKey;
+  next: SigningKey;
+  rotatedAt: number;
+}
+
+const RING_KEY = 'portier:jwt:ring';
+const SYNC_INTERVAL_MS = 30_000;
+let local: Ring | undefined;
+let lastSync = -Infinity;
+let syncing: Promise<Ring> | undefined;
 
 function generate(alg: 'ES256' | 'EdDSA'): SigningKey {
-  const { privateKey, publicKey } =
+  const { privateKey } =
     alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('ed25519');
-  const publicJwk = publicKey.export({ format: 'jwk' });
+  return signingKey(alg, privateKey);
+}
+
+function signingKey(alg: 'ES256' | 'EdDSA', privateKey: KeyObject): SigningKey {
+  const publicJwk = createPublicKey(privateKey).export({ format: 'jwk' });
   return { kid: thumbprint(publicJwk), alg, privateKey, publicJwk };
 }
 
@@ -32,15 +59,80 @@ function thumbprint(jwk: JsonWebKey): string {
   return createHash('sha256').update(JSON.stringify(members)).digest('base64url');
 }
 
-function currentRing(): NonNullable<typeof ring> {
+const freshRing = (alg: 'ES256' | 'EdDSA', now: number): Ring => ({
+  current: generate(alg),
+  next: generate(alg),
+  rotatedAt: now,
+});
+const rotationDue = (ring: Ring, now: number): boolean => now - ring.rotatedAt >= gatewaySettings.jwtKeyRotationMs;
+const rotate = (ring: Ring, now: number): Ring => ({
+  previous: ring.current,
+  current: ring.next,
+  next: generate(ring.current.alg),
+  rotatedAt: now,
+});
+
+async function currentRing(): Promise<Ring> {
   const now = gatewayClock.now();
   const alg = gatewaySettings.jwtAlgorithm;
-  if (!ring || ring.current.alg !== alg) {
-    ring = { current: generate(alg), next: generate(alg), rotatedAt: now };
-  } else if (now - ring.rotatedAt >= gatewaySettings.jwtKeyRotationMs) {
-    ring = { previous: ring.current, current: ring.next, next: generate(alg), rotatedAt: now };
+  const stale = !local || local.current.alg !== alg || rotationDue(local, now) || now - lastSync >= SYNC_INTERVAL_MS;
+  if (gatewayRedisConfigured() && stale) {
+    lastSync = now;
+    syncing ??= sharedRing(alg, now).finally(() => {
+      syncing = undefined;
+    });
+    try {
+      local = await syncing;
+      return local;
+    } catch (error) {
+      logger.warn({ err: (error as Error).message }, "JWT signing keys not shared: using this instance's keys");
+    }
   }
-  return ring;
+  if (!local || local.current.alg !== alg) local = freshRing(alg, now);
+  else if (rotationDue(local, now)) local = rotate(local, now);
+  return local;
+}
+
+/** The ring in Redis: the first instance creates it; one instance per period rotates it. */
+function sharedRing(alg: 'ES256' | 'EdDSA', now: number): Promise<Ring> {
+  return withRedis(async (redis) => {
+    const stored = await redis.get(RING_KEY);
+    let ring = stored ? decodeRing(stored) : undefined;
+    if (!ring || ring.current.alg !== alg) {
+      // NX for a new cluster; an algorithm change in the static config replaces the ring.
+      await redis.set(RING_KEY, encodeRing(freshRing(alg, now)), ring ? {} : { condition: 'NX' });
+      ring = decodeRing((await redis.get(RING_KEY)) ?? '');
+    } else if (rotationDue(ring, now)) {
+      const lock = `${RING_KEY}:rotation:${ring.rotatedAt}`;
+      if ((await redis.set(lock, '1', { condition: 'NX', expiration: { type: 'EX', value: 300 } })) === 'OK') {
+        ring = rotate(ring, now);
+        await redis.set(RING_KEY, encodeRing(ring));
+      }
+    }
+    return ring;
+  });
+}
+
+function encodeRing(ring: Ring): string {
+  const key = (k: SigningKey) => ({ alg: k.alg, jwk: k.privateKey.export({ format: 'jwk' }) });
+  return JSON.stringify({
+    rotatedAt: ring.rotatedAt,
+    current: key(ring.current),
+    next: key(ring.next),
+    previous: ring.previous && key(ring.previous),
+  });
+}
+
+function decodeRing(text: string): Ring {
+  type Stored = { alg: 'ES256' | 'EdDSA'; jwk: JsonWebKey };
+  const data = JSON.parse(text) as { rotatedAt: number; current: Stored; next: Stored; previous?: Stored };
+  const key = (k: Stored) => signingKey(k.alg, createPrivateKey({ key: k.jwk, format: 'jwk' }));
+  return {
+    rotatedAt: data.rotatedAt,
+    current: key(data.current),
+    next: key(data.next),
+    previous: data.previous && key(data.previous),
+  };
 }
 
 export interface MintClaims {
@@ -51,8 +143,8 @@ export interface MintClaims {
 }
 
 /** Signs a short-lived JWT (RFC 9068 shape) for the upstream with the current key. */
-export function mintJwt(claims: MintClaims, ttlSec: number): Promise<string> {
-  const key = currentRing().current;
+export async function mintJwt(claims: MintClaims, ttlSec: number): Promise<string> {
+  const key = (await currentRing()).current;
   const now = Math.floor(gatewayClock.now() / 1000);
   const body: Record<string, unknown> = { client_id: claims.client_id, scope: claims.scope };
   return new SignJWT(body)
@@ -68,16 +160,16 @@ export function mintJwt(claims: MintClaims, ttlSec: number): Promise<string> {
 }
 
 /** The public keys upstreams verify Portier's JWTs with. */
-export function publicJwks(): { keys: JsonWebKey[] } {
-  const { previous, current, next } = currentRing();
+export async function publicJwks(): Promise<{ keys: JsonWebKey[] }> {
+  const { previous, current, next } = await currentRing();
   const keys = [current, next, ...(previous ? [previous] : [])];
   return { keys: keys.map((key) => ({ ...key.publicJwk, kid: key.kid, alg: key.alg, use: 'sig' })) };
 }
 
 /** Serves `/.well-known/jwks.json`: mount it on a router of the integrator's choosing. */
 export function createJwksHandler(): Handler {
-  return (ctx) => {
-    const body = Buffer.from(JSON.stringify(publicJwks()));
+  return async (ctx) => {
+    const body = Buffer.from(JSON.stringify(await publicJwks()));
     ctx.res.writeHead(200, {
       'content-type': 'application/jwk-set+json',
       'content-length': body.length,

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { after, before, describe, it } from 'node:test';
 import { hmacAuth } from '../../src/gateway/hmac-auth.js';
 import { oauth2Introspection } from '../../src/gateway/oauth2-introspection.js';
@@ -86,6 +89,23 @@ describe('gateway with a shared redis-server', () => {
     } finally {
       await oidc.stop();
     }
+  });
+
+  it('separate instances share one signing-key ring, so any JWKS verifies any minted JWT', async () => {
+    const child = new URL('../helpers/gateway-jwks-child.ts', import.meta.url).pathname;
+    const instance = async () => {
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', child, redis.endpoint]);
+      return JSON.parse(stdout) as { jwks: JSONWebKeySet; token: string };
+    };
+    const [first, second] = await Promise.all([instance(), instance()]);
+    assert.deepEqual(
+      first.jwks.keys.map((k) => k.kid),
+      second.jwks.keys.map((k) => k.kid),
+    );
+    const { payload } = await jwtVerify(first.token, createLocalJWKSet(second.jwks), {
+      issuer: 'https://cluster.test',
+    });
+    assert.equal(payload.client_id, 'c');
   });
 
   it('fails closed by default when Redis is down, and open when configured', async () => {
