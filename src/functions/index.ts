@@ -6,7 +6,7 @@
  * a wall-clock timeout, its own `env` only, and imports limited to harmless built-ins. That
  * contains mistakes (loops, leaks, crashes) and keeps Portier's memory, config and secrets out
  * of reach of honest code. Worker threads share the process, so they are NOT a security boundary
- * against hostile code (e.g. `process.binding` tricks or V8 bugs): run untrusted code in a
+ * against hostile code (Node internals, V8 bugs): run untrusted code in a
  * process or container runner (the `FunctionRunner` interface) instead.
  */
 import type { StaticConfig } from '../config/static/types.js';

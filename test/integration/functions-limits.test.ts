@@ -86,7 +86,7 @@ describe('function isolation and limits', () => {
     assert.equal((await call('/size?n=10')).status, 200);
   });
 
-  it('shows a function only its own env, never the proxy process environment', async () => {
+  it('shows a function only its own env, never the proxy environment, and no way to signal the proxy', async () => {
     process.env.PORTIER_TEST_SECRET = 'do-not-leak';
     try {
       await deploy(
@@ -94,6 +94,11 @@ describe('function isolation and limits', () => {
         'export default () => ({ env: { ...process.env }, secret: process.env.PORTIER_TEST_SECRET ?? null });',
       );
       assert.deepEqual(await (await call('/peek')).json(), { env: {}, secret: null });
+      await deploy(
+        'escape',
+        'export default () => { try { process.kill(process.pid, "SIGTERM"); return "killed"; } catch (e: any) { return e.message; } };',
+      );
+      assert.equal(await (await call('/escape')).text(), 'process.kill is not available to functions');
     } finally {
       delete process.env.PORTIER_TEST_SECRET;
     }

@@ -65,6 +65,7 @@ async function load(message: LoadMessage): Promise<void> {
   const started = performance.now();
   for (const key of Object.keys(process.env)) delete process.env[key];
   Object.assign(process.env, message.env);
+  closeProcessEscapes();
   loaded = message;
   try {
     const mod = (await import(`data:text/javascript,${encodeURIComponent(message.code)}`)) as Record<string, unknown>;
@@ -73,6 +74,19 @@ async function load(message: LoadMessage): Promise<void> {
     send({ type: 'loaded', initMs: performance.now() - started, logs: loadLogs.splice(0) });
   } catch (error) {
     send({ type: 'load-failed', message: describe(error), logs: loadLogs.splice(0) });
+  }
+}
+
+/**
+ * These reach past the worker into the whole process (native bindings, signals to Portier's own
+ * pid). Honest function code never needs them; removing them is defence in depth, not a sandbox.
+ */
+function closeProcessEscapes(): void {
+  const blocked = (name: string) => () => {
+    throw new Error(`process.${name} is not available to functions`);
+  };
+  for (const name of ['binding', '_linkedBinding', 'dlopen', 'kill']) {
+    Object.defineProperty(process, name, { value: blocked(name), configurable: false, writable: false });
   }
 }
 
