@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { send } from '../helpers/gateway-harness.js';
 import { contentDigest, signRequest } from '../helpers/gateway-sign.js';
 import { freePort, startPortier, tempDir, type RunningPortier } from '../helpers/portier.js';
+import { startRedis } from '../helpers/gateway-redis.js';
 import { startEchoUpstream, type EchoReply, type Upstream } from '../helpers/upstream.js';
 
 const SECRET = 'e2e-device-secret-0123456789abcdef';
@@ -91,5 +92,48 @@ describe('gateway end to end through bin/portier.js', () => {
     const limited = await send(port, signedPost(body));
     assert.equal(limited.status, 429);
     assert.ok(limited.headers['retry-after']);
+  });
+});
+
+describe('two portier processes sharing one redis-server', () => {
+  it('enforce one rate limit together, exactly', async () => {
+    const redis = await startRedis();
+    const ports = [await freePort(), await freePort()];
+    const dynamic = `http:
+  routers:
+    all:
+      rule: "PathPrefix(\`/\`)"
+      middlewares: [limit]
+      service: api
+  middlewares:
+    limit:
+      rateLimit: { average: 60, period: 1h, burst: 60, sourceCriterion: { requestHeaderName: X-Tenant } }
+  services:
+    api:
+      loadBalancer:
+        servers: [{ url: "${upstream.url}" }]
+`;
+    const instances: RunningPortier[] = [];
+    try {
+      for (const instancePort of ports) {
+        const dir = tempDir({
+          'portier.yml': `entryPoints:\n  web:\n    address: "127.0.0.1:${instancePort}"\nproviders:\n  file:\n    filename: dynamic.yml\ncluster:\n  redis:\n    endpoint: "${redis.endpoint}"\n`,
+          'dynamic.yml': dynamic,
+        });
+        instances.push(await startPortier(['-c', join(dir, 'portier.yml')]));
+      }
+      const statuses: number[] = [];
+      for (let round = 0; round < 10; round++) {
+        const batch = Array.from({ length: 20 }, (_, i) =>
+          send(ports[i % 2]!, { path: '/x', headers: { 'x-tenant': 'acme' } }),
+        );
+        statuses.push(...(await Promise.all(batch)).map((reply) => reply.status));
+      }
+      assert.equal(statuses.filter((s) => s === 200).length, 60);
+      assert.equal(statuses.filter((s) => s === 429).length, 140);
+    } finally {
+      await Promise.all(instances.map((instance) => instance.stop()));
+      await redis.stop();
+    }
   });
 });
