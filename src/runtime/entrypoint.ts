@@ -6,6 +6,7 @@ import type { EntryPointConfig } from '../config/static/types.js';
 import { logger } from '../observability/logger.js';
 import type { RequestContext } from './context.js';
 import { parseListenAddress } from './listen-address.js';
+import { forwardedHeadersFilter } from './forwarded-trust.js';
 import { createRequestContext } from './request-context.js';
 
 export type Dispatch = (ctx: RequestContext) => void;
@@ -21,6 +22,7 @@ export class EntryPoint {
   private readonly info: { name: string; scheme: 'http'; port: number };
   private inFlight = 0;
   private draining = false;
+  private readonly dropUntrustedForwarded: ReturnType<typeof forwardedHeadersFilter>;
   private drained: (() => void) | undefined;
 
   constructor(
@@ -37,6 +39,7 @@ export class EntryPoint {
       headersTimeout: 60_000,
     });
     this.info = { name, scheme: 'http', port: 0 };
+    this.dropUntrustedForwarded = forwardedHeadersFilter(name, config);
     this.server.on('request', (req, res) => this.onRequest(req, res));
     this.server.on('checkContinue', (req, res) => {
       res.writeContinue();
@@ -84,6 +87,7 @@ export class EntryPoint {
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    this.dropUntrustedForwarded(req.headers, req.socket.remoteAddress);
     const ctx = createRequestContext(req, res, this.info);
     if (this.draining) res.setHeader('connection', 'close');
     this.track(ctx);
@@ -92,6 +96,7 @@ export class EntryPoint {
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
+    this.dropUntrustedForwarded(req.headers, req.socket.remoteAddress);
     const res = new ServerResponse(req);
     res.assignSocket(socket as Socket);
     const ctx = createRequestContext(req, res, this.info);

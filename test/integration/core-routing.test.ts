@@ -7,15 +7,17 @@ import { startEchoUpstream, type Upstream } from '../helpers/upstream.js';
 let portier: RunningPortier;
 let upstreams: Upstream[];
 let base: string;
+let trustingBase: string;
 
 before(async () => {
   upstreams = await Promise.all(['a', 'b', 'c', 'd'].map((name) => startEchoUpstream(name)));
   const [a, b, c, d] = upstreams.map((u) => u.url);
   const deadPort = await freePort();
-  const port = await freePort();
+  const [port, trustingPort] = [await freePort(), await freePort()];
   base = `http://127.0.0.1:${port}`;
+  trustingBase = `http://127.0.0.1:${trustingPort}`;
   const dir = tempDir({
-    'portier.yml': `entryPoints:\n  web:\n    address: "127.0.0.1:${port}"\nproviders:\n  file:\n    filename: dynamic.yml\n`,
+    'portier.yml': `entryPoints:\n  web:\n    address: "127.0.0.1:${port}"\n  trusting:\n    address: "127.0.0.1:${trustingPort}"\n    forwardedHeaders:\n      trustedIPs: ["127.0.0.0/8"]\nproviders:\n  file:\n    filename: dynamic.yml\n`,
     'dynamic.yml': `
 http:
   routers:
@@ -99,6 +101,17 @@ test('routes by host and forwards with X-Forwarded headers', async () => {
   assert.equal(reply.headers['x-forwarded-for'], '127.0.0.1');
   assert.equal(reply.headers['x-real-ip'], '127.0.0.1');
   assert.equal(reply.headers.host, 'A.Test:80', 'passHostHeader is on by default');
+});
+
+test('X-Forwarded headers from untrusted clients are replaced; trusted proxies keep theirs', async () => {
+  const forged = { host: 'a.test', 'x-forwarded-for': '6.6.6.6', 'x-real-ip': '6.6.6.6', 'x-forwarded-proto': 'https' };
+  const untrusted = await echo(`${base}/`, forged);
+  assert.equal(untrusted.headers['x-forwarded-for'], '127.0.0.1');
+  assert.equal(untrusted.headers['x-real-ip'], '127.0.0.1');
+  assert.equal(untrusted.headers['x-forwarded-proto'], 'http');
+  const trusted = await echo(`${trustingBase}/`, forged);
+  assert.equal(trusted.headers['x-forwarded-for'], '6.6.6.6, 127.0.0.1');
+  assert.equal(trusted.headers['x-forwarded-proto'], 'https');
 });
 
 test('stripPrefix: /music/1 reaches the upstream as /1 and /music as /', async () => {

@@ -1,0 +1,36 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { EntryPointConfig } from '../config/static/types.js';
+import { IpSet } from '../middlewares/client-ip.js';
+
+/** The headers a client could forge to pass for someone else, as Traefik lists them. */
+const FORWARDED_HEADERS = [
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-port',
+  'x-forwarded-proto',
+  'x-forwarded-server',
+  'x-forwarded-uri',
+  'x-forwarded-method',
+  'x-forwarded-prefix',
+  'x-forwarded-tls-client-cert',
+  'x-forwarded-tls-client-cert-info',
+  'x-real-ip',
+];
+
+/**
+ * Decides, per entry point, whether a client's own X-Forwarded-* headers are believed. Only peers
+ * in `forwardedHeaders.trustedIPs` (or every peer with `insecure: true`) keep them; from anyone
+ * else they are removed before routing, so upstreams and IP-based middlewares see the truth.
+ */
+export function forwardedHeadersFilter(
+  name: string,
+  config: EntryPointConfig,
+): (headers: IncomingHttpHeaders, peer: string | undefined) => void {
+  const options = config.forwardedHeaders ?? {};
+  if (options.insecure) return () => undefined;
+  const trusted = new IpSet(options.trustedIPs ?? [], `entryPoints.${name}.forwardedHeaders.trustedIPs`);
+  return (headers, peer) => {
+    if (peer !== undefined && trusted.has(peer)) return;
+    for (const header of FORWARDED_HEADERS) if (header in headers) delete headers[header];
+  };
+}
