@@ -12,7 +12,7 @@ import { optionsKey, seconds } from './options.js';
 import { reject } from './reject.js';
 import { verifyRfc9421, type SignatureOutcome, type SignaturePolicy } from './rfc9421.js';
 import { gatewayClock } from './settings.js';
-import { signedRequestOf } from './signed-request.js';
+import { signedRequestOf, type SignedRequest } from './signed-request.js';
 
 const schema = z.strictObject({
   requiredComponents: stringList.optional(),
@@ -56,7 +56,7 @@ function create(options: z.output<typeof schema>, deps: MiddlewareDeps): Middlew
       return;
     }
     const detail = { keyid: outcome.key.keyId, consumer: outcome.key.consumer };
-    if (outcome.bodyDigest && !(await bodyMatchesDigest(ctx, deps, outcome, maxBodySize, detail))) return;
+    if (outcome.bodyDigest && !(await bodyMatchesDigest(ctx, deps, request, outcome, maxBodySize, detail))) return;
     if (outcome.nonce !== undefined) {
       let fresh: boolean;
       try {
@@ -80,6 +80,7 @@ function create(options: z.output<typeof schema>, deps: MiddlewareDeps): Middlew
 async function bodyMatchesDigest(
   ctx: RequestContext,
   deps: MiddlewareDeps,
+  request: SignedRequest,
   outcome: Extract<SignatureOutcome, { ok: true }>,
   maxBodySize: number,
   detail: Record<string, unknown>,
@@ -93,7 +94,7 @@ async function bodyMatchesDigest(
     return false;
   }
   const header = outcome.bodyDigest === 'digest' ? 'digest' : 'content-digest';
-  const value = signedRequestOf(ctx).headerLines(header)?.join(', ') ?? '';
+  const value = request.headerLines(header)?.join(', ') ?? '';
   const check = header === 'digest' ? verifyLegacyDigest(value, body) : verifyContentDigest(value, body);
   if (!check.ok) reject(ctx, deps, { status: 400, reason: check.reason, detail });
   return check.ok;

@@ -83,6 +83,19 @@ describe('jwtAuth with static keys', () => {
     assert.equal((await claimed.send({ headers: bearer(await token({ tenant: 't1' })) })).status, 200);
   });
 
+  it('accepts HS256 tokens with a static secret, and only HMAC algorithms there', async () => {
+    const secret = 'a-shared-hmac-secret-of-32-bytes!';
+    const server = await harness({ keys: [{ secret }], issuer: 'https://idp.example' });
+    const jwt = await new SignJWT({ sub: 'svc', iss: 'https://idp.example' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('1m')
+      .sign(Buffer.from(secret));
+    const reply = await server.send({ headers: bearer(jwt) });
+    assert.equal(reply.status, 200);
+    assert.equal(reply.upstream?.headers['x-portier-consumer'], 'svc');
+    assert.equal((await server.send({ headers: bearer(await token()) })).status, 401, 'an ES256 token is refused');
+  });
+
   it('refuses none, mixed HMAC/RSA configurations and HMAC algorithms with public keys', () => {
     const build = (options: Record<string, unknown>) => () => buildMiddleware(jwtAuth, options, gatewayDeps());
     assert.throws(build({ ...base(), algorithms: ['none'] }), /"none" is not allowed/);
