@@ -7,6 +7,7 @@ import { EncodingChooser } from './accept-encoding.js';
 import { defineMiddleware } from './define.js';
 import { integer, stringList } from './options.js';
 import { requestHeader } from './request-tools.js';
+import { patchResponse } from './response-patch.js';
 
 const DEFAULT_MIN_BYTES = 1024;
 /** zstd is in Traefik's default list, but Node 20's zlib cannot produce it: it is skipped. */
@@ -48,40 +49,43 @@ function createCompressor(encoding: string): Gzip | BrotliCompress {
  * flushed together, so streamed responses (server-sent events…) are not held back.
  */
 function compressBody(res: ServerResponse, compressor: Gzip | BrotliCompress): void {
-  const write = res.write.bind(res) as (chunk: Buffer) => boolean;
-  const end = res.end.bind(res) as () => ServerResponse;
   let flushScheduled = false;
-  compressor.on('data', (chunk: Buffer) => {
-    if (!write(chunk)) {
-      compressor.pause();
-      res.once('drain', () => compressor.resume());
-    }
+  const toBuffer = (chunk: unknown, encoding: unknown): Buffer =>
+    typeof chunk === 'string'
+      ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8')
+      : Buffer.from(chunk as Uint8Array);
+  patchResponse(res, (previous) => {
+    compressor.on('data', (chunk: Buffer) => {
+      if (!previous.write(chunk)) {
+        compressor.pause();
+        res.once('drain', () => compressor.resume());
+      }
+    });
+    compressor.once('end', () => previous.end());
+    return {
+      write: (chunk, encoding) => {
+        const accepted = compressor.write(toBuffer(chunk, encoding));
+        if (!flushScheduled) {
+          flushScheduled = true;
+          setImmediate(() => {
+            flushScheduled = false;
+            if (!compressor.destroyed && !compressor.writableEnded) compressor.flush();
+          });
+        }
+        return accepted;
+      },
+      end: (chunk, encoding) => {
+        if (chunk !== undefined && chunk !== null && typeof chunk !== 'function') {
+          compressor.write(toBuffer(chunk, encoding));
+        }
+        compressor.end();
+        return res;
+      },
+    };
   });
-  compressor.once('end', () => end());
   compressor.once('error', () => res.destroy());
   compressor.on('drain', () => res.emit('drain'));
   res.once('close', () => compressor.destroy());
-
-  res.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    const encoding = typeof rest[0] === 'string' ? (rest[0] as BufferEncoding) : undefined;
-    const accepted = compressor.write(typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk);
-    if (!flushScheduled) {
-      flushScheduled = true;
-      setImmediate(() => {
-        flushScheduled = false;
-        if (!compressor.destroyed && !compressor.writableEnded) compressor.flush();
-      });
-    }
-    return accepted;
-  }) as ServerResponse['write'];
-  res.end = ((chunk?: unknown, ...rest: unknown[]) => {
-    if (chunk !== undefined && typeof chunk !== 'function') {
-      const encoding = typeof rest[0] === 'string' ? (rest[0] as BufferEncoding) : undefined;
-      compressor.write(typeof chunk === 'string' ? Buffer.from(chunk, encoding) : (chunk as Uint8Array));
-    }
-    compressor.end();
-    return res;
-  }) as ServerResponse['end'];
 }
 
 /**

@@ -1,11 +1,10 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-
-type Write = ServerResponse['write'];
-type End = ServerResponse['end'];
+import { patchResponse, type ResponseMethods } from './response-patch.js';
 
 function toBuffer(chunk: unknown, encoding: unknown): Buffer {
-  if (typeof chunk === 'string')
+  if (typeof chunk === 'string') {
     return Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+  }
   return Buffer.from(chunk as Uint8Array);
 }
 
@@ -22,31 +21,39 @@ export class ResponseCapture {
   private size = 0;
   private ended = false;
   private onEnd: (() => void) | undefined;
+  private below: ResponseMethods | undefined;
+  private readonly unpatch: () => void;
 
   constructor(
     private readonly res: ServerResponse,
     private readonly limit: number,
   ) {
-    res.writeHead = (status: number, ...rest: unknown[]) => {
-      this.status = status;
-      const headers = rest.find((arg) => typeof arg === 'object' && arg !== null);
-      if (headers) {
-        for (const [name, value] of Object.entries(headers)) this.headers[name.toLowerCase()] = value;
-      }
-      return res;
-    };
-    res.write = ((chunk: unknown, encoding?: unknown, callback?: unknown) => {
-      this.keep(toBuffer(chunk, encoding));
-      const done = typeof encoding === 'function' ? encoding : callback;
-      if (typeof done === 'function') process.nextTick(done);
-      return true;
-    }) as Write;
-    res.end = ((chunk?: unknown, encoding?: unknown) => {
-      if (chunk !== undefined && chunk !== null && typeof chunk !== 'function') this.keep(toBuffer(chunk, encoding));
-      this.ended = true;
-      this.onEnd?.();
-      return res;
-    }) as End;
+    this.unpatch = patchResponse(res, (previous) => {
+      this.below = previous;
+      return {
+        writeHead: (status, ...rest) => {
+          this.status = Number(status);
+          const headers = rest.find((arg) => typeof arg === 'object' && arg !== null);
+          if (headers) {
+            for (const [name, value] of Object.entries(headers)) this.headers[name.toLowerCase()] = value;
+          }
+          return res;
+        },
+        write: (chunk, encoding, callback) => {
+          this.keep(toBuffer(chunk, encoding));
+          const done = typeof encoding === 'function' ? encoding : callback;
+          if (typeof done === 'function') process.nextTick(done);
+          return true;
+        },
+        end: (chunk, encoding) => {
+          if (chunk !== undefined && chunk !== null && typeof chunk !== 'function')
+            this.keep(toBuffer(chunk, encoding));
+          this.ended = true;
+          this.onEnd?.();
+          return res;
+        },
+      };
+    });
   }
 
   /** Resolves once the response is complete (or the client went away). */
@@ -68,26 +75,21 @@ export class ResponseCapture {
     this.ended = false;
   }
 
-  /** Sends the captured response for real. */
+  /** Sends the captured response for real, below any interception stacked on this one. */
   send(method: string | undefined): void {
-    this.restore();
+    this.unpatch();
     const body = Buffer.concat(this.chunks);
     const headers = { ...this.headers };
     delete headers['transfer-encoding'];
     const bodiless = method === 'HEAD' || this.status === 204 || this.status === 304;
     if (!bodiless) headers['content-length'] = body.length;
-    this.res.writeHead(this.status, headers);
-    this.res.end(bodiless ? undefined : body);
+    this.below!.writeHead(this.status, headers);
+    this.below!.end(bodiless ? undefined : body);
   }
 
   /** Stops capturing without sending anything (the caller answers itself). */
   restore(): void {
-    // The patches (ours, and any a response hook stacked on them) are own properties that
-    // shadow ServerResponse's methods: removing them brings the real ones back.
-    const patched = this.res as unknown as Record<string, unknown>;
-    delete patched.writeHead;
-    delete patched.write;
-    delete patched.end;
+    this.unpatch();
   }
 
   private keep(chunk: Buffer): void {

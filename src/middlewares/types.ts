@@ -11,6 +11,11 @@ export interface MiddlewareDeps {
   readonly name: string;
   /** Builds another middleware by qualified name (for `chain`); throws ConfigError when unknown. */
   readonly resolveMiddleware: (name: string) => Middleware;
+  /**
+   * Resolves a service by name (unqualified names in the middleware's provider) for middlewares
+   * that call one themselves (`errors`). Optional: without it they report that they cannot work.
+   */
+  readonly resolveService?: (name: string) => Handler;
   /** Reads a file relative to the config (for `usersFile`…). */
   readonly readFile: (path: string) => string;
   /** All consumers of the current configuration, by qualified name (`app@file`). */

@@ -66,6 +66,10 @@ describe('registry with the runtime builder', () => {
       'ipWhiteList',
       'inFlightReq',
       'forwardAuth',
+      'compress',
+      'circuitBreaker',
+      'buffering',
+      'errors',
     ]) {
       assert.ok(builtinMiddlewareTypes[name], name);
     }
