@@ -65,11 +65,16 @@ async function main(): Promise<void> {
   try {
     await waitFor(async () => (await fetch(apiUrl)).ok, 20_000, 'portier');
     const deploys: number[] = [];
+    const compiles: number[] = [];
+    const loads: number[] = [];
     const firstCalls: number[] = [];
     const lazyCalls: number[] = [];
     for (let n = 0; n < COLD_RUNS; n++) {
       const [res, deployMs] = await timed(() => fetch(`${apiUrl}/sum`, { method: 'PUT', body: SUM(n) }));
       if (res.status !== 201) throw new Error(`deploy failed: ${res.status} ${await res.text()}`);
+      const deployed = (await res.json()) as { compileMs: number; initMs: number };
+      compiles.push(deployed.compileMs);
+      loads.push(deployed.initMs);
       const [, firstMs] = await timed(() => fetch(`http://127.0.0.1:${web}/api/sum/1/3`).then((r) => r.text()));
       await waitFor(
         async () => ((await (await fetch(`${apiUrl}/sum`)).json()) as { loaded: boolean }).loaded === false,
@@ -97,7 +102,9 @@ async function main(): Promise<void> {
 
     console.log(`\nFunctions benchmark (Portier and its workers pinned to CPU ${SERVER_CPU}, wrk on CPU ${LOAD_CPU})`);
     console.log(`cold start, ${COLD_RUNS} runs, p50 ms (AWS Lambda Node 20 init ~240 ms):`);
-    console.log(`  deploy (compile + load into a worker)   ${fmt(p50(deploys))}`);
+    console.log(
+      `  deploy (compile + store + load)         ${fmt(p50(deploys))}   (compile ${fmt(p50(compiles))}, load ${fmt(p50(loads))})`,
+    );
     console.log(`  first call after deploy                 ${fmt(p50(firstCalls))}`);
     console.log(
       `  lazy first call after idle unload       ${fmt(p50(lazyCalls))}   (init inside: ${fmt(p50(initMs))})`,

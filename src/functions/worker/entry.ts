@@ -136,7 +136,6 @@ async function invoke(message: InvokeMessage): Promise<void> {
         method: message.method,
         headers: message.headers,
         body: message.body && message.method !== 'GET' && message.method !== 'HEAD' ? message.body : null,
-        signal: controller.signal,
       });
       return toResult(await handler(request, ctx));
     });
