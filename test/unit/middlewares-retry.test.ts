@@ -58,6 +58,44 @@ describe('retry', () => {
     assert.ok(performance.now() - started >= 25, 'the wait is at least half the initial interval');
   });
 
+  it('retries answers with a listed status, dropping them unseen (v3.7 status)', async () => {
+    const h = await harnessFor({ attempts: 3, status: ['500-599'] }, (_ctx, call) =>
+      call < 3 ? { status: 503, body: `attempt ${call}` } : { body: 'fine' },
+    );
+    const reply = await h.request('/x');
+    assert.equal(reply.status, 200);
+    assert.equal(reply.body, 'fine');
+    assert.equal(h.calls, 3);
+  });
+
+  it('sends the last answer whatever its status, and spares POST unless retryNonIdempotentMethod', async () => {
+    const always503: UpstreamBehaviour = () => ({ status: 503, body: 'busy' });
+    const h = await harnessFor({ attempts: 2, status: '503' }, always503);
+    const reply = await h.request('/x');
+    assert.equal(reply.status, 503);
+    assert.equal(reply.body, 'busy');
+    assert.equal(h.calls, 2);
+    const post = await harnessFor({ attempts: 3, status: '503' }, always503);
+    await post.request('/x', { method: 'POST', body: 'once' });
+    assert.equal(post.calls, 1);
+    const forced = await harnessFor({ attempts: 3, status: '503', retryNonIdempotentMethod: true }, always503);
+    await forced.request('/x', { method: 'POST', body: 'thrice' });
+    assert.equal(forced.calls, 3);
+    assert.equal(forced.last.body, 'thrice');
+  });
+
+  it('can leave network errors alone and stop retrying after timeout', async () => {
+    const h = await harnessFor({ attempts: 3, status: ['500'], disableRetryOnNetworkError: true }, failFirst(1));
+    assert.equal((await h.request('/x')).status, 502);
+    assert.equal(h.calls, 1);
+    const slow = await harnessFor({ attempts: 5, status: ['500'], timeout: '1ms' }, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return { status: 500 };
+    });
+    assert.equal((await slow.request('/x')).status, 500);
+    assert.equal(slow.calls, 2);
+  });
+
   it('computes Traefik backoff: last wait about twice the first, ±50%', () => {
     assert.deepEqual(
       backoffDelays(3, 100, () => 0.5),
