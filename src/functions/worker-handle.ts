@@ -54,8 +54,10 @@ export class FunctionWorker {
     this.worker = new Worker(workerEntry(), {
       execArgv: [],
       env: {},
-      stdout: false,
-      stderr: false,
+      // console.* is captured into invocation logs inside the worker; raw writes to the worker's
+      // stdout/stderr are dropped so they cannot mix into Portier's access log or its own log.
+      stdout: true,
+      stderr: true,
       resourceLimits: {
         maxOldGenerationSizeMb: memoryLimitMb,
         maxYoungGenerationSizeMb: Math.max(2, Math.min(16, Math.floor(memoryLimitMb / 8))),
@@ -63,6 +65,8 @@ export class FunctionWorker {
       },
     });
     this.worker.unref();
+    this.worker.stdout.resume();
+    this.worker.stderr.resume();
     this.worker.on('message', (message: FromWorker) => this.onMessage(message));
     this.worker.on('error', (error) => (this.deathCause ??= error));
     this.worker.on('exit', () => this.onExit());

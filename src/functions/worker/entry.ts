@@ -18,7 +18,7 @@ type Entry = (request: Request, ctx: FunctionContext) => unknown;
 interface FunctionContext {
   params: Record<string, string>;
   query: Record<string, string>;
-  env: Record<string, string>;
+  env: Readonly<Record<string, string>>;
   log: (...args: unknown[]) => void;
   requestId: string;
   consumer: string | undefined;
@@ -36,6 +36,7 @@ const aborts = new Map<number, AbortController>();
 let entry: Entry | undefined;
 let matchRoute: RouteMatcher = () => ({});
 let loaded: LoadMessage | undefined;
+let env: Readonly<Record<string, string>> = {};
 
 function record(level: string, args: unknown[]): void {
   const lines = currentLog.getStore() ?? loadLogs;
@@ -66,10 +67,11 @@ async function load(message: LoadMessage): Promise<void> {
   for (const key of Object.keys(process.env)) delete process.env[key];
   Object.assign(process.env, message.env);
   closeProcessEscapes();
+  env = Object.freeze({ ...message.env });
   loaded = message;
   try {
     const mod = (await import(`data:text/javascript,${encodeURIComponent(message.code)}`)) as Record<string, unknown>;
-    entry = pickEntry(mod.default, message.env);
+    entry = pickEntry(mod.default, env);
     matchRoute = compileRoute(mod.route);
     send({ type: 'loaded', initMs: performance.now() - started, logs: loadLogs.splice(0) });
   } catch (error) {
@@ -91,11 +93,11 @@ function closeProcessEscapes(): void {
 }
 
 /** The default export is the handler, or an object with `fetch(request, env, ctx)` (Workers style). */
-function pickEntry(exported: unknown, env: Record<string, string>): Entry {
+function pickEntry(exported: unknown, fetchEnv: Readonly<Record<string, string>>): Entry {
   if (typeof exported === 'function') return exported as Entry;
   const fetchMethod = (exported as { fetch?: unknown } | null)?.fetch;
   if (typeof fetchMethod === 'function') {
-    return (request, ctx) => (fetchMethod as (...a: unknown[]) => unknown).call(exported, request, env, ctx);
+    return (request, ctx) => (fetchMethod as (...a: unknown[]) => unknown).call(exported, request, fetchEnv, ctx);
   }
   throw new Error(
     'the default export must be a function (request, ctx) or an object with a fetch(request, env, ctx) method',
@@ -121,7 +123,7 @@ async function invoke(message: InvokeMessage): Promise<void> {
   const ctx: FunctionContext = {
     params,
     query: Object.fromEntries(url.searchParams),
-    env: { ...loaded.env },
+    env,
     log: (...args) => record('log', args),
     requestId: message.requestId,
     consumer: message.consumer,
