@@ -148,7 +148,7 @@ export class FunctionRuntimeCore {
     return pointers.map((p) => this.summary(p)).sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  async info(name: string): Promise<(FunctionSummary & { history: string[]; route?: string }) | undefined> {
+  async info(name: string): Promise<(FunctionSummary & { history: string[] }) | undefined> {
     if (checkFunctionName(name)) return undefined;
     const pointer = await this.store.getPointer(name);
     return pointer ? { ...this.summary(pointer), history: pointer.history } : undefined;

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { FunctionRuntimeCore, Invocation } from './function-runtime.js';
+import type { FunctionRuntimeCore } from './function-runtime.js';
 import { rejection } from './function-runtime.js';
 import type { InvocationRecord } from './invocation-log.js';
 import type { InvocationCall, RunResult } from './runner.js';
@@ -24,6 +24,12 @@ export interface HttpExchange {
   consumer?: string;
   responseHeaders?: OutgoingHttpHeaders;
   onResponseHeaders?: ((status: number, headers: OutgoingHttpHeaders) => void)[];
+}
+
+/** The call's result, and its record unless the function vanished meanwhile. */
+export interface ServedInvocation {
+  record?: InvocationRecord;
+  result: RunResult;
 }
 
 /** Headers about this hop, not the message: a function neither sees nor sets them. */
@@ -55,7 +61,7 @@ export async function serveInvocation(
   name: string,
   routePath: string,
   exchange: HttpExchange,
-): Promise<Invocation | { record: InvocationRecord | undefined; result: RunResult } | undefined> {
+): Promise<ServedInvocation | undefined> {
   if (!(await runtime.exists(name))) return undefined;
   const requestId = headerValue(exchange.req, 'x-request-id') ?? randomUUID();
   const max = runtime.settings.limits.maxBodyBytes;
@@ -63,7 +69,8 @@ export async function serveInvocation(
   if (body === 'too-large') {
     const result = rejection('request-too-large', 413, `the request body is over the ${max}-byte limit`);
     writeResult(exchange, result, requestId);
-    return { record: await runtime.refuse(name, requestId, result), result };
+    const record = await runtime.refuse(name, requestId, result);
+    return record ? { record, result } : { result };
   }
   const call: InvocationCall = {
     method: exchange.req.method ?? 'GET',

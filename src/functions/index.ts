@@ -60,7 +60,7 @@ export { CompileError, compileFunction } from './compiler.js';
 export { FunctionsError } from './errors.js';
 export type { DeployResult, FunctionSummary, Invocation } from './function-runtime.js';
 export { FunctionRuntimeCore } from './function-runtime.js';
-export { serveInvocation, type HttpExchange } from './http-invoke.js';
+export { serveInvocation, type HttpExchange, type ServedInvocation } from './http-invoke.js';
 export type { InvocationRecord } from './invocation-log.js';
 export type {
   FunctionLimits,
