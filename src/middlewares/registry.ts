@@ -4,6 +4,7 @@ import { buffering } from './buffering.js';
 import { chain } from './chain.js';
 import { circuitBreaker } from './circuit-breaker.js';
 import { compress } from './compress.js';
+import { digestAuth } from './digest-auth.js';
 import { errors } from './errors.js';
 import { forwardAuth } from './forward-auth.js';
 import { headers } from './headers.js';
@@ -26,6 +27,7 @@ export const builtinMiddlewareTypes: Record<string, MiddlewareType> = {
   chain,
   circuitBreaker,
   compress,
+  digestAuth,
   errors,
   forwardAuth,
   headers,

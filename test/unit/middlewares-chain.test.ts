@@ -70,6 +70,7 @@ describe('registry with the runtime builder', () => {
       'circuitBreaker',
       'buffering',
       'errors',
+      'digestAuth',
     ]) {
       assert.ok(builtinMiddlewareTypes[name], name);
     }
