@@ -1,10 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { ConsumerConfig, HttpConfig } from '../config/dynamic/types.js';
+import type { ConsumerConfig, HttpConfig, TlsConfig } from '../config/dynamic/types.js';
 import type { ProviderIssue, ProviderSnapshot } from './types.js';
 
 /** The merged configuration of all providers: object names are qualified `name@provider`. */
 export interface Configuration {
   http: Required<HttpConfig>;
+  /** Certificates of all providers; option names qualified `name@provider`. */
+  tls?: TlsConfig;
   /** Provider name → its issues and when it last sent a snapshot. */
   providers: Record<string, ProviderState>;
 }
@@ -83,14 +85,18 @@ export class Aggregator {
 
   private merge(): Configuration {
     const http: Required<HttpConfig> = { routers: {}, services: {}, middlewares: {}, consumers: {} };
+    const tls: Required<TlsConfig> = { certificates: [], options: {}, stores: {} };
     for (const [provider, snapshot] of this.snapshots) {
+      tls.certificates.push(...(snapshot.config.tls?.certificates ?? []));
+      qualifyInto(tls.options, snapshot.config.tls?.options ?? {}, provider);
+      Object.assign(tls.stores, snapshot.config.tls?.stores);
       const source = snapshot.config.http;
       qualifyInto(http.routers, source.routers, provider);
       qualifyInto(http.services, source.services, provider);
       qualifyInto(http.middlewares, source.middlewares, provider);
       qualifyInto<ConsumerConfig>(http.consumers, source.consumers ?? {}, provider);
     }
-    return { http, providers: Object.fromEntries(this.states) };
+    return { http, tls, providers: Object.fromEntries(this.states) };
   }
 }
 

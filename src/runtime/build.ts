@@ -16,6 +16,8 @@ export interface BuildInput {
   /** All entry point names, and those a router without `entryPoints` attaches to. */
   entryPoints: readonly string[];
   defaultEntryPoints: readonly string[];
+  /** Entry points with `http.tls`: every router on them serves the TLS side only. */
+  tlsEntryPoints?: ReadonlySet<string>;
   /** Portier's own routers (API, dashboard, ping…), already qualified `@internal`. */
   internalRouters: Record<string, RouterConfig>;
   internalServices: ReadonlyMap<string, Service>;
@@ -29,7 +31,10 @@ export type ServiceViewWithoutStatus = Omit<ServiceView, 'serverStatus'>;
 
 /** One configuration version, compiled: what the entry points serve and what the API shows. */
 export interface Routing {
+  /** Per entry point, the routers of plain connections… */
   tables: Map<string, RouterTable>;
+  /** …and those of TLS connections (routers with `tls`, or on an entry point with `http.tls`). */
+  tlsTables: Map<string, RouterTable>;
   routers: Record<string, RouterView>;
   services: Record<string, { view: ServiceViewWithoutStatus; service?: Service }>;
   middlewares: Record<string, MiddlewareView>;
@@ -77,6 +82,7 @@ export function buildRouting(input: BuildInput): Routing {
 
   const routers: Record<string, RouterView> = {};
   const active = new Map<string, ActiveRouter[]>(input.entryPoints.map((ep) => [ep, []]));
+  const activeTls = new Map<string, ActiveRouter[]>(input.entryPoints.map((ep) => [ep, []]));
   const allRouters = { ...configuration.http.routers, ...input.internalRouters };
   for (const [name, config] of Object.entries(allRouters)) {
     const provider = providerOf(name);
@@ -116,12 +122,16 @@ export function buildRouting(input: BuildInput): Routing {
       priority,
     };
     if (disabled || !activeRouter) continue;
-    for (const ep of using) active.get(ep)!.push(activeRouter);
+    for (const ep of using) {
+      const tls = config.tls !== undefined || input.tlsEntryPoints?.has(ep);
+      (tls ? activeTls : active).get(ep)!.push(activeRouter);
+    }
   }
 
   addObjectsDroppedByProviders(objectIssues, { routers, services, middlewares });
   const tables = new Map([...active].map(([ep, list]) => [ep, new RouterTable(list)]));
-  return { tables, routers, services, middlewares };
+  const tlsTables = new Map([...activeTls].map(([ep, list]) => [ep, new RouterTable(list)]));
+  return { tables, tlsTables, routers, services, middlewares };
 }
 
 /**

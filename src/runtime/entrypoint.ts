@@ -1,5 +1,7 @@
 import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttp2Server, type Http2Server, type Http2Session } from 'node:http2';
 import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { parseDuration } from '../config/duration.js';
 import type { EntryPointConfig } from '../config/static/types.js';
@@ -7,19 +9,27 @@ import { logger } from '../observability/logger.js';
 import type { RequestContext } from './context.js';
 import { parseListenAddress } from './listen-address.js';
 import { forwardedHeadersFilter } from './forwarded-trust.js';
-import { createRequestContext } from './request-context.js';
+import { createRequestContext, type EntryPointInfo } from './request-context.js';
+import { ConnectionMux } from '../tls/connection-mux.js';
+import type { TlsManager } from '../tls/tls-manager.js';
 
 export type Dispatch = (ctx: RequestContext) => void;
 export type RequestObserver = (ctx: RequestContext, status: number, bytesSent: number) => void;
 
+/** Longest a client may take to send its first bytes and finish a TLS handshake. */
+const MAX_HANDSHAKE_MS = 10_000;
+
 /**
- * One listener. It turns each request (plain, `Expect: 100-continue`, or Upgrade) into a
+ * One listener, serving plain HTTP/1.1, h2c and TLS (HTTP/1.1 and h2) on the same port. It turns each request (plain, `Expect: 100-continue`, or Upgrade) into a
  * RequestContext and hands it to `dispatch`; on shutdown it stops accepting and lets in-flight
  * requests finish within the grace period.
  */
 export class EntryPoint {
   private readonly server: Server;
+  private readonly http2: Http2Server;
+  private readonly http2Sessions = new Set<Http2Session>();
   private readonly info: { name: string; scheme: 'http'; port: number };
+  private readonly tlsInfo: { name: string; scheme: 'https'; port: number };
   private inFlight = 0;
   private draining = false;
   private readonly dropUntrustedForwarded: ReturnType<typeof forwardedHeadersFilter>;
@@ -30,6 +40,7 @@ export class EntryPoint {
     private readonly config: EntryPointConfig,
     private readonly dispatch: Dispatch,
     private readonly observe?: RequestObserver,
+    tls?: TlsManager,
   ) {
     const timeouts = config.transport?.respondingTimeouts ?? {};
     const key = `entryPoints.${name}.transport.respondingTimeouts`;
@@ -39,6 +50,16 @@ export class EntryPoint {
       headersTimeout: 60_000,
     });
     this.info = { name, scheme: 'http', port: 0 };
+    this.tlsInfo = { name, scheme: 'https', port: 0 };
+    this.http2 = createHttp2Server();
+    this.http2.on('request', (req, res) =>
+      this.onRequest(req as unknown as IncomingMessage, res as unknown as ServerResponse),
+    );
+    this.http2.on('session', (session) => {
+      this.http2Sessions.add(session);
+      session.once('close', () => this.http2Sessions.delete(session));
+    });
+    if (tls) this.interceptConnections(tls, parseDuration(timeouts.readTimeout ?? '60s', `${key}.readTimeout`));
     this.dropUntrustedForwarded = forwardedHeadersFilter(name, config);
     this.server.on('request', (req, res) => this.onRequest(req, res));
     this.server.on('checkContinue', (req, res) => {
@@ -65,6 +86,7 @@ export class EntryPoint {
     });
     const bound = this.server.address();
     this.info.port = typeof bound === 'object' && bound ? bound.port : 0;
+    this.tlsInfo.port = this.info.port;
   }
 
   get port(): number {
@@ -76,6 +98,7 @@ export class EntryPoint {
     this.draining = true;
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
+    for (const session of this.http2Sessions) session.close();
     if (this.inFlight > 0) {
       await Promise.race([
         new Promise<void>((resolve) => (this.drained = resolve)),
@@ -83,13 +106,38 @@ export class EntryPoint {
       ]);
     }
     this.server.closeAllConnections();
+    for (const session of this.http2Sessions) session.destroy();
     await closed;
+  }
+
+  /**
+   * The http server still listens (its timeouts and connection tracking start with `listen`),
+   * but each new socket first goes through the mux, which hands plain HTTP/1.1 back to the
+   * server's own connection handler and TLS / h2 elsewhere.
+   */
+  private interceptConnections(tls: TlsManager, readTimeoutMs: number): void {
+    const [serveHttp1] = this.server.listeners('connection') as ((socket: Duplex) => void)[];
+    if (!serveHttp1) throw new Error('node:http server without a connection handler');
+    this.server.removeAllListeners('connection');
+    const mux = new ConnectionMux({
+      http1: (socket) => serveHttp1.call(this.server, socket),
+      http2: this.http2,
+      tls,
+      handshakeTimeoutMs: Math.min(readTimeoutMs || MAX_HANDSHAKE_MS, MAX_HANDSHAKE_MS),
+      entryPoint: this.name,
+    });
+    this.server.on('connection', mux.accept);
+  }
+
+  private infoFor(req: IncomingMessage): EntryPointInfo {
+    return (req.socket as TLSSocket).encrypted ? this.tlsInfo : this.info;
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
     this.dropUntrustedForwarded(req.headers, req.socket.remoteAddress);
-    const ctx = createRequestContext(req, res, this.info);
-    if (this.draining) res.setHeader('connection', 'close');
+    if (req.httpVersionMajor === 2) adaptHttp2Request(req);
+    const ctx = createRequestContext(req, res, this.infoFor(req));
+    if (this.draining && req.httpVersionMajor < 2) res.setHeader('connection', 'close');
     this.track(ctx);
     this.dispatch(ctx);
   }
@@ -99,7 +147,7 @@ export class EntryPoint {
     this.dropUntrustedForwarded(req.headers, req.socket.remoteAddress);
     const res = new ServerResponse(req);
     res.assignSocket(socket as Socket);
-    const ctx = createRequestContext(req, res, this.info);
+    const ctx = createRequestContext(req, res, this.infoFor(req));
     ctx.upgrade = { socket, head };
     this.track(ctx);
     this.dispatch(ctx);
@@ -113,5 +161,17 @@ export class EntryPoint {
       this.observe?.(ctx, ctx.res.statusCode, socket.bytesWritten - bytesBefore);
       if (--this.inFlight === 0 && this.draining) this.drained?.();
     });
+  }
+}
+
+/**
+ * An HTTP/2 request carries its host in `:authority` and may stream a body without a length;
+ * the router and the HTTP/1.1 transport read `host` and `transfer-encoding`, so give them those.
+ */
+function adaptHttp2Request(req: IncomingMessage): void {
+  const h2 = req as unknown as { authority?: string; stream?: { endAfterHeaders?: boolean } };
+  if (req.headers.host === undefined && h2.authority) req.headers.host = h2.authority;
+  if (req.headers['content-length'] === undefined && h2.stream?.endAfterHeaders === false) {
+    req.headers['transfer-encoding'] = 'chunked';
   }
 }

@@ -13,6 +13,8 @@ import { buildRouting, type Routing } from './build.js';
 import type { RequestContext } from './context.js';
 import { EntryPoint, type RequestObserver } from './entrypoint.js';
 import { respond } from './respond.js';
+import { entryPointRedirects, type Redirect } from '../tls/entrypoint-redirect.js';
+import { TlsManager } from '../tls/tls-manager.js';
 import type { RuntimeEvent, RuntimeView, ServiceView } from './view.js';
 
 /** The service layer: builds services and owns what must outlive a configuration (pools, health). */
@@ -59,6 +61,9 @@ export class Portier {
   private readonly aggregator: Aggregator;
   private readonly loggedErrors = new Set<string>();
   private readonly services: ServiceLayer;
+  /** Certificates and TLS options of the current configuration (shared by all entry points). */
+  readonly tls: TlsManager;
+  private readonly redirects: Map<string, Redirect>;
 
   constructor(private readonly parts: PortierParts) {
     this.events = parts.events ?? new EventEmitter();
@@ -67,8 +72,10 @@ export class Portier {
     this.aggregator = new Aggregator(parseDuration(throttle, 'providers.providersThrottleDuration'), (c) =>
       this.apply(c),
     );
+    this.tls = new TlsManager(parts.baseDir);
+    this.redirects = entryPointRedirects(parts.config);
     for (const [name, config] of Object.entries(parts.config.entryPoints)) {
-      this.entryPoints.set(name, new EntryPoint(name, config, (ctx) => this.dispatch(ctx), parts.observe));
+      this.entryPoints.set(name, new EntryPoint(name, config, (ctx) => this.dispatch(ctx), parts.observe, this.tls));
     }
     this.configuration = { http: { ...emptyDynamicConfig().http, consumers: {} }, providers: {} };
     this.routing = this.build(this.configuration);
@@ -110,6 +117,7 @@ export class Portier {
       }),
     );
     await this.services.close();
+    this.tls.close();
   }
 
   /** Announces a server going UP or DOWN (called by health checks). */
@@ -140,7 +148,13 @@ export class Portier {
   }
 
   private dispatch(ctx: RequestContext): void {
-    const router = this.routing.tables.get(ctx.entryPoint)?.match(ctx);
+    const tls = ctx.scheme === 'https';
+    const redirect = tls ? undefined : this.redirects.get(ctx.entryPoint);
+    if (redirect) {
+      redirect(ctx);
+      return;
+    }
+    const router = (tls ? this.routing.tlsTables : this.routing.tables).get(ctx.entryPoint)?.match(ctx);
     if (!router) {
       respond(ctx, 404, '404 page not found');
       return;
@@ -163,6 +177,7 @@ export class Portier {
   private apply(configuration: Configuration): void {
     const started = performance.now();
     const routing = this.build(configuration);
+    this.tls.update(configuration.tls, configuration.http.routers);
     this.routing = routing;
     this.configuration = configuration;
     this.generation++;
@@ -184,6 +199,7 @@ export class Portier {
       configuration,
       entryPoints,
       defaultEntryPoints: flagged.length ? flagged : publicEntryPoints,
+      tlsEntryPoints: new Set(entryPoints.filter((ep) => this.parts.config.entryPoints[ep]?.http?.tls)),
       internalRouters: this.parts.internalRouters,
       internalServices: this.parts.internalServices,
       middlewareTypes: this.parts.middlewareTypes,

@@ -7,6 +7,7 @@ import { V1_STATIC_KEYS } from '../static/v1/schema.js';
 import { consumerSchema, middlewareSchema, routerSchema, serviceSchema } from './schema.js';
 import type { DynamicConfig, HttpConfig } from './types.js';
 import { translateV1Dynamic } from './v1/translate.js';
+import { validateTlsSection } from '../../tls/schema.js';
 
 export interface DynamicSource {
   /** `file:line:col` of the key at `path`, when the configuration came from a file. */
@@ -47,7 +48,7 @@ const SECTIONS: SectionSpec[] = [
 ];
 
 /** Top-level sections of a Traefik file that Portier does not serve yet, accepted silently. */
-const LATER_SECTIONS = ['tcp', 'udp', 'tls'];
+const LATER_SECTIONS = ['tcp', 'udp'];
 
 /**
  * Validates raw dynamic configuration (v3, or v1 `[backends]`/`[frontends]`, translated) one
@@ -73,7 +74,9 @@ export function validateDynamicConfig(raw: unknown, source: DynamicSource): Dyna
   } else {
     for (const key of Object.keys(raw)) {
       if (key === 'http') validateHttp(raw.http, locate, config, issues);
-      else if (!LATER_SECTIONS.includes(key)) issues.push(unknownKey(key, [], ['http', ...LATER_SECTIONS], locate));
+      else if (key === 'tls') config.tls = validateTlsSection(raw.tls, locate, issues);
+      else if (!LATER_SECTIONS.includes(key))
+        issues.push(unknownKey(key, [], ['http', 'tls', ...LATER_SECTIONS], locate));
     }
   }
   return { config, issues };

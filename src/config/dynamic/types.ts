@@ -117,8 +117,41 @@ export interface HttpConfig {
   consumers?: Record<string, ConsumerConfig>;
 }
 
+/** A certificate and its key: a file path or the PEM text itself (Traefik accepts both). */
+export interface TlsCertificateConfig {
+  certFile: string;
+  keyFile: string;
+  stores?: string[];
+}
+
+export type TlsClientAuthType =
+  | 'NoClientCert'
+  | 'RequestClientCert'
+  | 'RequireAnyClientCert'
+  | 'VerifyClientCertIfGiven'
+  | 'RequireAndVerifyClientCert';
+
+/** `tls.options.<name>`: Go's names (`VersionTLS12`, `TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256`). */
+export interface TlsOptionsConfig {
+  minVersion?: string;
+  maxVersion?: string;
+  cipherSuites?: string[];
+  curvePreferences?: string[];
+  alpnProtocols?: string[];
+  sniStrict?: boolean;
+  clientAuth?: { caFiles?: string[]; clientAuthType?: TlsClientAuthType };
+}
+
+export interface TlsConfig {
+  certificates?: TlsCertificateConfig[];
+  options?: Record<string, TlsOptionsConfig>;
+  stores?: Record<string, { defaultCertificate?: { certFile: string; keyFile: string } }>;
+}
+
 export interface DynamicConfig {
   http: HttpConfig;
+  /** Certificates, TLS options and stores (names of options are qualified like other objects). */
+  tls?: TlsConfig;
 }
 
 export function emptyDynamicConfig(): DynamicConfig {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { validateDynamicConfig } from '../../config/dynamic/index.js';
-import { emptyDynamicConfig, type DynamicConfig, type HttpConfig } from '../../config/dynamic/types.js';
+import { emptyDynamicConfig, type DynamicConfig, type HttpConfig, type TlsConfig } from '../../config/dynamic/types.js';
 import { ConfigError } from '../../config/errors.js';
 import type { Locate } from '../../config/schema/parse-located.js';
 import { parseConfigText } from '../../config/source/index.js';
@@ -50,6 +50,7 @@ export class FileSet {
       if (state.problem) issues.push(state.problem);
       if (!state.good) continue;
       issues.push(...state.good.issues);
+      mergeTls(config, state.good.config.tls);
       for (const [section, kind] of KINDS) {
         const objects = state.good.config.http[section];
         if (!objects) continue;
@@ -110,4 +111,13 @@ export class FileSet {
     const kept = previous?.good ? '; its last good version is still served' : '';
     return { message: `${message}${kept}`, location };
   }
+}
+
+/** Certificates of every file add up; options and stores by name, the first file winning. */
+function mergeTls(config: DynamicConfig, tls: TlsConfig | undefined): void {
+  if (!tls) return;
+  const target = (config.tls ??= {});
+  if (tls.certificates) (target.certificates ??= []).push(...tls.certificates);
+  if (tls.options) target.options = { ...tls.options, ...target.options };
+  if (tls.stores) target.stores = { ...tls.stores, ...target.stores };
 }

@@ -1,0 +1,212 @@
+import { statSync } from 'node:fs';
+import { createSecureContext, type SecureContext } from 'node:tls';
+import type { RouterConfig, TlsConfig } from '../config/dynamic/types.js';
+import { logger } from '../observability/logger.js';
+import { providerOf, qualify } from '../providers/aggregator.js';
+import { ruleDomains } from '../rules/index.js';
+import { CertificateIndex, loadCertificate, type LoadedCertificate } from './certificate.js';
+import { compileOptions, defaultOptions, type CompiledTlsOptions } from './options.js';
+import { pemPath } from './pem-source.js';
+import { defaultSelfSigned, type PemPair } from './self-signed.js';
+
+export interface CertificateView {
+  source: string;
+  domains: string[];
+  notAfter: string;
+  isDefault: boolean;
+}
+
+/** What one TLS connection is served with: chosen from the SNI name before the handshake. */
+export interface TlsChoice {
+  options: CompiledTlsOptions;
+  /** Served to clients that send no server name. */
+  defaultCertificate: PemPair;
+  /** The context for the server name (certificate + options); undefined = refuse (sniStrict). */
+  secureContext(serverName: string | undefined): SecureContext | undefined;
+}
+
+interface TlsState {
+  index: CertificateIndex;
+  certificates: LoadedCertificate[];
+  /** Generated on first use when none is configured (most setups never need it). */
+  defaultCertificate?: LoadedCertificate;
+  options: Map<string, CompiledTlsOptions>;
+  defaultOptions: CompiledTlsOptions;
+  /** Host → qualified options name, from the routers that name `tls.options`. */
+  optionsByHost: Map<string, string>;
+  contexts: Map<string, SecureContext>;
+  errors: string[];
+}
+
+const WATCH_INTERVAL_MS = 2000;
+
+/**
+ * Certificates and TLS options of the running configuration. Each update compiles a new state
+ * beside the current one; a bad certificate or option set is left out with its error and the rest
+ * (and the default certificate) keeps serving. Certificate files are polled, so replacing them on
+ * disk takes effect without a configuration change.
+ */
+export class TlsManager {
+  private state: TlsState;
+  private input: { tls?: TlsConfig; routers: Record<string, RouterConfig> } = { routers: {} };
+  private fileStamps = new Map<string, number>();
+  private readonly watcher: NodeJS.Timeout;
+  private loggedErrors = new Set<string>();
+
+  constructor(private readonly baseDir: string) {
+    this.state = this.compile();
+    this.watcher = setInterval(() => this.reloadChangedFiles(), WATCH_INTERVAL_MS).unref();
+  }
+
+  update(tls: TlsConfig | undefined, routers: Record<string, RouterConfig>): void {
+    this.input = { tls, routers };
+    this.state = this.compile();
+  }
+
+  close(): void {
+    clearInterval(this.watcher);
+  }
+
+  get errors(): readonly string[] {
+    return this.state.errors;
+  }
+
+  choose(serverName: string | undefined): TlsChoice {
+    const state = this.state;
+    const optionsName = serverName ? state.optionsByHost.get(serverName.toLowerCase()) : undefined;
+    const options = (optionsName && state.options.get(optionsName)) || state.defaultOptions;
+    return {
+      options,
+      defaultCertificate: defaultOf(state).pem,
+      secureContext: (name) => {
+        const found = name ? state.index.find(name) : undefined;
+        if (!found && options.sniStrict) return undefined;
+        return contextFor(state, found ?? defaultOf(state), options);
+      },
+    };
+  }
+
+  list(): CertificateView[] {
+    const { certificates } = this.state;
+    const defaultCertificate = defaultOf(this.state);
+    const all = certificates.includes(defaultCertificate) ? certificates : [...certificates, defaultCertificate];
+    return all.map((c) => ({
+      source: c.source,
+      domains: c.names,
+      notAfter: c.notAfter.toISOString(),
+      isDefault: c === defaultCertificate,
+    }));
+  }
+
+  private compile(): TlsState {
+    const { tls, routers } = this.input;
+    const errors: string[] = [];
+    const stamps = new Map<string, number>();
+    const watch = (...values: string[]) => {
+      for (const value of values) {
+        const path = pemPath(value, this.baseDir);
+        if (path) stamps.set(path, mtime(path));
+      }
+    };
+    const certificates: LoadedCertificate[] = [];
+    (tls?.certificates ?? []).forEach((config, i) => {
+      watch(config.certFile, config.keyFile);
+      try {
+        certificates.push(loadCertificate(config, `tls.certificates[${i}]`, this.baseDir));
+      } catch (error) {
+        errors.push(`${(error as Error).message}; this certificate is disabled`);
+      }
+    });
+    let defaultCertificate: LoadedCertificate | undefined;
+    const configuredDefault = tls?.stores?.default?.defaultCertificate;
+    if (configuredDefault) {
+      watch(configuredDefault.certFile, configuredDefault.keyFile);
+      try {
+        defaultCertificate = loadCertificate(configuredDefault, 'tls.stores.default.defaultCertificate', this.baseDir);
+      } catch (error) {
+        errors.push(`${(error as Error).message}; the generated default certificate is served instead`);
+      }
+    }
+
+    const options = new Map<string, CompiledTlsOptions>();
+    let fallback = defaultOptions();
+    for (const [name, config] of Object.entries(tls?.options ?? {})) {
+      for (const file of config.clientAuth?.caFiles ?? []) watch(file);
+      try {
+        const compiled = compileOptions(name, config, this.baseDir);
+        options.set(name, compiled);
+        if (name.slice(0, name.lastIndexOf('@')) === 'default') fallback = compiled;
+      } catch (error) {
+        errors.push(`${(error as Error).message}; connections for it use the default options`);
+      }
+    }
+    this.fileStamps = stamps;
+    this.logNew(errors);
+    return {
+      index: new CertificateIndex(certificates),
+      certificates,
+      defaultCertificate,
+      options,
+      defaultOptions: fallback,
+      optionsByHost: optionsByHost(routers),
+      contexts: new Map(),
+      errors,
+    };
+  }
+
+  private reloadChangedFiles(): void {
+    for (const [path, stamp] of this.fileStamps) {
+      if (mtime(path) !== stamp) {
+        logger.info({ file: path }, 'certificate file changed; reloading TLS');
+        this.state = this.compile();
+        return;
+      }
+    }
+  }
+
+  private logNew(errors: string[]): void {
+    for (const error of errors) if (!this.loggedErrors.has(error)) logger.error(error);
+    this.loggedErrors = new Set(errors);
+  }
+}
+
+function contextFor(state: TlsState, certificate: LoadedCertificate, options: CompiledTlsOptions): SecureContext {
+  const key = `${state.certificates.indexOf(certificate)}|${options.name}`;
+  let context = state.contexts.get(key);
+  if (!context) {
+    context = createSecureContext({ ...options.context, cert: certificate.pem.cert, key: certificate.pem.key });
+    state.contexts.set(key, context);
+  }
+  return context;
+}
+
+/** Routers naming `tls.options` decide the options for their `Host` names (Traefik's rule). */
+function optionsByHost(routers: Record<string, RouterConfig>): Map<string, string> {
+  const result = new Map<string, string>();
+  for (const [name, router] of Object.entries(routers)) {
+    if (!router.tls?.options) continue;
+    const qualified = qualify(router.tls.options, providerOf(name));
+    for (const host of ruleDomains(router.rule)) if (!result.has(host)) result.set(host.toLowerCase(), qualified);
+  }
+  return result;
+}
+
+function defaultOf(state: TlsState): LoadedCertificate {
+  if (!state.defaultCertificate) {
+    const pem = defaultSelfSigned();
+    state.defaultCertificate = loadCertificate(
+      { certFile: pem.cert, keyFile: pem.key },
+      'generated default certificate',
+      '.',
+    );
+  }
+  return state.defaultCertificate;
+}
+
+function mtime(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return -1;
+  }
+}
