@@ -1,5 +1,5 @@
 import { gcra, type GcraDecision, type GcraLimit } from './gcra.js';
-import { gatewayRedisConfigured, withRedis } from './redis.js';
+import { gatewayRedisConfigured, withRedis, type RedisConnection } from './redis.js';
 import { gatewayClock } from './settings.js';
 
 export interface RateLimitStore {
@@ -51,9 +51,11 @@ return {1, math.floor((now - allowAt) / interval), 0, math.ceil(nextTat - now)}
 class RedisRateLimitStore implements RateLimitStore {
   private sha: string | undefined;
 
+  constructor(private readonly run: RedisConnection['run']) {}
+
   async take(key: string, limit: GcraLimit): Promise<GcraDecision> {
     const options = { keys: [`portier:rl:${key}`], arguments: [String(limit.intervalMs), String(limit.burst)] };
-    const reply = await withRedis(async (redis) => {
+    const reply = await this.run(async (redis) => {
       try {
         this.sha ??= await redis.scriptLoad(SCRIPT);
         return await redis.evalSha(this.sha, options);
@@ -70,9 +72,21 @@ class RedisRateLimitStore implements RateLimitStore {
 }
 
 const memory = new MemoryRateLimitStore();
-const redis = new RedisRateLimitStore();
+const cluster = new RedisRateLimitStore(withRedis);
+const dedicated = new WeakMap<RedisConnection, RedisRateLimitStore>();
 
-/** Redis when the cluster has one (limits shared by every instance), else this process's memory. */
-export function rateLimitStore(): RateLimitStore {
-  return gatewayRedisConfigured() ? redis : memory;
+/**
+ * The middleware's own Redis when it names one (Traefik's `rateLimit.redis`), else the cluster
+ * Redis (limits shared by every instance), else this process's memory.
+ */
+export function rateLimitStore(connection?: RedisConnection): RateLimitStore {
+  if (connection) {
+    let store = dedicated.get(connection);
+    if (!store) {
+      store = new RedisRateLimitStore((operation) => connection.run(operation));
+      dedicated.set(connection, store);
+    }
+    return store;
+  }
+  return gatewayRedisConfigured() ? cluster : memory;
 }

@@ -9,6 +9,7 @@ import { stripClientConsumerHeader } from './consumers.js';
 import type { GcraDecision } from './gcra.js';
 import { millis, optionsKey } from './options.js';
 import { rateLimitStore } from './rate-limit-stores.js';
+import { dedicatedRedis, type RedisConnection } from './redis.js';
 import { reject } from './reject.js';
 
 const schema = z.strictObject({
@@ -27,22 +28,44 @@ const schema = z.strictObject({
     .optional(),
   /** Let requests through when the shared store (Redis) is down; default false (fail closed). */
   failOpen: flag.optional(),
+  /** Traefik v3.4's own Redis for this limit; without it the static `cluster.redis` is used. */
+  redis: z
+    .strictObject({
+      endpoints: stringList,
+      username: z.string().optional(),
+      password: z.string().optional(),
+      db: integer.optional(),
+      tls: z.unknown().optional(),
+      // Traefik's connection-pool tuning; Portier keeps one multiplexed connection, so unused.
+      poolSize: integer.optional(),
+      minIdleConns: integer.optional(),
+      maxActiveConns: integer.optional(),
+      readTimeout: duration.optional(),
+      writeTimeout: duration.optional(),
+      dialTimeout: duration.optional(),
+    })
+    .optional(),
 });
 
 function create(options: z.output<typeof schema>, deps: MiddlewareDeps): Middleware {
+  const key = optionsKey(deps, 'rateLimit');
   const average = options.average ?? 0;
-  const periodMs = millis(options.period ?? 1, `${optionsKey(deps, 'rateLimit')}.period`);
-  if (periodMs <= 0) throw new ConfigError('must be longer than 0', `${optionsKey(deps, 'rateLimit')}.period`);
+  const periodMs = millis(options.period ?? 1, `${key}.period`);
+  if (periodMs <= 0) throw new ConfigError('must be longer than 0', `${key}.period`);
   const burst = options.burst ?? 1;
   const limit = { intervalMs: periodMs / Math.max(average, 1), burst };
   const failOpen = options.failOpen ?? false;
+  const connection = options.redis && redisOption(options.redis, `${key}.redis`, deps);
 
   return (next) => async (ctx) => {
     stripClientConsumerHeader(ctx);
     if (average === 0) return next(ctx);
     let decision: GcraDecision;
     try {
-      decision = await rateLimitStore().take(`${deps.name}:${requestSource(ctx, options.sourceCriterion)}`, limit);
+      decision = await rateLimitStore(connection).take(
+        `${deps.name}:${requestSource(ctx, options.sourceCriterion)}`,
+        limit,
+      );
     } catch (error) {
       const reason = `rate-limit store unavailable: ${(error as Error).message}`;
       if (failOpen) {
@@ -68,6 +91,22 @@ function create(options: z.output<typeof schema>, deps: MiddlewareDeps): Middlew
   };
 }
 
+function redisOption(
+  redis: NonNullable<z.output<typeof schema>['redis']>,
+  key: string,
+  deps: MiddlewareDeps,
+): RedisConnection {
+  const [endpoint, ...others] = redis.endpoints;
+  if (!endpoint) throw new ConfigError('lists no Redis endpoint; write endpoints: ["host:6379"]', `${key}.endpoints`);
+  if (redis.tls !== undefined) {
+    throw new ConfigError('is not supported; write the endpoint as "rediss://host:6379" for TLS', `${key}.tls`);
+  }
+  if (others.length) {
+    deps.log.warn({ middleware: deps.name, key }, 'only the first Redis endpoint is used; Sentinel/Cluster are not');
+  }
+  return dedicatedRedis({ endpoint, username: redis.username, password: redis.password, database: redis.db });
+}
+
 function rateLimitHeaders(burst: number, decision: GcraDecision): Record<string, string> {
   return {
     'ratelimit-limit': String(burst),
@@ -80,4 +119,4 @@ function detailOf(ctx: RequestContext): Record<string, unknown> {
   return ctx.consumer ? { consumer: ctx.consumer } : {};
 }
 
-export const rateLimit = defineMiddleware(schema, create);
+export const rateLimit = defineMiddleware(schema, create, ['redis']);

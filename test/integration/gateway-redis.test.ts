@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
+import { createClient } from 'redis';
 import { after, before, describe, it } from 'node:test';
 import { hmacAuth } from '../../src/gateway/hmac-auth.js';
 import { oauth2Introspection } from '../../src/gateway/oauth2-introspection.js';
@@ -47,6 +48,20 @@ describe('gateway with a shared redis-server', () => {
     }
     assert.equal(statuses.filter((s) => s === 200).length, 100);
     assert.equal(statuses.filter((s) => s === 429).length, 200);
+  });
+
+  it("Traefik's rateLimit.redis option uses that Redis and database", async () => {
+    const options = { average: 3, period: '1h', burst: 3, redis: { endpoints: [`127.0.0.1:${redis.port}`], db: 3 } };
+    const [a, b] = await twoInstances('own-redis@file', rateLimit, options);
+    const statuses = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).send({})));
+    assert.equal(statuses.filter((reply) => reply.status === 200).length, 3);
+    const inspect = createClient({ url: redis.endpoint, database: 3 });
+    await inspect.connect();
+    try {
+      assert.equal((await inspect.keys('portier:rl:own-redis@file:*')).length, 1);
+    } finally {
+      await inspect.close();
+    }
   });
 
   it('a nonce accepted by one instance is a replay at the other', async () => {
