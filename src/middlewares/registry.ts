@@ -5,6 +5,7 @@ import { chain } from './chain.js';
 import { circuitBreaker } from './circuit-breaker.js';
 import { compress } from './compress.js';
 import { digestAuth } from './digest-auth.js';
+import { encodedCharacters } from './encoded-characters.js';
 import { errors } from './errors.js';
 import { forwardAuth } from './forward-auth.js';
 import { headers } from './headers.js';
@@ -28,6 +29,7 @@ export const builtinMiddlewareTypes: Record<string, MiddlewareType> = {
   circuitBreaker,
   compress,
   digestAuth,
+  encodedCharacters,
   errors,
   forwardAuth,
   headers,

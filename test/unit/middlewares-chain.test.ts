@@ -71,6 +71,7 @@ describe('registry with the runtime builder', () => {
       'buffering',
       'errors',
       'digestAuth',
+      'encodedCharacters',
     ]) {
       assert.ok(builtinMiddlewareTypes[name], name);
     }

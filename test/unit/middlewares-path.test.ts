@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { ConfigError } from '../../src/config/errors.js';
 import { addPrefix } from '../../src/middlewares/add-prefix.js';
+import { encodedCharacters } from '../../src/middlewares/encoded-characters.js';
 import { replacePath } from '../../src/middlewares/replace-path.js';
 import { replacePathRegex } from '../../src/middlewares/replace-path-regex.js';
 import { stripPrefix } from '../../src/middlewares/strip-prefix.js';
@@ -144,5 +145,19 @@ describe('replacePathRegex', () => {
       () => buildMiddleware(replacePathRegex, { regex: '(', replacement: '' }),
       (error: unknown) => error instanceof ConfigError && error.key === 'regex',
     );
+  });
+});
+
+describe('encodedCharacters', () => {
+  it('refuses encoded slashes and friends unless allowed', async () => {
+    const strict = await harnessFor(encodedCharacters, {});
+    assert.equal((await strict.request('/a%2Fb')).status, 400);
+    assert.equal((await strict.request('/a%2fb')).status, 400);
+    assert.equal((await strict.request('/a%3Bb')).status, 400);
+    assert.equal((await strict.request('/a%20b')).status, 200);
+    const lenient = await harnessFor(encodedCharacters, { allowEncodedSlash: true });
+    assert.equal((await lenient.request('/a%2Fb')).status, 200);
+    assert.equal(lenient.last.path, '/a%2Fb');
+    assert.equal((await lenient.request('/a%23b')).status, 400);
   });
 });
