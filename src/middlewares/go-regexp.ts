@@ -1,43 +1,21 @@
 import { ConfigError } from '../config/errors.js';
+import { compileGoRegexp as translateGoRegexp } from '../rules/go-regexp.js';
 
 /*
  * Traefik's options hold Go (RE2) regular expressions and Go replacement templates (`$1`,
  * `${name}`). This module translates both to JavaScript once, at configuration time.
  */
 
-const LEADING_FLAGS = /^\(\?([imsU]+)\)/;
-
 /**
- * Compiles a Go regular expression. `key` names the option in errors (`regex[1]`).
- * Handles the RE2 spellings JavaScript lacks: `(?P<name>…)`, leading `(?i)`-style flags, `\A`, `\z`.
+ * Compiles a Go regular expression from an option, with the rules' RE2 translation. `key` names
+ * the option in errors (`regex[1]`).
  */
-export function compileGoRegexp(source: string, key: string, global = false): RegExp {
-  let pattern = source.trim();
-  let flags = global ? 'g' : '';
-  const leading = LEADING_FLAGS.exec(pattern);
-  if (leading) {
-    if (leading[1]!.includes('U')) {
-      throw new ConfigError(
-        `the ungreedy flag (?U) in "${source}" is not supported; use lazy quantifiers (*?, +?)`,
-        key,
-      );
-    }
-    flags += leading[1];
-    pattern = pattern.slice(leading[0].length);
-  }
-  pattern = pattern
-    .replace(/\(\?P</g, '(?<')
-    .replace(/(^|[^\\])((?:\\\\)*)\\A/g, '$1$2^')
-    .replace(/(^|[^\\])((?:\\\\)*)\\z/g, '$1$2$$');
-  if (/\\[pP]/.test(pattern)) flags += 'u';
+export function compileGoRegexp(source: string, key: string): RegExp {
   try {
-    return new RegExp(pattern, flags);
+    return translateGoRegexp(source.trim());
   } catch (error) {
-    const reason = error instanceof Error ? error.message.replace(/^Invalid regular expression: /, '') : String(error);
-    throw new ConfigError(
-      `"${source}" is not a valid regular expression (${reason}); check brackets and escape special characters with \\`,
-      key,
-    );
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(`${reason}; check brackets and escape special characters with \\`, key);
   }
 }
 
