@@ -23,11 +23,15 @@ const NETWORK_ACTIONS = new Set(['connect', 'disconnect', 'destroy']);
 export function createDockerProvider(config: DockerProviderConfig, name = 'docker'): Provider {
   const options = workloadOptions(config, false, 'docker');
   const engine = new EngineClient(config.endpoint);
+  const stopping = new StoppingContainers();
   const watcher = new EngineWatcher({
     engine,
-    list: async () => snapshotOf(await listContainerWorkloads(engine), options),
+    list: async () => snapshotOf(stopping.exclude(await listContainerWorkloads(engine)), options),
     eventFilters: { type: ['container', 'network'] },
-    relevant: isRoutingEvent,
+    relevant: (event) => {
+      stopping.observe(event);
+      return isRoutingEvent(event);
+    },
     watch: config.watch ?? true,
   });
   return {
@@ -35,6 +39,32 @@ export function createDockerProvider(config: DockerProviderConfig, name = 'docke
     start: (emit) => watcher.start(emit),
     stop: () => watcher.stop(),
   };
+}
+
+/** Signals that end a container (`docker stop` sends TERM, then KILL after the grace period). */
+const STOP_SIGNALS = new Set(['2', '3', '9', '15', 'SIGINT', 'SIGQUIT', 'SIGKILL', 'SIGTERM']);
+
+/**
+ * Containers being stopped: they leave the load balancer at the stop signal, while they still
+ * finish the requests they have, rather than at their death, when requests sent in the meantime
+ * would fail. A signal like HUP (reload) does not count.
+ */
+class StoppingContainers {
+  private readonly ids = new Set<string>();
+
+  observe(event: EngineEvent): void {
+    const id = event.Actor?.ID;
+    if (event.Type !== 'container' || !id) return;
+    if (event.Action === 'kill' && STOP_SIGNALS.has(event.Actor?.Attributes?.signal ?? '')) this.ids.add(id);
+    if (event.Action === 'start' || event.Action === 'die' || event.Action === 'destroy') this.ids.delete(id);
+  }
+
+  exclude(workloads: Workload[]): Workload[] {
+    const listed = new Set(workloads.map((workload) => workload.id));
+    // A container that died while the event stream was down never sent its `die`.
+    for (const id of this.ids) if (!listed.has(id)) this.ids.delete(id);
+    return workloads.map((workload) => (this.ids.has(workload.id) ? { ...workload, running: false } : workload));
+  }
 }
 
 export function isRoutingEvent(event: EngineEvent): boolean {
