@@ -44,10 +44,12 @@ export class EntryPoint {
   ) {
     const timeouts = config.transport?.respondingTimeouts ?? {};
     const key = `entryPoints.${name}.transport.respondingTimeouts`;
+    const readTimeout = parseDuration(timeouts.readTimeout ?? '60s', `${key}.readTimeout`);
     this.server = createServer({
-      requestTimeout: parseDuration(timeouts.readTimeout ?? '60s', `${key}.readTimeout`),
+      requestTimeout: readTimeout,
       keepAliveTimeout: parseDuration(timeouts.idleTimeout ?? '180s', `${key}.idleTimeout`),
-      headersTimeout: 60_000,
+      // node refuses a headers timeout longer than the whole-request one.
+      headersTimeout: readTimeout > 0 ? Math.min(60_000, readTimeout) : 60_000,
     });
     this.info = { name, scheme: 'http', port: 0 };
     this.tlsInfo = { name, scheme: 'https', port: 0 };
@@ -59,7 +61,7 @@ export class EntryPoint {
       this.http2Sessions.add(session);
       session.once('close', () => this.http2Sessions.delete(session));
     });
-    if (tls) this.interceptConnections(tls, parseDuration(timeouts.readTimeout ?? '60s', `${key}.readTimeout`));
+    if (tls) this.interceptConnections(tls, readTimeout);
     this.dropUntrustedForwarded = forwardedHeadersFilter(name, config);
     this.server.on('request', (req, res) => this.onRequest(req, res));
     this.server.on('checkContinue', (req, res) => {
