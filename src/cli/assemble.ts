@@ -11,7 +11,11 @@ import { createFunctionRuntime } from '../functions/index.js';
 import { closeGateway, configureGateway } from '../gateway/settings.js';
 import { gatewayMiddlewareTypes } from '../gateway/middlewares.js';
 import { builtinMiddlewareTypes } from '../middlewares/registry.js';
+import { createDockerProvider } from '../providers/docker/docker-provider.js';
+import { createSwarmProvider } from '../providers/docker/swarm-provider.js';
 import { createFileProvider } from '../providers/file/index.js';
+import { createSecretsProvider } from '../gateway/secrets-provider.js';
+import { createJwksHandler } from '../gateway/signing-keys.js';
 import { createKvProviders } from '../providers/kv/index.js';
 import type { Provider } from '../providers/types.js';
 import { MiddlewareTypes } from '../runtime/build-middlewares.js';
@@ -54,6 +58,7 @@ export function assemble(config: StaticConfig): Assembled {
     ['ping@internal', handlerService(api.ping)],
     ['prometheus@internal', handlerService(api.prometheus)],
     ['functions@internal', functions.service],
+    ['jwks@internal', handlerService(createJwksHandler())],
     ['noop@internal', handlerService(() => undefined)],
   ]);
   const { routers, apiEntryPoint } = internalRouters(config);
@@ -85,6 +90,9 @@ export function assemble(config: StaticConfig): Assembled {
 function providersFor(config: StaticConfig, baseDir: string): Provider[] {
   const providers: Provider[] = [];
   if (config.providers.file) providers.push(createFileProvider(config.providers.file, baseDir));
+  if (config.providers.docker) providers.push(createDockerProvider(config.providers.docker));
+  if (config.providers.swarm) providers.push(createSwarmProvider(config.providers.swarm));
+  if (config.gateway?.secretsFile) providers.push(createSecretsProvider(config.gateway.secretsFile, baseDir));
   providers.push(...createKvProviders(config.providers, baseDir));
   return providers;
 }

@@ -8,6 +8,7 @@ export const INTERNAL_SERVICE_NAMES = [
   'ping@internal',
   'prometheus@internal',
   'functions@internal',
+  'jwks@internal',
   'noop@internal',
 ] as const;
 
@@ -32,6 +33,12 @@ export function internalRouters(config: StaticConfig): {
     routers['api@internal'] = {
       rule: 'PathPrefix(`/api`)',
       service: 'api@internal',
+      entryPoints: on,
+      priority: TOP_PRIORITY - 2,
+    };
+    routers['jwks@internal'] = {
+      rule: 'Path(`/.well-known/jwks.json`)',
+      service: 'jwks@internal',
       entryPoints: on,
       priority: TOP_PRIORITY - 2,
     };
