@@ -1,3 +1,8 @@
+/**
+ * Portier's own endpoints, mounted by the integrator as internal services: the Traefik v3 REST API
+ * (plus providers, live events and request stats), the dashboard's files, `/ping` and `/metrics`.
+ * All of them only read the runtime's view; none changes configuration.
+ */
 import type { EventEmitter } from 'node:events';
 import { STATUS_CODES } from 'node:http';
 import type { StaticConfig } from '../config/static/types.js';
