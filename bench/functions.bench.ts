@@ -70,6 +70,8 @@ async function main(): Promise<void> {
     const firstCalls: number[] = [];
     const lazyCalls: number[] = [];
     for (let n = 0; n < COLD_RUNS; n++) {
+      // Deploys come at human pace: give the spare worker used by the last cold call time to restart.
+      await new Promise((r) => setTimeout(r, 500));
       const [res, deployMs] = await timed(() => fetch(`${apiUrl}/sum`, { method: 'PUT', body: SUM(n) }));
       if (res.status !== 201) throw new Error(`deploy failed: ${res.status} ${await res.text()}`);
       const deployed = (await res.json()) as { compileMs: number; initMs: number };

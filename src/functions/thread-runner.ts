@@ -7,6 +7,8 @@ import { performance } from 'node:perf_hooks';
 import { FunctionWorker } from './worker-handle.js';
 import type { FunctionRunner, FunctionSpec, InvocationCall, LoadInfo, RunResult } from './runner.js';
 
+const SPARE_REFILL_DELAY_MS = 250;
+
 interface Slot {
   name: string;
   version: string;
@@ -25,12 +27,13 @@ export interface ThreadRunnerOptions {
 export class ThreadRunner implements FunctionRunner {
   private readonly slots = new Map<string, Slot>();
   private spare?: FunctionWorker;
+  private refillTimer?: NodeJS.Timeout;
   private closed = false;
 
   constructor(private readonly options: ThreadRunnerOptions) {}
 
   warmUp(): void {
-    this.refillSpare();
+    this.scheduleRefill();
   }
 
   async invoke(spec: FunctionSpec, call: InvocationCall): Promise<RunResult> {
@@ -92,6 +95,7 @@ export class ThreadRunner implements FunctionRunner {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.refillTimer);
     const workers = [...this.slots.values()].map((s) => s.worker).filter((w) => w !== undefined);
     if (this.spare) workers.push(this.spare);
     this.slots.clear();
@@ -149,10 +153,20 @@ export class ThreadRunner implements FunctionRunner {
     const spare = this.spare;
     if (spare?.alive && spare.memoryLimitMb === memoryLimitMb) {
       this.spare = undefined;
-      setImmediate(() => this.refillSpare());
+      this.scheduleRefill();
       return spare;
     }
     return new FunctionWorker(memoryLimitMb);
+  }
+
+  /** Not at once: starting a worker takes CPU that a just-loaded function's first calls need more. */
+  private scheduleRefill(): void {
+    if (this.refillTimer || this.spare?.alive) return;
+    this.refillTimer = setTimeout(() => {
+      this.refillTimer = undefined;
+      this.refillSpare();
+    }, SPARE_REFILL_DELAY_MS);
+    this.refillTimer.unref();
   }
 
   private refillSpare(): void {
