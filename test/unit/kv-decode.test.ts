@@ -122,3 +122,11 @@ describe('KV decoding (Traefik key layout)', () => {
     );
   });
 });
+
+describe('KV decoding: missing keys', () => {
+  it('names the KV key to write when a required one is missing', () => {
+    const { config, issues } = decode({ 'traefik/http/routers/r/rule': 'Host(`r`)' });
+    assert.deepEqual(config.http.routers, {});
+    assert.equal(issues[0]?.key, 'traefik/http/routers/r/service');
+  });
+});

@@ -52,7 +52,8 @@ export function decodeKvPairs(pairs: readonly KvPair[], rootKey: string, where: 
     const exact = keys.get(wanted);
     if (exact !== undefined) return exact;
     for (const [lower, key] of keys) if (lower.startsWith(`${wanted}/`)) return key;
-    return undefined;
+    // A required key that is missing: name the key to write.
+    return path.length > 0 ? `${root}/${path.join('/')}` : undefined;
   };
   const validation = validateDynamicConfig(raw, { location: kvKeyOf });
   // The location callback answered with KV keys: report them as the key, and the store as the place.

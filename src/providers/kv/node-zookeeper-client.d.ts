@@ -8,6 +8,7 @@ declare module 'node-zookeeper-client' {
   export interface Client extends EventEmitter {
     connect(): void;
     close(): void;
+    getState(): unknown;
     addAuthInfo(scheme: string, auth: Buffer): void;
     getChildren(path: string, watcher: Watcher | undefined, callback: Callback<string[]>): void;
     getData(path: string, watcher: Watcher | undefined, callback: Callback<Buffer | undefined>): void;
@@ -18,12 +19,13 @@ declare module 'node-zookeeper-client' {
   }
 
   export const Exception: { NO_NODE: number; NODE_EXISTS: number };
+  export const State: { SYNC_CONNECTED: unknown };
 
   export function createClient(
     connectionString: string,
     options?: { sessionTimeout?: number; spinDelay?: number; retries?: number },
   ): Client;
 
-  const zookeeper: { createClient: typeof createClient; Exception: typeof Exception };
+  const zookeeper: { createClient: typeof createClient; Exception: typeof Exception; State: typeof State };
   export default zookeeper;
 }

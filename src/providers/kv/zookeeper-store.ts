@@ -3,6 +3,12 @@ import type { KvPair, KvStore, KvWatch, KvWatchListener } from './store.js';
 
 const CONNECT_TIMEOUT_MS = 3000;
 
+/** The client's internals `close()` reaches into (node-zookeeper-client 1.1.3). */
+interface ConnectionInternals {
+  connect(): void;
+  socket?: { destroy(): void };
+}
+
 export interface ZooKeeperOptions {
   /** `host:port` list, joined into one connection string as ZooKeeper clients expect. */
   endpoints: string[];
@@ -20,7 +26,7 @@ export async function connectZooKeeper(options: ZooKeeperOptions): Promise<KvSto
   const client = zookeeper.createClient(connection, { sessionTimeout: 10_000, spinDelay: 200, retries: 0 });
   await new Promise<void>((connected, failed) => {
     const timer = setTimeout(() => {
-      client.close();
+      closeClient(client);
       failed(new Error(`ZooKeeper at ${connection} did not answer within ${CONNECT_TIMEOUT_MS} ms`));
     }, CONNECT_TIMEOUT_MS);
     client.once('connected', () => {
@@ -93,8 +99,7 @@ class ZooKeeperStore implements KvStore {
 
   async close(): Promise<void> {
     this.listener = undefined;
-    this.client.removeAllListeners();
-    this.client.close();
+    closeClient(this.client);
   }
 
   private readonly watcher = () => this.listener?.changed();
@@ -145,6 +150,25 @@ class ZooKeeperStore implements KvStore {
       });
     });
   }
+}
+
+/**
+ * Closes a client for good. One closed while its link is down keeps reconnecting to say goodbye,
+ * which would keep the process alive (and, once the server is back, its session): stop its
+ * reconnection and drop the socket, at once, or if a graceful close has not finished in a second.
+ */
+function closeClient(client: Client): void {
+  client.removeAllListeners();
+  const connected = client.getState() === zookeeper.State.SYNC_CONNECTED;
+  client.close();
+  const manager = (client as unknown as { connectionManager?: ConnectionInternals }).connectionManager;
+  const cut = () => {
+    if (!manager) return;
+    manager.connect = () => undefined;
+    manager.socket?.destroy();
+  };
+  if (connected) setTimeout(cut, 1000).unref();
+  else cut();
 }
 
 function znode(key: string): string {
