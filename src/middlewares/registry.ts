@@ -4,6 +4,7 @@ import { buffering } from './buffering.js';
 import { chain } from './chain.js';
 import { circuitBreaker } from './circuit-breaker.js';
 import { compress } from './compress.js';
+import { contentType } from './content-type.js';
 import { digestAuth } from './digest-auth.js';
 import { encodedCharacters } from './encoded-characters.js';
 import { errors } from './errors.js';
@@ -28,6 +29,7 @@ export const builtinMiddlewareTypes: Record<string, MiddlewareType> = {
   chain,
   circuitBreaker,
   compress,
+  contentType,
   digestAuth,
   encodedCharacters,
   errors,

@@ -128,11 +128,13 @@ export class MiddlewareHarness {
     const status = behaviour.status ?? 200;
     const payload = behaviour.body ?? JSON.stringify(received);
     const sized = typeof payload === 'string' ? { 'content-length': Buffer.byteLength(payload) } : {};
-    const head = clientResponseHeaders(ctx, status, {
-      'content-type': 'application/json',
-      ...sized,
-      ...behaviour.headers,
-    });
+    // A header given as undefined is left out (to answer without the default content type).
+    const given = Object.entries({ 'content-type': 'application/json', ...sized, ...behaviour.headers });
+    const head = clientResponseHeaders(
+      ctx,
+      status,
+      Object.fromEntries(given.filter(([, value]) => value !== undefined)),
+    );
     ctx.res.writeHead(status, head);
     if (typeof payload === 'string') {
       ctx.res.end(payload);

@@ -72,6 +72,7 @@ describe('registry with the runtime builder', () => {
       'errors',
       'digestAuth',
       'encodedCharacters',
+      'contentType',
     ]) {
       assert.ok(builtinMiddlewareTypes[name], name);
     }
