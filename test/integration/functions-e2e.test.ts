@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -65,6 +65,7 @@ before(async () => {
 
 after(async () => {
   await portier?.stop();
+  await rm(dir, { recursive: true, force: true });
 });
 
 test('deploy, call through the router, redeploy under traffic, roll back, list, logs, rm', async () => {
