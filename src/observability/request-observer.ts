@@ -11,9 +11,12 @@ export function createRequestObserver(parts: { metrics: Metrics; accessLog?: Acc
   const { metrics, accessLog } = parts;
   const live = metrics.live;
   return (ctx: RequestContext, status: number, bytesSent: number) => {
+    // As Traefik without `addInternals`: requests to Portier's own routers (API, dashboard, ping,
+    // metrics) stay out of the metrics, the access log and the charts. A user's router that
+    // sends traffic to `api@internal` on purpose is counted like any other.
+    if (ctx.routerName?.endsWith('@internal')) return;
     const durationNs = process.hrtime.bigint() - ctx.startTime;
-    // Portier's own API and dashboard traffic would drown the charts of the services users run.
-    if (!ctx.serviceName?.endsWith('@internal')) live.record(ctx.serviceName, ctx.upstreamUrl, status);
+    live.record(ctx.serviceName, ctx.upstreamUrl, status);
     if (metrics.enabled) {
       metrics.observeRequest({
         entryPoint: ctx.entryPoint,

@@ -21,7 +21,7 @@ export interface ApiTestServer {
 /**
  * The API and dashboard handlers on a plain node:http server, dispatched the way the integrator's
  * internal routers do (`/api` → api, `/ping`, `/metrics`, everything else → dashboard), with the
- * request observer attached. Used by the unit tests and to develop the dashboard against a fixture.
+ * request observer attached. `/echo…` stands for a user's router (`echo@file`), answered here. Used by the unit tests and to develop the dashboard against a fixture.
  */
 export async function startApiServer(
   initial: RuntimeView,
@@ -42,7 +42,12 @@ export async function startApiServer(
   });
   const observe = createRequestObserver({ metrics });
   const info = { name: 'traefik', scheme: 'http' as const, port: 0 };
+  const echo: Handler = (ctx) => {
+    ctx.upstreamUrl = 'http://127.0.0.1:9';
+    ctx.res.writeHead(ctx.path === '/echo/fail' ? 502 : 200).end('echo');
+  };
   const route = (path: string): [Handler, string] => {
+    if (path.startsWith('/echo')) return [echo, 'echo@file'];
     if (path === '/api' || path.startsWith('/api/')) return [handlers.api, 'api@internal'];
     if (path === '/ping') return [handlers.ping, 'ping@internal'];
     if (path === '/metrics') return [handlers.prometheus, 'prometheus@internal'];
@@ -51,7 +56,7 @@ export async function startApiServer(
   const server: Server = createServer((req, res) => {
     const ctx = createRequestContext(req, res, info);
     const [handler, service] = route(ctx.path);
-    ctx.routerName = service.replace('@internal', '-router@internal');
+    ctx.routerName = service;
     ctx.serviceName = service;
     res.once('close', () => observe(ctx, res.statusCode, req.socket.bytesWritten));
     void handler(ctx);
