@@ -18,8 +18,6 @@ interface Slot {
 }
 
 export interface ThreadRunnerOptions {
-  /** Keep one started worker ready for the next cold start (default true). */
-  prewarm?: boolean;
   /** Memory limit of the spare worker; functions with another limit get a worker of their own. */
   defaultMemoryLimitMb: number;
 }
@@ -170,7 +168,7 @@ export class ThreadRunner implements FunctionRunner {
   }
 
   private refillSpare(): void {
-    if (this.closed || this.options.prewarm === false || this.spare?.alive) return;
+    if (this.closed || this.spare?.alive) return;
     this.spare = new FunctionWorker(this.options.defaultMemoryLimitMb);
   }
 }

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
 import { compileRoute, type RouteMatcher } from '../route-pattern.js';
 import { toResult, type ResultParts } from './to-result.js';
-import type { FromWorker, InvokeMessage, LoadMessage, ToWorker } from './protocol.js';
+import type { FromWorker, InvokeMessage, LoadMessage, ToWorker, WorkerOutcome } from './protocol.js';
 
 const MAX_LOG_LINES = 100;
 const MAX_LOG_LINE = 2048;
@@ -167,7 +167,7 @@ async function invoke(message: InvokeMessage): Promise<void> {
 
 function finish(
   message: InvokeMessage,
-  outcome: 'ok' | 'error' | 'no-route' | 'response-too-large',
+  outcome: WorkerOutcome,
   parts: ResultParts,
   params: Record<string, string>,
   logs: string[],
