@@ -38,6 +38,10 @@ export class EventStream {
       'cache-control': 'no-cache, no-transform',
       'x-accel-buffering': 'no',
     });
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
     res.flushHeaders();
     req.socket.setNoDelay(true);
     res.write(`retry: 2000\nevent: hello\ndata: ${JSON.stringify({ generation: this.generation() })}\n\n`);
