@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { KvPair, KvStore, KvWatch, KvWatchListener } from './store.js';
 
@@ -20,6 +22,7 @@ class SqliteStore implements KvStore {
 
   constructor(filename: string) {
     this.where = `embedded ${filename}`;
+    mkdirSync(dirname(filename), { recursive: true });
     this.db = new Database(filename);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 2000');
