@@ -12,6 +12,7 @@ Commands:
   (none), run     Run the proxy in the foreground
   check           Validate a static configuration and the dynamic files it points to
   functions       Deploy, list, invoke and develop functions (portier functions --help)
+  kv              Edit the embedded KV store: put, get, ls, rm (portier kv --help)
   version         Print the version
 
 Options:
@@ -41,6 +42,10 @@ async function main(argv: string[]): Promise<number> {
     case 'functions': {
       const { runFunctionsCommand } = await import('./functions.js');
       return runFunctionsCommand(rest);
+    }
+    case 'kv': {
+      const { runKvCommand } = await import('./kv.js');
+      return runKvCommand(rest);
     }
     case 'run':
       return runProxy(rest);
