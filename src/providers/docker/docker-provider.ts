@@ -56,7 +56,9 @@ class StoppingContainers {
     const id = event.Actor?.ID;
     if (event.Type !== 'container' || !id) return;
     if (event.Action === 'kill' && STOP_SIGNALS.has(event.Actor?.Attributes?.signal ?? '')) this.ids.add(id);
-    if (event.Action === 'start' || event.Action === 'die' || event.Action === 'destroy') this.ids.delete(id);
+    // Not at `die`: a listing that began before the death may still report the container running.
+    // Listings that no longer show it forget it (see exclude).
+    if (event.Action === 'start') this.ids.delete(id);
   }
 
   exclude(workloads: Workload[]): Workload[] {
