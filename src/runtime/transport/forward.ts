@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import type { RequestContext } from '../context.js';
 import { handleUpstreamFailure, type ForwardOptions, type ForwardOutcome } from './failure.js';
 import { clientResponseHeaders } from './response-headers.js';
+import { forwardHttp2, isGrpc } from './http2-forward.js';
 import { forwardUpgrade } from './upgrade.js';
 import { classifyUpstreamError } from './upstream-errors.js';
 import { canResend, hasStreamedBody, upstreamHeaders, upstreamPath } from './upstream-request.js';
@@ -134,6 +135,7 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
 export function forward(ctx: RequestContext, server: UpstreamServer, options: ForwardOptions): Promise<ForwardOutcome> {
   ctx.upstreamUrl = server.url;
   if (ctx.upgrade) return forwardUpgrade(ctx, server, options);
+  if (server.h2c || (server.secure && isGrpc(ctx))) return forwardHttp2(ctx, server, options);
   // The client may have left while middlewares were busy; then there is nobody to answer.
   if (ctx.req.socket.destroyed) return Promise.resolve(undefined);
   return new Promise((resolve) => new ResponseRelay(ctx, server, options, resolve).start());

@@ -1,7 +1,9 @@
+import type { ClientHttp2Session } from 'node:http2';
 import { Pool } from 'undici';
 import { parseDuration } from '../../config/duration.js';
 import { ConfigError } from '../../config/errors.js';
 import type { StaticConfig } from '../../config/static/types.js';
+import { Http2Sessions } from './http2-sessions.js';
 
 type ServersTransportConfig = NonNullable<StaticConfig['serversTransport']>;
 
@@ -27,6 +29,8 @@ export interface UpstreamServer {
   readonly hostname: string;
   readonly port: number;
   readonly secure: boolean;
+  /** `h2c://`: HTTP/2 without TLS, for every request. */
+  readonly h2c: boolean;
   readonly upstreams: Upstreams;
 }
 
@@ -38,8 +42,8 @@ export function parseServerUrl(url: string, key: string): URL {
   } catch {
     throw new ConfigError(`"${url}" is not a URL; write it like "http://10.0.0.5:8080"`, key);
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new ConfigError(`"${url}" must start with http:// or https://`, key);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:' && parsed.protocol !== 'h2c:') {
+    throw new ConfigError(`"${url}" must start with http://, https:// or h2c://`, key);
   }
   if (parsed.search || parsed.hash || parsed.username || parsed.password) {
     throw new ConfigError(`"${url}" must not contain a query, fragment or credentials`, key);
@@ -49,7 +53,9 @@ export function parseServerUrl(url: string, key: string): URL {
 
 /** The connection pool key of a server URL. */
 export function originOf(url: string): string {
-  return new URL(url).origin;
+  const parsed = new URL(url);
+  // Non-special schemes have no origin in WHATWG URLs ("null").
+  return parsed.protocol === 'h2c:' ? `h2c://${parsed.host}` : parsed.origin;
 }
 
 /**
@@ -59,6 +65,7 @@ export function originOf(url: string): string {
 export class Upstreams {
   private readonly pools = new Map<string, Pool>();
   private readonly options: PoolOptions;
+  private readonly http2Sessions: Http2Sessions;
 
   constructor(config: ServersTransportConfig = {}) {
     const timeouts = config.forwardingTimeouts ?? {};
@@ -71,6 +78,7 @@ export class Upstreams {
       connections: maxIdle > 0 ? maxIdle : 200,
       reuse: maxIdle >= 0,
     };
+    this.http2Sessions = new Http2Sessions(this.options.connectTimeout);
   }
 
   /** Whether requests must ask for the connection to be closed afterwards. */
@@ -86,15 +94,17 @@ export class Upstreams {
   server(url: string, key: string): UpstreamServer {
     const parsed = parseServerUrl(url, key);
     const secure = parsed.protocol === 'https:';
+    const h2c = parsed.protocol === 'h2c:';
     const basePath = parsed.pathname.replace(/\/+$/, '');
     return {
       url,
-      origin: parsed.origin,
+      origin: originOf(url),
       basePath,
       host: parsed.host,
       hostname: parsed.hostname.replace(/^\[|\]$/g, ''),
       port: Number(parsed.port) || (secure ? 443 : 80),
       secure,
+      h2c,
       upstreams: this,
     };
   }
@@ -117,8 +127,14 @@ export class Upstreams {
     return pool;
   }
 
+  /** The HTTP/2 session to a server (h2c, or h2 over TLS for gRPC to `https://`). */
+  http2Session(server: UpstreamServer): ClientHttp2Session {
+    return this.http2Sessions.get(server.origin, http2Authority(server));
+  }
+
   /** Closes the pools of origins no longer in the configuration; requests in flight finish first. */
   retainOnly(origins: ReadonlySet<string>): void {
+    this.http2Sessions.retainOnly(origins);
     for (const [origin, pool] of this.pools) {
       if (origins.has(origin)) continue;
       this.pools.delete(origin);
@@ -129,6 +145,12 @@ export class Upstreams {
   async close(): Promise<void> {
     const pools = [...this.pools.values()];
     this.pools.clear();
+    this.http2Sessions.close();
     await Promise.all(pools.map((pool) => pool.destroy().catch(() => undefined)));
   }
+}
+
+function http2Authority(server: UpstreamServer): string {
+  const host = server.hostname.includes(':') ? `[${server.hostname}]` : server.hostname;
+  return `${server.secure ? 'https' : 'http'}://${host}:${server.port}`;
 }

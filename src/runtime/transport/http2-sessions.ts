@@ -1,0 +1,50 @@
+import { connect, type ClientHttp2Session } from 'node:http2';
+
+/**
+ * One HTTP/2 session per upstream origin (the pool key, see `originOf`) (`h2c://` and gRPC to `https://`), shared by all
+ * requests to it as HTTP/2 intends. A session that closes or fails is forgotten, and the next
+ * request opens a new one.
+ */
+export class Http2Sessions {
+  private readonly sessions = new Map<string, ClientHttp2Session>();
+
+  constructor(private readonly connectTimeoutMs: number) {}
+
+  /** `authority` is `http://host:port` for h2c and `https://host:port` for h2 over TLS. */
+  get(origin: string, authority: string): ClientHttp2Session {
+    const existing = this.sessions.get(origin);
+    if (existing && !existing.closed && !existing.destroyed) return existing;
+    const session = connect(authority);
+    const forget = () => {
+      if (this.sessions.get(origin) === session) this.sessions.delete(origin);
+    };
+    session.on('close', forget);
+    session.on('error', forget);
+    session.on('goaway', forget);
+    if (this.connectTimeoutMs > 0) {
+      const timer = setTimeout(
+        () => session.destroy(Object.assign(new Error('connect timed out'), { code: 'UND_ERR_CONNECT_TIMEOUT' })),
+        this.connectTimeoutMs,
+      );
+      session.once('connect', () => clearTimeout(timer));
+      session.once('close', () => clearTimeout(timer));
+    }
+    // Idle sessions must not keep the process alive at shutdown.
+    session.unref();
+    this.sessions.set(origin, session);
+    return session;
+  }
+
+  retainOnly(origins: ReadonlySet<string>): void {
+    for (const [origin, session] of this.sessions) {
+      if (origins.has(origin)) continue;
+      this.sessions.delete(origin);
+      session.close();
+    }
+  }
+
+  close(): void {
+    for (const session of this.sessions.values()) session.destroy();
+    this.sessions.clear();
+  }
+}
