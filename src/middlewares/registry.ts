@@ -12,6 +12,7 @@ import { forwardAuth } from './forward-auth.js';
 import { headers } from './headers.js';
 import { inFlightReq } from './in-flight-req.js';
 import { ipAllowList } from './ip-allow-list.js';
+import { passTLSClientCert } from './pass-tls-client-cert.js';
 import { redirectRegex } from './redirect-regex.js';
 import { redirectScheme } from './redirect-scheme.js';
 import { replacePath } from './replace-path.js';
@@ -39,6 +40,7 @@ export const builtinMiddlewareTypes: Record<string, MiddlewareType> = {
   ipAllowList,
   /** The v2 name, still read by Traefik v3. */
   ipWhiteList: ipAllowList,
+  passTLSClientCert,
   redirectRegex,
   redirectScheme,
   replacePath,

@@ -73,6 +73,7 @@ describe('registry with the runtime builder', () => {
       'digestAuth',
       'encodedCharacters',
       'contentType',
+      'passTLSClientCert',
     ]) {
       assert.ok(builtinMiddlewareTypes[name], name);
     }
