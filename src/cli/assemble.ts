@@ -7,6 +7,7 @@ import { createRequestObserver } from '../observability/request-observer.js';
 import type { RuntimeView } from '../runtime/view.js';
 import { version } from './version.js';
 import type { StaticConfig } from '../config/static/types.js';
+import { clusterFunctionStore } from '../cluster/index.js';
 import { createFunctionRuntime } from '../functions/index.js';
 import { closeGateway, configureGateway } from '../gateway/settings.js';
 import { gatewayMiddlewareTypes } from '../gateway/middlewares.js';
@@ -35,7 +36,7 @@ export interface Assembled {
 export function assemble(config: StaticConfig): Assembled {
   const baseDir = config.source?.file ? dirname(config.source.file) : process.cwd();
   configureGateway(config.gateway, config.cluster);
-  const functions = createFunctionRuntime(config.functions, baseDir);
+  const functions = createFunctionRuntime(config.functions, baseDir, { store: clusterFunctionStore(config.cluster) });
   const metrics = createMetrics(config.metrics);
   const events: RuntimeEvents = new EventEmitter();
   // The API reads the view of the Portier built just below; it is only called once requests flow.
@@ -73,6 +74,7 @@ export function assemble(config: StaticConfig): Assembled {
     apiEntryPoint,
     events,
     observe: createRequestObserver({ metrics, accessLog: createAccessLog(config.accessLog, baseDir) }),
+    observeConnection: metrics.enabled ? (entryPoint) => metrics.trackConnection({ entryPoint }) : undefined,
   });
   view = () => portier.view();
   terminating = () => portier.isTerminating;

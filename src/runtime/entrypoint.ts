@@ -15,6 +15,8 @@ import type { TlsManager } from '../tls/tls-manager.js';
 
 export type Dispatch = (ctx: RequestContext) => void;
 export type RequestObserver = (ctx: RequestContext, status: number, bytesSent: number) => void;
+/** Called for each accepted client connection; the returned function when it closes. */
+export type ConnectionObserver = (entryPoint: string) => () => void;
 
 /** Longest a client may take to send its first bytes and finish a TLS handshake. */
 const MAX_HANDSHAKE_MS = 10_000;
@@ -39,9 +41,13 @@ export class EntryPoint {
     readonly name: string,
     private readonly config: EntryPointConfig,
     private readonly dispatch: Dispatch,
-    private readonly observe?: RequestObserver,
-    tls?: TlsManager,
+    private readonly hooks: {
+      observe?: RequestObserver;
+      observeConnection?: ConnectionObserver;
+      tls?: TlsManager;
+    } = {},
   ) {
+    const { tls, observeConnection } = hooks;
     const timeouts = config.transport?.respondingTimeouts ?? {};
     const key = `entryPoints.${name}.transport.respondingTimeouts`;
     const readTimeout = parseDuration(timeouts.readTimeout ?? '60s', `${key}.readTimeout`);
@@ -64,6 +70,9 @@ export class EntryPoint {
     if (tls) this.interceptConnections(tls, readTimeout);
     this.dropUntrustedForwarded = forwardedHeadersFilter(name, config);
     this.server.on('request', (req, res) => this.onRequest(req, res));
+    if (observeConnection) {
+      this.server.on('connection', (socket: Socket) => socket.once('close', observeConnection(name)));
+    }
     this.server.on('checkContinue', (req, res) => {
       res.writeContinue();
       this.onRequest(req, res);
@@ -160,7 +169,7 @@ export class EntryPoint {
     const socket = ctx.req.socket;
     const bytesBefore = socket.bytesWritten;
     ctx.res.once('close', () => {
-      this.observe?.(ctx, ctx.res.statusCode, socket.bytesWritten - bytesBefore);
+      this.hooks.observe?.(ctx, ctx.res.statusCode, socket.bytesWritten - bytesBefore);
       if (--this.inFlight === 0 && this.draining) this.drained?.();
     });
   }

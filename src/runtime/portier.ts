@@ -11,7 +11,7 @@ import type { MiddlewareTypes } from './build-middlewares.js';
 import type { ServiceFactory } from './build-services.js';
 import { buildRouting, type Routing } from './build.js';
 import type { RequestContext } from './context.js';
-import { EntryPoint, type RequestObserver } from './entrypoint.js';
+import { EntryPoint, type ConnectionObserver, type RequestObserver } from './entrypoint.js';
 import { respond } from './respond.js';
 import { entryPointRedirects, type Redirect } from '../tls/entrypoint-redirect.js';
 import { TlsManager } from '../tls/tls-manager.js';
@@ -39,6 +39,7 @@ export interface PortierParts {
   /** Entry point whose routers are only the internal ones (the API's), if any. */
   apiEntryPoint?: string;
   observe?: RequestObserver;
+  observeConnection?: ConnectionObserver;
   /** Where configuration and server events go (the API's event stream listens here). */
   events?: RuntimeEvents;
 }
@@ -75,7 +76,14 @@ export class Portier {
     this.tls = new TlsManager(parts.baseDir);
     this.redirects = entryPointRedirects(parts.config);
     for (const [name, config] of Object.entries(parts.config.entryPoints)) {
-      this.entryPoints.set(name, new EntryPoint(name, config, (ctx) => this.dispatch(ctx), parts.observe, this.tls));
+      this.entryPoints.set(
+        name,
+        new EntryPoint(name, config, (ctx) => this.dispatch(ctx), {
+          observe: parts.observe,
+          observeConnection: parts.observeConnection,
+          tls: this.tls,
+        }),
+      );
     }
     this.configuration = { http: { ...emptyDynamicConfig().http, consumers: {} }, providers: {} };
     this.routing = this.build(this.configuration);
