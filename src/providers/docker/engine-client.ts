@@ -44,10 +44,7 @@ export class EngineClient {
       headersTimeout: 10_000,
       bodyTimeout: 30_000,
     });
-    if (response.statusCode !== 200) {
-      const text = await response.body.text();
-      throw new EngineError(`GET ${path}: ${response.statusCode} ${text.trim()}`, response.statusCode);
-    }
+    if (response.statusCode !== 200) throw await EngineError.from(path, response.statusCode, response.body);
     return (await response.body.json()) as T;
   }
 
@@ -72,10 +69,7 @@ export class EngineClient {
         headersTimeout: 10_000,
         bodyTimeout: 0,
       });
-      if (response.statusCode !== 200) {
-        const text = await response.body.text();
-        throw new EngineError(`GET ${path}: ${response.statusCode} ${text.trim()}`, response.statusCode);
-      }
+      if (response.statusCode !== 200) throw await EngineError.from(path, response.statusCode, response.body);
       await onOpen();
       const lines = createInterface({ input: response.body, crlfDelay: Infinity });
       for await (const line of lines) {
@@ -103,5 +97,17 @@ export class EngineError extends Error {
     readonly status: number,
   ) {
     super(message);
+  }
+
+  /** Docker answers errors as `{"message": "…"}`: show that message. */
+  static async from(path: string, status: number, body: { text(): Promise<string> }): Promise<EngineError> {
+    const text = (await body.text()).trim();
+    let message = text;
+    try {
+      message = (JSON.parse(text) as { message?: string }).message ?? text;
+    } catch {
+      // Not JSON: show it as it is.
+    }
+    return new EngineError(`GET ${path}: ${status} ${message}`, status);
   }
 }
