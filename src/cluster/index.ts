@@ -1,0 +1,16 @@
+/**
+ * Shared state for several Portier instances (the static `cluster` section). Redis holds the
+ * functions and their deploy announcements (the gateway keeps its rate limits, sessions and
+ * nonces there too, see src/gateway/redis.ts); Portier grows no cluster protocol of its own.
+ */
+import type { StaticConfig } from '../config/static/types.js';
+import type { FunctionStore } from '../functions/store/types.js';
+import { RedisFunctionStore } from './redis-function-store.js';
+
+export { RedisFunctionStore };
+
+/** The function store `cluster` asks for, or undefined for the single-node default (a directory). */
+export function clusterFunctionStore(cluster: StaticConfig['cluster']): FunctionStore | undefined {
+  if (cluster?.redis) return new RedisFunctionStore(cluster.redis.endpoint);
+  return undefined;
+}

@@ -1,0 +1,129 @@
+import { createClient } from 'redis';
+import type { FunctionPointer, FunctionStore, PointerEvent, StoredVersion } from '../functions/store/types.js';
+import { logger } from '../observability/logger.js';
+
+const PREFIX = 'portier:functions';
+const VERSION = `${PREFIX}:version:`;
+const POINTER = `${PREFIX}:pointer:`;
+/** The channel deploy announcements go out on: every instance (the sender too) hears each one. */
+const EVENTS = `${PREFIX}:events`;
+/** Compare-and-set: writes (or deletes, for an empty value) only if the pointer is still as read. */
+const COMPARE_AND_SET = `
+local current = redis.call('GET', KEYS[1])
+if (current or '') ~= ARGV[1] then return 0 end
+if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2]) end
+return 1`;
+const MAX_ATTEMPTS = 20;
+
+function newClient(endpoint: string) {
+  return createClient({
+    url: endpoint.includes('://') ? endpoint : `redis://${endpoint}`,
+    socket: { connectTimeout: 2000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000) },
+  });
+}
+
+type RedisClient = ReturnType<typeof newClient>;
+
+/**
+ * Functions kept in Redis (`cluster.redis.endpoint`), so every Portier instance serves the same
+ * ones: versions are immutable keys, a pointer per function is changed with compare-and-set, and
+ * each change is announced on a pub/sub channel that every instance's runtime listens to.
+ */
+export class RedisFunctionStore implements FunctionStore {
+  private readonly client: RedisClient;
+  private readonly subscriber: RedisClient;
+  private readonly listeners = new Set<(event: PointerEvent) => void>();
+  private readonly ready: Promise<void>;
+
+  constructor(endpoint: string) {
+    this.client = newClient(endpoint);
+    this.subscriber = this.client.duplicate();
+    let down = false;
+    for (const client of [this.client, this.subscriber]) {
+      client.on('error', (error: Error) => {
+        if (!down) logger.warn({ endpoint, err: error.message }, 'cluster function store unavailable');
+        down = true;
+      });
+      client.on('ready', () => (down = false));
+    }
+    this.ready = Promise.all([this.client.connect(), this.subscriber.connect()]).then(() =>
+      this.subscriber.subscribe(EVENTS, (message) => this.announce(message)),
+    );
+    // Start-up must not fail because Redis is late: calls wait for (or fail with) the connection.
+    this.ready.catch(() => undefined);
+  }
+
+  async putVersion(version: StoredVersion): Promise<void> {
+    await this.ready;
+    await this.client.set(`${VERSION}${version.id}`, JSON.stringify(version), { condition: 'NX' });
+  }
+
+  async getVersion(id: string): Promise<StoredVersion | undefined> {
+    await this.ready;
+    return parse<StoredVersion>(await this.client.get(`${VERSION}${id}`));
+  }
+
+  async getPointer(name: string): Promise<FunctionPointer | undefined> {
+    await this.ready;
+    return parse<FunctionPointer>(await this.client.get(`${POINTER}${name}`));
+  }
+
+  async listPointers(): Promise<FunctionPointer[]> {
+    await this.ready;
+    const pointers: FunctionPointer[] = [];
+    for await (const keys of this.client.scanIterator({ MATCH: `${POINTER}*`, COUNT: 500 })) {
+      if (keys.length === 0) continue;
+      for (const raw of await this.client.mGet(keys)) {
+        const pointer = parse<FunctionPointer>(raw);
+        if (pointer) pointers.push(pointer);
+      }
+    }
+    return pointers.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async updatePointer(
+    name: string,
+    change: (current: FunctionPointer | undefined) => FunctionPointer | undefined,
+  ): Promise<FunctionPointer | undefined> {
+    await this.ready;
+    const key = `${POINTER}${name}`;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const raw = (await this.client.get(key)) ?? '';
+      const next = change(parse<FunctionPointer>(raw));
+      const written = next ? JSON.stringify(next) : '';
+      const swapped = await this.client.eval(COMPARE_AND_SET, { keys: [key], arguments: [raw, written] });
+      if (swapped !== 1) continue;
+      await this.client.publish(EVENTS, JSON.stringify(next ? { name, pointer: next } : { name }));
+      return next;
+    }
+    throw new Error(`function "${name}" is being changed by other instances too often; try again`);
+  }
+
+  watch(listener: (event: PointerEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+    for (const client of [this.subscriber, this.client]) {
+      if (client.isReady) await client.close();
+      else if (client.isOpen) client.destroy();
+    }
+  }
+
+  private announce(message: string): void {
+    const event = parse<PointerEvent>(message);
+    if (!event) return;
+    for (const listener of this.listeners) listener(event);
+  }
+}
+
+function parse<T>(raw: string | null | undefined): T | undefined {
+  if (raw === null || raw === undefined || raw === '') return undefined;
+  try {
+    return JSON.parse(raw) as T;
+  } catch {
+    return undefined;
+  }
+}
