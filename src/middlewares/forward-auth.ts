@@ -173,11 +173,11 @@ export const forwardAuth = defineMiddleware(
       let answer: Buffer | 'too-large';
       try {
         const headers = authHeaders(ctx);
-        if (body) headers['content-length'] = String(body.length);
+        if (body?.length) headers['content-length'] = String(body.length);
         const response = await request(address, {
           method: preserveRequestMethod ? (ctx.req.method ?? 'GET') : 'GET',
           headers,
-          body: body ?? null,
+          body: body?.length ? body : null,
           headersTimeout: AUTH_TIMEOUT_MS,
           bodyTimeout: AUTH_TIMEOUT_MS,
           ...(dispatcher ? { dispatcher } : {}),

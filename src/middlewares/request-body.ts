@@ -17,7 +17,8 @@ export function hasRequestBody(ctx: RequestContext): boolean {
 export async function bufferRequestBody(ctx: RequestContext, limit: number): Promise<Buffer | 'too-large'> {
   if (ctx.body !== undefined) return ctx.body.length > limit ? 'too-large' : ctx.body;
   const { req } = ctx;
-  if (!hasRequestBody(ctx)) return (ctx.body = Buffer.alloc(0));
+  // No body: nothing to hold, and the request goes on without one (no `Content-Length: 0` added).
+  if (!hasRequestBody(ctx)) return Buffer.alloc(0);
   if (Number(req.headers['content-length'] ?? 0) > limit) return 'too-large';
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
