@@ -114,6 +114,44 @@ constraints = "${sandbox.constraint}"
     assert.equal(picture.path, '/');
   });
 
+  test('v3 labels: rule with PathPrefix, strip@docker, sticky cookie and health check', async () => {
+    const labels = {
+      'traefik.enable': 'true',
+      'traefik.http.routers.api.rule': 'Host(`api.test`) && PathPrefix(`/v1`)',
+      'traefik.http.routers.api.middlewares': 'strip@docker',
+      'traefik.http.middlewares.strip.stripprefix.prefixes': '/v1',
+      'traefik.http.services.api.loadbalancer.server.port': '8080',
+      'traefik.http.services.api.loadbalancer.healthcheck.path': '/health',
+      'traefik.http.services.api.loadbalancer.healthcheck.interval': '1s',
+      'traefik.http.services.api.loadbalancer.sticky.cookie.name': 'api_sticky',
+    };
+    const ids = await Promise.all(
+      ['api-1', 'api-2'].map((name) => sandbox.run(sandbox.name(name), { labels, env: { PORT: '8080' } })),
+    );
+    const hostnames = ids.map((id) => id.slice(0, 12));
+    const seen = new Set<string>();
+    await waitFor(
+      async () => {
+        seen.add((await get(port, 'api.test', '/v1/users')).hostname);
+        return seen.size === 2;
+      },
+      15_000,
+      'both api containers',
+    );
+    assert.deepEqual(seen, new Set(hostnames));
+    const first = await request(`http://127.0.0.1:${port}/v1/users`, { headers: { host: 'api.test' } });
+    const body = await first.body.text();
+    assert.match(body, /^path: \/users$/m);
+    const cookie = String(first.headers['set-cookie'] ?? '').split(';')[0]!;
+    assert.match(cookie, /^api_sticky=/);
+    const pinned = /^hostname: (.*)$/m.exec(body)![1];
+    for (let i = 0; i < 6; i++) {
+      const again = await request(`http://127.0.0.1:${port}/v1/users`, { headers: { host: 'api.test', cookie } });
+      assert.equal(/^hostname: (.*)$/m.exec(await again.body.text())![1], pinned);
+    }
+    assert.equal((await get(port, 'api.test', '/other')).status, 404);
+  });
+
   test('time from `docker run` returning to the first 200 through Portier', async (t) => {
     const times: number[] = [];
     for (let i = 0; i < 10; i++) {
