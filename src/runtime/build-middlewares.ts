@@ -7,6 +7,7 @@ import { parseWithSchema } from '../config/validate.js';
 import type { Middleware, MiddlewareType } from '../middlewares/types.js';
 import { logger } from '../observability/logger.js';
 import { providerOf, qualify } from '../providers/aggregator.js';
+import type { Handler } from './context.js';
 
 /** Registered middleware types, looked up case-insensitively as Traefik does for labels. */
 export class MiddlewareTypes {
@@ -48,6 +49,8 @@ export class MiddlewareBuilder {
     private readonly types: MiddlewareTypes,
     private readonly consumers: Record<string, ConsumerConfig>,
     private readonly baseDir: string,
+    /** Gives a middleware (`errors`) the handler of a service, by qualified name. */
+    private readonly resolveService: (qualifiedName: string) => Handler,
   ) {}
 
   all(): Map<string, BuiltMiddleware> {
@@ -110,6 +113,7 @@ export class MiddlewareBuilder {
     const middleware = entry.type.create(options, {
       name,
       resolveMiddleware: (other) => this.resolve(qualify(other, provider)),
+      resolveService: (service) => this.resolveService(qualify(service, provider)),
       readFile: (path) => readFileSync(resolve(this.baseDir, path), 'utf8'),
       consumers: this.consumers,
       log: logger,

@@ -48,13 +48,14 @@ export interface Routing {
 export function buildRouting(input: BuildInput): Routing {
   const { configuration } = input;
   const objectIssues = issuesByObject(configuration);
+  const serviceBuilder = new ServiceBuilder(configuration.http.services, input.internalServices, input.serviceFactory);
   const middlewareBuilder = new MiddlewareBuilder(
     configuration.http.middlewares,
     input.middlewareTypes,
     configuration.http.consumers,
     input.baseDir,
+    (service) => serviceBuilder.resolve(service).handle,
   );
-  const serviceBuilder = new ServiceBuilder(configuration.http.services, input.internalServices, input.serviceFactory);
 
   const middlewares: Record<string, MiddlewareView> = {};
   for (const [name, built] of middlewareBuilder.all()) {

@@ -50,7 +50,16 @@ http:
     broken-rule:
       rule: "Hots(\`x.test\`)"
       service: only-a
+    error-pages:
+      rule: "Host(\`oops.test\`)"
+      middlewares: [pages]
+      service: dead
   middlewares:
+    pages:
+      errors:
+        status: ["500-599"]
+        service: only-b
+        query: "/err/{status}.html"
     strip-music:
       stripPrefix:
         prefixes: [/music]
@@ -151,6 +160,13 @@ test('404 without a route, 503 without servers, 502 when the only server is unre
   assert.equal((await get(`${base}/`, { headers: { host: 'nothing.test' } })).status, 404);
   assert.equal((await get(`${base}/`, { headers: { host: 'empty.test' } })).status, 503);
   assert.equal((await get(`${base}/`, { headers: { host: 'dead.test' } })).status, 502);
+});
+
+test('the errors middleware fetches its page from another service', async () => {
+  const response = await get(`${base}/`, { headers: { host: 'oops.test' } });
+  assert.equal(response.status, 502);
+  const page = JSON.parse(response.body) as { server: string; url: string };
+  assert.deepEqual([page.server, page.url], ['b', '/err/502.html']);
 });
 
 test('a refused connection is retried once on another server: no client error', async () => {
