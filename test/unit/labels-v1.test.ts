@@ -90,3 +90,22 @@ test('no rule: the router waits for the provider default rule', () => {
   assert.equal(config.routers['my-app']!.rule, undefined);
   assert.deepEqual(config.v1, { backend: undefined, domain: 'example.org', hasRule: false });
 });
+
+test('v1 segments: one router and service per segment, with typos under a segment reported', () => {
+  const { config, problems } = decode({
+    'traefik.web.port': '80',
+    'traefik.web.frontend.rule': 'Host:www.example.com',
+    'traefik.admin.port': '9000',
+    'traefik.admin.backend': 'admin',
+    'traefik.admin.frontend.rule': 'Host:admin.example.com',
+  });
+  assert.deepEqual(problems, []);
+  assert.deepEqual(config.routers, {
+    'my-app-web': { service: 'my-app-web', rule: 'Host(`www.example.com`)' },
+    admin: { service: 'admin', rule: 'Host(`admin.example.com`)' },
+  });
+  assert.deepEqual(config.services['my-app-web'], { loadBalancer: { server: { port: 80 } } });
+  assert.deepEqual(config.services.admin, { loadBalancer: { server: { port: 9000 } } });
+  const typo = decode({ 'traefik.web.frontend.rul': 'Host:a' });
+  assert.equal(typo.problems[0]!.suggestion, 'traefik.web.frontend.rule');
+});

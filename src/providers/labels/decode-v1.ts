@@ -94,9 +94,10 @@ export function isV1Key(segments: string[]): boolean {
 type Tree = Record<string, any>;
 
 /**
- * Reads v1 labels into one router and one service named after `traefik.backend` (or the
- * workload's own name), with the middlewares v1 frontends implied. The router has no rule when
- * none was given: the provider then applies v1's default `Host:<name>.<domain>`.
+ * Reads v1 labels (of the container, or of one segment) into one router and one service named
+ * after `traefik.backend` (or `defaultName`), with the middlewares v1 frontends implied. The
+ * router has no rule when none was given: the provider then applies v1's default
+ * `Host:<name>.<domain>`.
  */
 export function decodeV1Labels(
   entries: [string, string[], string][],
@@ -122,7 +123,7 @@ export function decodeV1Labels(
   const name = backend || defaultName;
   const frontend: Tree = v1.frontend ?? {};
   const config = decoded.config;
-  config.v1 = { backend, domain: v1.domain, hasRule: frontend.rule !== undefined };
+  config.v1 = { backend, domain: v1.domain ?? config.v1?.domain, hasRule: frontend.rule !== undefined };
   if (v1.backend?.loadBalancer?.swarm !== undefined) config.lbSwarm = v1.backend.loadBalancer.swarm;
 
   const middlewares: [string, MiddlewareConfig][] = frontendMiddlewares(frontend);

@@ -30,13 +30,19 @@ export function decodeLabels(labels: Record<string, string>, options: DecodeOpti
   const config: LabelConfig = { routers: {}, services: {}, middlewares: {} };
   const decoded: DecodedLabels = { config, problems: [], unsupported: [] };
   const v1Entries: [string, string[], string][] = [];
+  // v1 segments (`traefik.<segment>.port`, `traefik.<segment>.frontend.rule`…): one router and
+  // service per segment, for containers that serve on several ports.
+  const segmentEntries = new Map<string, [string, string[], string][]>();
   for (const [label, value] of Object.entries(labels)) {
     const prefix = prefixes.find((candidate) => label.toLowerCase().startsWith(`${candidate}.`));
     if (!prefix) continue;
     const segments = label.slice(prefix.length + 1).split('.');
     try {
       if (isV1Key(segments)) v1Entries.push([label, segments, value]);
-      else decodeV3Label(config, decoded, label, segments, value, prefix === prefixes[0]);
+      else if (isV1Segment(segments)) {
+        const [segment, ...rest] = segments;
+        segmentEntries.set(segment!, [...(segmentEntries.get(segment!) ?? []), [label, rest, value]]);
+      } else decodeV3Label(config, decoded, label, segments, value, prefix === prefixes[0]);
     } catch (error) {
       if (!(error instanceof ShapeProblem)) throw error;
       const suggestion = error.suggestion && `${label.slice(0, prefix.length)}.${error.suggestion.join('.')}`;
@@ -44,7 +50,14 @@ export function decodeLabels(labels: Record<string, string>, options: DecodeOpti
     }
   }
   if (v1Entries.length > 0) decodeV1Labels(v1Entries, decoded, options.defaultName);
+  for (const [segment, entries] of segmentEntries) {
+    decodeV1Labels(entries, decoded, `${options.defaultName}-${segment}`);
+  }
   return decoded;
+}
+
+function isV1Segment(segments: string[]): boolean {
+  return segments.length >= 2 && !SECTIONS.includes(segments[0]!.toLowerCase()) && isV1Key(segments.slice(1));
 }
 
 function decodeV3Label(
