@@ -169,3 +169,17 @@ test('a router without service is linked to the only service; with several servi
   assert.equal(two.config.http.routers.r, undefined);
   assert.match(two.issues[0]!.message, /router "r" names no service/);
 });
+
+test('allownonrunning keeps the router of a stopped container with an empty service; allowEmptyServices keeps unhealthy ones', () => {
+  const stopped = snapshot([container('st', { 'traefik.docker.allownonrunning': 'true' }, { running: false })]);
+  assert.deepEqual(stopped.config.http.routers.st, { rule: 'Host(`st`)', service: 'st' });
+  assert.deepEqual(stopped.config.http.services.st, { loadBalancer: { servers: [] } });
+  const sick = snapshot([container('sick', {}, { health: 'unhealthy' })], { allowEmptyServices: true });
+  assert.deepEqual(sick.config.http.services.sick, { loadBalancer: { servers: [] } });
+});
+
+test('useBindPortIP routes to the published host address when it is specific', () => {
+  const bindings = { 80: { hostIp: '127.0.0.1', hostPort: 18080 } };
+  const { config } = snapshot([container('pub', {}, { bindings })], { useBindPortIP: true });
+  assert.equal(config.http.services.pub!.loadBalancer!.servers[0]!.url, 'http://127.0.0.1:18080');
+});
