@@ -18,7 +18,7 @@ interface RangeResponse {
  * etcd v3 through its JSON gateway (`/v3/kv/*`, `/v3/watch`), which every etcd since 3.4 serves
  * on the client port: no gRPC stack needed. Keys and values travel base64-encoded.
  */
-export async function connectEtcd(options: EtcdOptions): Promise<KvStore> {
+export async function connectEtcd(options: EtcdOptions): Promise<EtcdStore> {
   const errors: string[] = [];
   for (const endpoint of options.endpoints) {
     const base = /^https?:\/\//.test(endpoint) ? endpoint.replace(/\/+$/, '') : `http://${endpoint}`;
@@ -34,7 +34,7 @@ export async function connectEtcd(options: EtcdOptions): Promise<KvStore> {
   throw new Error(`no etcd endpoint answered (${errors.join('; ')})`);
 }
 
-class EtcdStore implements KvStore {
+export class EtcdStore implements KvStore {
   readonly where: string;
   private token: string | undefined;
   private readonly watches = new Set<AbortController>();
@@ -101,7 +101,10 @@ class EtcdStore implements KvStore {
           const line = buffer.slice(0, newline).trim();
           buffer = buffer.slice(newline + 1);
           if (line === '') continue;
-          const message = JSON.parse(line) as { result?: { created?: boolean; events?: unknown[] }; error?: unknown };
+          const message = JSON.parse(line) as {
+            result?: { created?: boolean; events?: { kv?: { key?: string } }[] };
+            error?: unknown;
+          };
           if (message.error !== undefined) {
             const error = new Error(`watch failed: ${JSON.stringify(message.error)}`);
             if (confirmed) listener.lost(error);
@@ -112,7 +115,8 @@ class EtcdStore implements KvStore {
             confirmed = true;
             created();
           }
-          if (message.result?.events?.length) listener.changed();
+          const events = message.result?.events ?? [];
+          if (events.length > 0) listener.changed(events.map((event) => unb64(event.kv?.key ?? '')));
         }
       });
       const ended = (error?: Error) => {
@@ -137,7 +141,8 @@ class EtcdStore implements KvStore {
     return { 'content-type': 'application/json', ...(this.token && { authorization: this.token }) };
   }
 
-  private async call(path: string, payload: unknown): Promise<unknown> {
+  /** One JSON gateway call (`/v3/kv/txn`…), for users that need more than the KvStore surface. */
+  async call(path: string, payload: unknown): Promise<unknown> {
     const { statusCode, body } = await request(`${this.base}${path}`, {
       method: 'POST',
       headers: this.headers(),
@@ -151,11 +156,11 @@ class EtcdStore implements KvStore {
   }
 }
 
-function b64(key: string | Buffer): string {
+export function b64(key: string | Buffer): string {
   return (typeof key === 'string' ? Buffer.from(key, 'utf8') : key).toString('base64');
 }
 
-function unb64(text: string): string {
+export function unb64(text: string): string {
   return Buffer.from(text, 'base64').toString('utf8');
 }
 

@@ -6,7 +6,8 @@ export interface KvPair {
 
 /** What a watch tells the provider loop: something under the prefix changed, or the link is gone. */
 export interface KvWatchListener {
-  changed(): void;
+  /** `keys` are the keys that changed, when the store says (etcd, Redis); otherwise absent. */
+  changed(keys?: string[]): void;
   lost(error: Error): void;
 }
 
