@@ -88,7 +88,7 @@ test('a bad v1 rule is a problem on traefik.frontend.rule', () => {
 test('no rule: the router waits for the provider default rule', () => {
   const { config } = decode({ 'traefik.port': '8080', 'traefik.domain': 'example.org' });
   assert.equal(config.routers['my-app']!.rule, undefined);
-  assert.deepEqual(config.v1, { backend: undefined, domain: 'example.org', hasRule: false });
+  assert.deepEqual(config.v1, { domain: 'example.org' });
 });
 
 test('v1 segments: one router and service per segment, with typos under a segment reported', () => {

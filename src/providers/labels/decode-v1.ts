@@ -123,7 +123,7 @@ export function decodeV1Labels(
   const name = backend || defaultName;
   const frontend: Tree = v1.frontend ?? {};
   const config = decoded.config;
-  config.v1 = { backend, domain: v1.domain ?? config.v1?.domain, hasRule: frontend.rule !== undefined };
+  config.v1 = { domain: v1.domain ?? config.v1?.domain };
   if (v1.backend?.loadBalancer?.swarm !== undefined) config.lbSwarm = v1.backend.loadBalancer.swarm;
 
   const middlewares: [string, MiddlewareConfig][] = frontendMiddlewares(frontend);

@@ -28,8 +28,8 @@ export interface LabelConfig {
   lbSwarm?: boolean;
   /** `traefik.docker.allownonrunning`: keep the router of a stopped container (503 instead of 404). */
   allowNonRunning?: boolean;
-  /** Set when v1 labels were read: the names and default-rule domain they imply. */
-  v1?: { backend?: string; domain?: string; hasRule: boolean };
+  /** Set when v1 labels were read: `traefik.domain`, the domain of v1's default rule. */
+  v1?: { domain?: string };
 }
 
 /** A label that cannot be read; any one of them disables the whole workload. */
