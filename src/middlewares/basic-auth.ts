@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../config/errors.js';
+import { setConsumer } from '../gateway/consumers.js';
 import { respond } from '../runtime/respond.js';
 import { defineMiddleware } from './define.js';
 import { htpasswdLines, parseHtpasswdLine, type PasswordHash } from './htpasswd.js';
@@ -108,7 +109,7 @@ export const basicAuth = defineMiddleware(
       }
       if (headerField) ctx.req.headers[headerField] = credentials.user;
       if (removeHeader) delete ctx.req.headers.authorization;
-      if (account.consumer) ctx.consumer = account.consumer;
+      if (account.consumer) setConsumer(ctx, account.consumer);
       return next(ctx);
     };
   },

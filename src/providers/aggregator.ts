@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ConsumerConfig, HttpConfig, TlsConfig } from '../config/dynamic/types.js';
+import { logger } from '../observability/logger.js';
 import type { ProviderIssue, ProviderSnapshot } from './types.js';
 
 /** The merged configuration of all providers: object names are qualified `name@provider`. */
@@ -59,7 +60,12 @@ export class Aggregator {
     this.lastApply = Date.now();
     this.applied = true;
     const configuration = this.merge();
-    this.apply(configuration);
+    try {
+      this.apply(configuration);
+    } catch (error) {
+      // A bug in building must not take the proxy down: the previous routing keeps serving.
+      logger.error({ err: error }, 'configuration could not be applied; the previous one keeps serving');
+    }
     return configuration;
   }
 

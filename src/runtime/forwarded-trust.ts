@@ -21,15 +21,22 @@ const FORWARDED_HEADERS = [
  * Decides, per entry point, whether a client's own X-Forwarded-* headers are believed. Only peers
  * in `forwardedHeaders.trustedIPs` (or every peer with `insecure: true`) keep them; from anyone
  * else they are removed before routing, so upstreams and IP-based middlewares see the truth.
+ * `reservedHeaders` (the gateway's consumer header) only Portier may set: dropped from everyone.
  */
 export function forwardedHeadersFilter(
   name: string,
   config: EntryPointConfig,
+  reservedHeaders: readonly string[] = [],
 ): (headers: IncomingHttpHeaders, peer: string | undefined) => void {
   const options = config.forwardedHeaders ?? {};
-  if (options.insecure) return () => undefined;
+  const reserved = reservedHeaders.map((header) => header.toLowerCase());
+  const dropReserved = (headers: IncomingHttpHeaders) => {
+    for (const header of reserved) if (header in headers) delete headers[header];
+  };
+  if (options.insecure) return dropReserved;
   const trusted = new IpSet(options.trustedIPs ?? [], `entryPoints.${name}.forwardedHeaders.trustedIPs`);
   return (headers, peer) => {
+    dropReserved(headers);
     if (peer !== undefined && trusted.has(peer)) return;
     for (const header of FORWARDED_HEADERS) if (header in headers) delete headers[header];
   };

@@ -72,7 +72,10 @@ export function buildMirroring(config: MirroringConfig, deps: ServiceDeps): Serv
     }
     for (const mirror of chosen) {
       const copy = mirrorContext(ctx, mirrorBody ? body : undefined);
-      void Promise.resolve(mirror.service.handle(copy)).catch(() => undefined);
+      // A mirror's failure, even a synchronous throw, must never reach the main request.
+      void Promise.resolve()
+        .then(() => mirror.service.handle(copy))
+        .catch(() => undefined);
     }
     return main.handle(ctx);
   };
