@@ -61,10 +61,8 @@ test('the port label wins, else the lowest exposed port, else an error on that c
   assert.equal(config.http.services.bb!.loadBalancer!.servers[0]!.url, 'http://172.17.0.2:80');
   assert.equal(config.http.services.ccc, undefined);
   assert.equal(issues.length, 1);
-  assert.match(
-    issues[0]!.message,
-    /container "ccc": port is missing.*traefik\.http\.services\.ccc\.loadbalancer\.server\.port/,
-  );
+  assert.equal(issues[0]!.location, 'container "ccc"');
+  assert.match(issues[0]!.message, /port is missing.*traefik\.http\.services\.ccc\.loadbalancer\.server\.port/);
 });
 
 test('the network label or option picks the address; a missing network is an error, never a guess', () => {

@@ -27,7 +27,10 @@ export interface WorkloadConfig {
   issues: ProviderIssue[];
 }
 
-/** Why a workload contributes no servers, as a message that says how to fix it. */
+/**
+ * Why a workload contributes no servers, as a message that says how to fix it. Issues carry the
+ * workload in `location` and the label in `key`; messages do not repeat them.
+ */
 class WorkloadProblem extends Error {
   constructor(
     message: string,
@@ -55,9 +58,9 @@ export function buildWorkloadConfig(workload: Workload, options: WorkloadOptions
       config: emptyDynamicConfig(),
       issues: decoded.problems.map((problem) => ({
         message:
-          `label "${problem.label}" on ${where}: ${problem.message}` +
+          problem.message +
           (problem.suggestion ? ` (did you mean "${problem.suggestion}"?)` : '') +
-          `; the ${options.swarm ? 'service' : 'container'} is not routed until the label is fixed`,
+          `; ${where} is not routed until the label is fixed`,
         key: problem.label,
         location: where,
       })),
@@ -69,7 +72,7 @@ export function buildWorkloadConfig(workload: Workload, options: WorkloadOptions
 
   const config = emptyDynamicConfig();
   const issues: ProviderIssue[] = decoded.unsupported.map((label) => ({
-    message: `label "${label}" on ${where} is ignored: Portier routes HTTP only (TCP, UDP and TLS-store labels are not supported yet)`,
+    message: 'ignored: Portier routes HTTP only (TCP, UDP and TLS-store labels are not supported yet)',
     key: label,
     location: where,
   }));
@@ -83,7 +86,7 @@ export function buildWorkloadConfig(workload: Workload, options: WorkloadOptions
     }
   } catch (error) {
     if (!(error instanceof WorkloadProblem)) throw error;
-    issues.push({ message: `${where}: ${error.message}`, key: error.key, location: where });
+    issues.push({ message: error.message, key: error.key, location: where });
     return { config: emptyDynamicConfig(), issues };
   }
 
@@ -97,7 +100,7 @@ export function buildWorkloadConfig(workload: Workload, options: WorkloadOptions
     if (service === undefined) {
       issues.push({
         message:
-          `${where}: router "${name}" names no service and the labels define ${serviceNames.length}; ` +
+          `router "${name}" names no service and the labels define ${serviceNames.length}; ` +
           `add the label ${options.labelPrefix ?? 'traefik'}.http.routers.${name}.service`,
         location: where,
         object: { kind: 'router', name },
