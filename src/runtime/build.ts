@@ -9,6 +9,7 @@ import { describe, MiddlewareBuilder, type MiddlewareTypes } from './build-middl
 import { ServiceBuilder, type ServiceFactory } from './build-services.js';
 import type { Handler } from './context.js';
 import { RouterTable, type ActiveRouter } from './router-table.js';
+import { redactServiceConfig } from './redact.js';
 import type { MiddlewareView, ObjectStatus, RouterView, ServiceView } from './view.js';
 
 export interface BuildInput {
@@ -73,7 +74,7 @@ export function buildRouting(input: BuildInput): Routing {
     const errors = [...(objectIssues.get(`service:${name}`) ?? []), ...(built.error ? [built.error] : [])];
     const config = configuration.http.services[name] ?? {};
     services[name] = {
-      view: { ...config, ...objectFields(name, errors), type: serviceType(config), usedBy: [] },
+      view: { ...redactServiceConfig(config), ...objectFields(name, errors), type: serviceType(config), usedBy: [] },
       service: errors.length ? undefined : built.service,
     };
   }
