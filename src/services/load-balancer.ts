@@ -47,7 +47,8 @@ function readMembers(name: string, config: LoadBalancerConfig, deps: ServiceDeps
  */
 export function buildLoadBalancer(name: string, config: LoadBalancerConfig, deps: ServiceDeps): Service {
   const members = readMembers(name, config, deps);
-  const scheduler = new EdfScheduler(members.map((member) => ({ item: member, weight: member.weight })));
+  // Shuffled, as Traefik does: after every reload the first picks must not all go to servers[0].
+  const scheduler = new EdfScheduler(shuffled(members).map((member) => ({ item: member, weight: member.weight })));
   const options = { passHostHeader: config.passHostHeader ?? true };
   const retryOptions = { ...options, retryUnreachable: true };
   const sticky = config.sticky?.cookie
@@ -98,4 +99,13 @@ export function buildLoadBalancer(name: string, config: LoadBalancerConfig, deps
     },
     isAvailable: () => members.some((member) => member.weight > 0 && isUp(member)),
   };
+}
+
+function shuffled<T>(items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
 }
