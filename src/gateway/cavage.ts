@@ -1,8 +1,8 @@
+import { sameBytes } from '../security/constant-time.js';
 import { createHmac } from 'node:crypto';
 import type { HmacKey } from './consumers.js';
 import {
   checkFreshness,
-  equalBytes,
   requiredComponents,
   SignatureRejection,
   type SignatureOutcome,
@@ -67,7 +67,7 @@ export function verifyCavage(
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(signature)) throw new SignatureRejection('signature is not base64');
     const signingString = signed.map((name) => signingLine(request, params, name)).join('\n');
     const expected = createHmac(algorithm, key.secret).update(signingString, 'utf8').digest();
-    if (!equalBytes(expected, Buffer.from(signature, 'base64'))) throw new SignatureRejection('bad signature');
+    if (!sameBytes(expected, Buffer.from(signature, 'base64'))) throw new SignatureRejection('bad signature');
     return { ok: true, key, bodyDigest: signed.includes('digest') ? 'digest' : undefined };
   } catch (error) {
     if (error instanceof SignatureRejection) return { ok: false, status: 401, reason: error.message, keyId };

@@ -1,4 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { sameBytes } from '../security/constant-time.js';
 import { isInnerList, parseDictionary, StructuredFieldError } from './structured-fields.js';
 
 /** Only these are secure (RFC 9530 §5); legacy ones such as md5 are ignored. */
@@ -50,5 +51,5 @@ export function verifyLegacyDigest(header: string, body: Buffer): DigestCheck {
 
 function digestMatches(algorithm: string, body: Buffer, expected: Buffer): boolean {
   const actual = createHash(algorithm).update(body).digest();
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  return sameBytes(actual, expected);
 }

@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { sameBytes } from '../security/constant-time.js';
 import type { HmacKey } from './consumers.js';
 import type { SignedRequest } from './signed-request.js';
 import {
@@ -80,7 +81,7 @@ export function verifyRfc9421(
     if (policy.requireNonce && !nonce) throw new SignatureRejection('nonce parameter missing');
     const base = signatureBase(request, input);
     const expected = createHmac('sha256', key.secret).update(base, 'utf8').digest();
-    if (!equalBytes(expected, signature.value)) throw new SignatureRejection('bad signature');
+    if (!sameBytes(expected, signature.value)) throw new SignatureRejection('bad signature');
     const bodyDigest = covered.includes('content-digest') ? ('content-digest' as const) : undefined;
     return { ok: true, key, nonce, bodyDigest };
   } catch (error) {
@@ -111,10 +112,6 @@ export function checkFreshness(
   if (expires !== undefined && now > expires + policy.clockSkewSec) {
     throw new SignatureRejection(`signature expired at ${expires}`);
   }
-}
-
-export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** RFC 9421 §2.5: one line per covered component, then `@signature-params`. */

@@ -1,6 +1,7 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { ConfigError } from '../config/errors.js';
+import { sameText } from '../security/constant-time.js';
 import { respond } from '../runtime/respond.js';
 import { defineMiddleware } from './define.js';
 import { htpasswdLines } from './htpasswd.js';
@@ -21,12 +22,6 @@ const MAX_NONCES = 10_000;
 const NONCE_TTL_MS = 5 * 60_000;
 
 const md5 = (text: string): string => createHash('md5').update(text).digest('hex');
-
-function sameText(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
 
 /** `user:realm:HA1` lines (htdigest); only the middleware's realm counts. */
 function loadSecrets(options: z.output<typeof schema>, deps: MiddlewareDeps): Map<string, string> {

@@ -1,8 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import bcrypt from 'bcryptjs';
 import { encrypt as shaCrypt } from 'unixcrypt';
 import { ConfigError } from '../config/errors.js';
+import { sameBytes, sameText } from '../security/constant-time.js';
 
 // apache-md5 is CommonJS and its typings declare an ES default export that does not exist.
 const aprMd5 = createRequire(import.meta.url)('apache-md5') as (password: string, settings: string) => string;
@@ -23,12 +24,6 @@ const BCRYPT = /^\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}$/;
 const MD5_CRYPT = /^\$(?:apr1|1)\$[^$]{0,8}\$[./0-9A-Za-z]{22}$/;
 const SHA1 = /^\{SHA\}[A-Za-z0-9+/]{27}=$/;
 const SHA_CRYPT = /^\$[56]\$(?:rounds=\d+\$)?[^$]{0,16}\$[./0-9A-Za-z]{43,86}$/;
-
-function sameText(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
 
 /** MD5-crypt implementations work on bytes given as a latin1 string; this keeps UTF-8 passwords right. */
 function asByteString(password: string): string {
@@ -51,7 +46,7 @@ export function parsePasswordHash(text: string, key: string): PasswordHash {
     return {
       slow: false,
       text,
-      verify: async (password) => timingSafeEqual(createHash('sha1').update(password, 'utf8').digest(), expected),
+      verify: async (password) => sameBytes(createHash('sha1').update(password, 'utf8').digest(), expected),
     };
   }
   if (SHA_CRYPT.test(text)) {
