@@ -83,11 +83,13 @@ function recipe(kind: KvServerKind, dir: string, port: number, peerPort: number)
   }
 }
 
-export async function startKvServer(kind: KvServerKind): Promise<KvServer> {
+/** `extraArgs` go to the server's command line (e.g. Redis `--rename-command CONFIG ""`). */
+export async function startKvServer(kind: KvServerKind, extraArgs: string[] = []): Promise<KvServer> {
   const dir = mkdtempSync(join(tmpdir(), `portier-kv-${kind}-`));
   const port = await freePort();
   const peerPort = await freePort();
-  const { command, args, probe } = recipe(kind, dir, port, peerPort);
+  const { command, args: baseArgs, probe } = recipe(kind, dir, port, peerPort);
+  const args = [...baseArgs, ...extraArgs];
   let child: ChildProcess | undefined;
   let output = '';
   const start = async () => {

@@ -22,7 +22,8 @@ export interface KvBackend {
   stop(): Promise<void>;
 }
 
-export const KV_BACKENDS = ['embedded', 'etcd', 'redis', 'zookeeper'] as const;
+/** `redis-polling`: a Redis that forbids CONFIG (as managed ones do), so changes are found by polling. */
+export const KV_BACKENDS = ['embedded', 'etcd', 'redis', 'redis-polling', 'zookeeper'] as const;
 export type KvBackendKind = (typeof KV_BACKENDS)[number];
 
 export async function startKvBackend(kind: KvBackendKind): Promise<KvBackend> {
@@ -36,16 +37,18 @@ export async function startKvBackend(kind: KvBackendKind): Promise<KvBackend> {
       stop: async () => rmSync(dir, { recursive: true, force: true }),
     };
   }
-  const server = await startKvServer(kind satisfies KvServerKind);
+  const polling = kind === 'redis-polling';
+  const serverKind: KvServerKind = polling ? 'redis' : kind;
+  const server = await startKvServer(serverKind, polling ? ['--rename-command', 'CONFIG', ''] : []);
   const endpoints = [server.endpoint];
   const connect = {
     etcd: () => connectEtcd({ endpoints }),
     redis: () => connectRedis({ endpoints }),
     zookeeper: () => connectZooKeeper({ endpoints }),
-  }[kind];
+  }[serverKind];
   return {
-    providers: { [kind === 'zookeeper' ? 'zooKeeper' : kind]: { endpoints } },
-    name: kind,
+    providers: { [serverKind === 'zookeeper' ? 'zooKeeper' : serverKind]: { endpoints } },
+    name: serverKind,
     connect,
     restart: () => server.restart(),
     stop: () => server.stop(),
