@@ -19,6 +19,9 @@ export interface KvBackend {
   connect(): Promise<KvStore>;
   /** Kills the server and starts it again on the same port and data (embedded: nothing to restart). */
   restart?(): Promise<void>;
+  /** Kills the server, leaving it down until `start`. */
+  kill?(): Promise<void>;
+  start?(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -51,6 +54,8 @@ export async function startKvBackend(kind: KvBackendKind): Promise<KvBackend> {
     name: serverKind,
     connect,
     restart: () => server.restart(),
+    kill: () => server.kill(),
+    start: () => server.start(),
     stop: () => server.stop(),
   };
 }
