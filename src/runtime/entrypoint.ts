@@ -10,7 +10,7 @@ import type { RequestContext } from './context.js';
 import { parseListenAddress } from './listen-address.js';
 import { forwardedHeadersFilter } from './forwarded-trust.js';
 import { createRequestContext, type EntryPointInfo } from './request-context.js';
-import { ConnectionMux } from '../tls/connection-mux.js';
+import { ConnectionMux, type ConnectionTargets } from '../tls/connection-mux.js';
 import type { TlsManager } from '../tls/tls-manager.js';
 
 export type Dispatch = (ctx: RequestContext) => void;
@@ -45,9 +45,11 @@ export class EntryPoint {
       observe?: RequestObserver;
       observeConnection?: ConnectionObserver;
       tls?: TlsManager;
+      /** TLS-ALPN-01 certificates of open ACME challenges. */
+      acmeChallenge?: (serverName: string) => { cert: string; key: string } | undefined;
     } = {},
   ) {
-    const { tls, observeConnection } = hooks;
+    const { tls, observeConnection, acmeChallenge } = hooks;
     const timeouts = config.transport?.respondingTimeouts ?? {};
     const key = `entryPoints.${name}.transport.respondingTimeouts`;
     const readTimeout = parseDuration(timeouts.readTimeout ?? '60s', `${key}.readTimeout`);
@@ -67,7 +69,7 @@ export class EntryPoint {
       this.http2Sessions.add(session);
       session.once('close', () => this.http2Sessions.delete(session));
     });
-    if (tls) this.interceptConnections(tls, readTimeout);
+    if (tls) this.interceptConnections(tls, readTimeout, acmeChallenge);
     this.dropUntrustedForwarded = forwardedHeadersFilter(name, config);
     this.server.on('request', (req, res) => this.onRequest(req, res));
     if (observeConnection) {
@@ -126,7 +128,11 @@ export class EntryPoint {
    * but each new socket first goes through the mux, which hands plain HTTP/1.1 back to the
    * server's own connection handler and TLS / h2 elsewhere.
    */
-  private interceptConnections(tls: TlsManager, readTimeoutMs: number): void {
+  private interceptConnections(
+    tls: TlsManager,
+    readTimeoutMs: number,
+    acmeChallenge: ConnectionTargets['acmeChallenge'],
+  ): void {
     const [serveHttp1] = this.server.listeners('connection') as ((socket: Duplex) => void)[];
     if (!serveHttp1) throw new Error('node:http server without a connection handler');
     this.server.removeAllListeners('connection');
@@ -134,6 +140,7 @@ export class EntryPoint {
       http1: (socket) => serveHttp1.call(this.server, socket),
       http2: this.http2,
       tls,
+      acmeChallenge,
       handshakeTimeoutMs: Math.min(readTimeoutMs || MAX_HANDSHAKE_MS, MAX_HANDSHAKE_MS),
       entryPoint: this.name,
     });

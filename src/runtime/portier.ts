@@ -15,6 +15,7 @@ import { EntryPoint, type ConnectionObserver, type RequestObserver } from './ent
 import { respond } from './respond.js';
 import { entryPointRedirects, type Redirect } from '../tls/entrypoint-redirect.js';
 import { TlsManager } from '../tls/tls-manager.js';
+import { AcmeManager } from '../acme/acme-manager.js';
 import type { RuntimeEvent, RuntimeView, ServiceView } from './view.js';
 
 /** The service layer: builds services and owns what must outlive a configuration (pools, health). */
@@ -65,6 +66,8 @@ export class Portier {
   /** Certificates and TLS options of the current configuration (shared by all entry points). */
   readonly tls: TlsManager;
   private readonly redirects: Map<string, Redirect>;
+  /** ACME resolvers: certificates for the routers' domains, and their challenges. */
+  readonly acme: AcmeManager;
 
   constructor(private readonly parts: PortierParts) {
     this.events = parts.events ?? new EventEmitter();
@@ -74,6 +77,10 @@ export class Portier {
       this.apply(c),
     );
     this.tls = new TlsManager(parts.baseDir);
+    this.acme = new AcmeManager(parts.config, parts.baseDir, () =>
+      this.tls.setObtainedCertificates(this.acme.certificates()),
+    );
+    if (this.acme.enabled) this.tls.setObtainedCertificates(this.acme.certificates());
     this.redirects = entryPointRedirects(parts.config);
     for (const [name, config] of Object.entries(parts.config.entryPoints)) {
       this.entryPoints.set(
@@ -82,6 +89,7 @@ export class Portier {
           observe: parts.observe,
           observeConnection: parts.observeConnection,
           tls: this.tls,
+          acmeChallenge: (name) => this.acme.alpnChallenge(name),
         }),
       );
     }
@@ -126,6 +134,7 @@ export class Portier {
     );
     await this.services.close();
     this.tls.close();
+    this.acme.close();
   }
 
   /** Announces a server going UP or DOWN (called by health checks). */
@@ -156,6 +165,12 @@ export class Portier {
   }
 
   private dispatch(ctx: RequestContext): void {
+    const keyAuthorization = this.acme.httpChallenge(ctx.path);
+    if (keyAuthorization !== undefined) {
+      // Exactly the key authorization: the validator compares the body byte for byte.
+      ctx.res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(keyAuthorization);
+      return;
+    }
     const tls = ctx.scheme === 'https';
     const redirect = tls ? undefined : this.redirects.get(ctx.entryPoint);
     if (redirect) {
@@ -186,6 +201,7 @@ export class Portier {
     const started = performance.now();
     const routing = this.build(configuration);
     this.tls.update(configuration.tls, configuration.http.routers);
+    this.acme.update(configuration.http.routers);
     this.routing = routing;
     this.configuration = configuration;
     this.generation++;

@@ -5,17 +5,22 @@ import { createServer as createTlsServer, type Server as TlsServer, type TLSSock
 import { logger } from '../observability/logger.js';
 import { parseClientHello, TLS_HANDSHAKE } from './client-hello.js';
 import { clientCertificateAccepted, requestsClientCertificate, type CompiledTlsOptions } from './options.js';
+import type { PemPair } from './self-signed.js';
 import type { TlsManager } from './tls-manager.js';
 
 /** The HTTP/2 connection preface a client with prior knowledge (h2c) starts with. */
 const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 const MAX_HELLO_BYTES = 16_384 + 5;
+/** RFC 8737: the ALPN protocol of TLS-ALPN-01 validation connections. */
+const ACME_TLS_ALPN = 'acme-tls/1';
 
 export interface ConnectionTargets {
   /** Serves a plain HTTP/1.1 connection (or one already decrypted). */
   http1: (socket: Duplex) => void;
   http2: Http2Server;
   tls: TlsManager;
+  /** The TLS-ALPN-01 certificate for a name while an ACME challenge for it is open. */
+  acmeChallenge?: (serverName: string) => { cert: string; key: string } | undefined;
   /** Time a client gets to send its first bytes and finish the TLS handshake. */
   handshakeTimeoutMs: number;
   entryPoint: string;
@@ -27,7 +32,12 @@ export interface ConnectionTargets {
  * the server name picks the TLS options (client auth, versions) before the handshake starts.
  */
 export class ConnectionMux {
-  private readonly tlsServers = new WeakMap<CompiledTlsOptions, TlsServer>();
+  /**
+   * One TLS server per (options, certificate) in use. The certificate is picked from the SNI name
+   * before the handshake rather than in an SNICallback: OpenSSL keeps the first context's key
+   * type when switching, so an RSA certificate behind an EC default would not be served.
+   */
+  private readonly tlsServers = new WeakMap<CompiledTlsOptions, WeakMap<PemPair, TlsServer>>();
 
   constructor(private readonly targets: ConnectionTargets) {}
 
@@ -63,37 +73,41 @@ export class ConnectionMux {
     if (!hello.complete && seen.length < MAX_HELLO_BYTES) return false;
     socket.pause();
     socket.unshift(seen);
+    socket.setTimeout(0);
+    if (hello.complete && hello.serverName && hello.alpn.includes(ACME_TLS_ALPN)) {
+      const challenge = this.targets.acmeChallenge?.(hello.serverName);
+      if (challenge) {
+        answerAcmeChallenge(socket, challenge);
+        return true;
+      }
+    }
     const choice = this.targets.tls.choose(hello.complete ? hello.serverName : undefined);
-    if (choice.options.sniStrict && !(hello.complete && hello.serverName)) {
+    if (!choice.certificate) {
       socket.destroy();
       return true;
     }
-    socket.setTimeout(0);
-    this.tlsServerFor(choice.options, choice.defaultCertificate).emit('connection', socket);
+    this.tlsServerFor(choice.options, choice.certificate).emit('connection', socket);
     return true;
   }
 
-  private tlsServerFor(options: CompiledTlsOptions, defaultCertificate: { cert: string; key: string }): TlsServer {
-    let server = this.tlsServers.get(options);
+  private tlsServerFor(options: CompiledTlsOptions, certificate: PemPair): TlsServer {
+    let byCertificate = this.tlsServers.get(options);
+    if (!byCertificate) this.tlsServers.set(options, (byCertificate = new WeakMap()));
+    let server = byCertificate.get(certificate);
     if (server) return server;
     server = createTlsServer({
       ...options.context,
-      ...defaultCertificate,
+      ...certificate,
       ALPNProtocols: options.alpnProtocols ?? ['h2', 'http/1.1'],
       handshakeTimeout: this.targets.handshakeTimeoutMs,
       requestCert: requestsClientCertificate(options),
       rejectUnauthorized: false,
-      SNICallback: (name, done) => {
-        const context = this.targets.tls.choose(name).secureContext(name);
-        if (context) done(null, context);
-        else done(new Error(`no certificate for "${name}" and sniStrict is set`));
-      },
     });
     server.on('secureConnection', (socket: TLSSocket) => this.onSecure(socket, options));
     server.on('tlsClientError', (error) =>
       logger.debug({ err: error, entryPoint: this.targets.entryPoint }, 'TLS handshake failed'),
     );
-    this.tlsServers.set(options, server);
+    byCertificate.set(certificate, server);
     return server;
   }
 
@@ -106,4 +120,12 @@ export class ConnectionMux {
     if (socket.alpnProtocol === 'h2') this.targets.http2.emit('connection', socket);
     else this.targets.http1(socket);
   }
+}
+
+/** RFC 8737: the validation server only completes the handshake with the challenge certificate. */
+function answerAcmeChallenge(socket: Socket, challenge: { cert: string; key: string }): void {
+  const server = createTlsServer({ ...challenge, ALPNProtocols: [ACME_TLS_ALPN] });
+  server.on('secureConnection', (secure: TLSSocket) => secure.end());
+  server.on('tlsClientError', () => socket.destroy());
+  server.emit('connection', socket);
 }

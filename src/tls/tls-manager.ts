@@ -1,6 +1,5 @@
 import { statSync } from 'node:fs';
-import { createSecureContext, type SecureContext } from 'node:tls';
-import type { RouterConfig, TlsConfig } from '../config/dynamic/types.js';
+import type { RouterConfig, TlsCertificateConfig, TlsConfig } from '../config/dynamic/types.js';
 import { logger } from '../observability/logger.js';
 import { providerOf, qualify } from '../providers/aggregator.js';
 import { ruleDomains } from '../rules/index.js';
@@ -16,13 +15,13 @@ export interface CertificateView {
   isDefault: boolean;
 }
 
-/** What one TLS connection is served with: chosen from the SNI name before the handshake. */
+/**
+ * What one TLS connection is served with, chosen from the SNI name before the handshake.
+ * `certificate` is undefined when the connection must be refused (sniStrict, no match).
+ */
 export interface TlsChoice {
   options: CompiledTlsOptions;
-  /** Served to clients that send no server name. */
-  defaultCertificate: PemPair;
-  /** The context for the server name (certificate + options); undefined = refuse (sniStrict). */
-  secureContext(serverName: string | undefined): SecureContext | undefined;
+  certificate: PemPair | undefined;
 }
 
 interface TlsState {
@@ -34,7 +33,6 @@ interface TlsState {
   defaultOptions: CompiledTlsOptions;
   /** Host → qualified options name, from the routers that name `tls.options`. */
   optionsByHost: Map<string, string>;
-  contexts: Map<string, SecureContext>;
   errors: string[];
 }
 
@@ -49,6 +47,7 @@ const WATCH_INTERVAL_MS = 2000;
 export class TlsManager {
   private state: TlsState;
   private input: { tls?: TlsConfig; routers: Record<string, RouterConfig> } = { routers: {} };
+  private obtained: TlsCertificateConfig[] = [];
   private fileStamps = new Map<string, number>();
   private readonly watcher: NodeJS.Timeout;
   private loggedErrors = new Set<string>();
@@ -60,6 +59,12 @@ export class TlsManager {
 
   update(tls: TlsConfig | undefined, routers: Record<string, RouterConfig>): void {
     this.input = { tls, routers };
+    this.state = this.compile();
+  }
+
+  /** Certificates obtained by ACME resolvers (inline PEM), served beside the configured ones. */
+  setObtainedCertificates(certificates: TlsCertificateConfig[]): void {
+    this.obtained = certificates;
     this.state = this.compile();
   }
 
@@ -75,15 +80,9 @@ export class TlsManager {
     const state = this.state;
     const optionsName = serverName ? state.optionsByHost.get(serverName.toLowerCase()) : undefined;
     const options = (optionsName && state.options.get(optionsName)) || state.defaultOptions;
-    return {
-      options,
-      defaultCertificate: defaultOf(state).pem,
-      secureContext: (name) => {
-        const found = name ? state.index.find(name) : undefined;
-        if (!found && options.sniStrict) return undefined;
-        return contextFor(state, found ?? defaultOf(state), options);
-      },
-    };
+    const found = serverName ? state.index.find(serverName) : undefined;
+    if (!found && options.sniStrict) return { options, certificate: undefined };
+    return { options, certificate: (found ?? defaultOf(state)).pem };
   }
 
   list(): CertificateView[] {
@@ -113,6 +112,14 @@ export class TlsManager {
       watch(config.certFile, config.keyFile);
       try {
         certificates.push(loadCertificate(config, `tls.certificates[${i}]`, this.baseDir));
+      } catch (error) {
+        errors.push(`${(error as Error).message}; this certificate is disabled`);
+      }
+    });
+    // After the configured ones: a certificate from a file wins a name both have.
+    this.obtained.forEach((config, i) => {
+      try {
+        certificates.push(loadCertificate(config, `ACME certificate ${i}`, this.baseDir));
       } catch (error) {
         errors.push(`${(error as Error).message}; this certificate is disabled`);
       }
@@ -149,7 +156,6 @@ export class TlsManager {
       options,
       defaultOptions: fallback,
       optionsByHost: optionsByHost(routers),
-      contexts: new Map(),
       errors,
     };
   }
@@ -168,16 +174,6 @@ export class TlsManager {
     for (const error of errors) if (!this.loggedErrors.has(error)) logger.error(error);
     this.loggedErrors = new Set(errors);
   }
-}
-
-function contextFor(state: TlsState, certificate: LoadedCertificate, options: CompiledTlsOptions): SecureContext {
-  const key = `${state.certificates.indexOf(certificate)}|${options.name}`;
-  let context = state.contexts.get(key);
-  if (!context) {
-    context = createSecureContext({ ...options.context, cert: certificate.pem.cert, key: certificate.pem.key });
-    state.contexts.set(key, context);
-  }
-  return context;
 }
 
 /** Routers naming `tls.options` decide the options for their `Host` names (Traefik's rule). */

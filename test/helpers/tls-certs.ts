@@ -22,11 +22,12 @@ export function makeCa(dir: string, name = 'ca'): TestCert {
   return read(dir, name);
 }
 
-/** A leaf certificate for `names` (DNS SANs) signed by `ca`; `clientAuth` makes a client certificate. */
+/** A leaf certificate for `names` (DNS SANs, or `IP:…`) signed by `ca`; `clientAuth` makes a client certificate. */
 export function makeLeaf(dir: string, ca: TestCert, name: string, names: string[], clientAuth = false): TestCert {
   const ext = join(dir, `${name}.ext`);
   const usage = clientAuth ? 'clientAuth' : 'serverAuth';
-  writeFileSync(ext, `subjectAltName=${names.map((n) => `DNS:${n}`).join(',')}\nextendedKeyUsage=${usage}\n`);
+  const sans = names.map((n) => (n.startsWith('IP:') ? n : `DNS:${n}`)).join(',');
+  writeFileSync(ext, `subjectAltName=${sans}\nextendedKeyUsage=${usage}\n`);
   const keyArgs = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
   openssl(['req', ...keyArgs, '-subj', `/CN=${names[0]}`, '-keyout', `${name}.key`, '-out', `${name}.csr`], dir);
   openssl(

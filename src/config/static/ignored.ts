@@ -7,7 +7,16 @@ import { stripMatching } from '../schema/strip.js';
  */
 const IGNORED_SETTINGS = [
   'global',
-  'certificatesResolvers',
+  'certificatesResolvers.*.tailscale',
+  'certificatesResolvers.*.acme.preferredChain',
+  'certificatesResolvers.*.acme.eab',
+  'certificatesResolvers.*.acme.caCertificates',
+  'certificatesResolvers.*.acme.caSystemCertPool',
+  'certificatesResolvers.*.acme.caServerName',
+  'certificatesResolvers.*.acme.clientTimeout',
+  'certificatesResolvers.*.acme.clientResponseHeaderTimeout',
+  'certificatesResolvers.*.acme.profile',
+  'certificatesResolvers.*.acme.emailAddresses',
   'tracing',
   'core',
   'experimental',

@@ -176,6 +176,25 @@ export const staticConfigSchema = z.strictObject({
         .optional(),
     })
     .optional(),
+  certificatesResolvers: z
+    .record(
+      z.string(),
+      z.strictObject({
+        acme: z
+          .strictObject({
+            email: z.string().optional(),
+            storage: z.string().optional(),
+            caServer: z.string().optional(),
+            certificatesDuration: z.number().int().positive().optional(),
+            keyType: z.string().optional(),
+            httpChallenge: z.strictObject({ entryPoint: z.string() }).optional(),
+            tlsChallenge: z.strictObject({}).optional(),
+            dnsChallenge: z.record(z.string(), z.unknown()).optional(),
+          })
+          .optional(),
+      }),
+    )
+    .optional(),
   cluster: z
     .strictObject({
       redis: z.strictObject({ endpoint: z.string() }).optional(),

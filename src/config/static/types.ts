@@ -20,6 +20,20 @@ export interface EntryPointConfig {
   };
 }
 
+/** `certificatesResolvers.<name>.acme` in Traefik's key names. */
+export interface AcmeResolverConfig {
+  email?: string;
+  /** JSON file holding the account and the certificates; `acme.json` unless set. */
+  storage?: string;
+  caServer?: string;
+  /** Hours a certificate is valid for (Traefik: 2160); decides how early it is renewed. */
+  certificatesDuration?: number;
+  keyType?: string;
+  httpChallenge?: { entryPoint: string };
+  tlsChallenge?: Record<string, never>;
+  dnsChallenge?: Record<string, unknown>;
+}
+
 export interface FileProviderConfig {
   filename?: string;
   directory?: string;
@@ -119,6 +133,8 @@ export interface StaticConfig {
   };
   /** Portier extension: shared state for several instances (rate limits, sessions, functions…). */
   cluster?: { redis?: { endpoint: string }; etcd?: { endpoints: string[] } };
+  /** ACME certificate resolvers, referenced by routers' `tls.certResolver`. */
+  certificatesResolvers?: Record<string, { acme?: AcmeResolverConfig }>;
   /** Where the static configuration was read from, for resolving relative paths and for errors. */
   source?: { file?: string };
 }
