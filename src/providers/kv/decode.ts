@@ -38,7 +38,7 @@ export function decodeKvPairs(pairs: readonly KvPair[], rootKey: string, where: 
     const clash = insert(tree, segments, value);
     if (clash) {
       issues.push({
-        message: `holds a value, but ${clash} also has keys under it; delete one of them`,
+        message: `is ignored: ${root}/${clash} is both a value and a folder of keys; delete one of them`,
         key,
         location: where,
       });
@@ -70,7 +70,7 @@ function insert(tree: Tree, segments: string[], value: string): string | undefin
     const last = index === segments.length - 1;
     const existing = node[segment];
     if (last) {
-      if (typeof existing === 'object') return `${segments.join('/')}`;
+      if (typeof existing === 'object') return segments.join('/');
       node[segment] = value;
       return undefined;
     }
