@@ -3,7 +3,7 @@ import { defineMiddleware } from '../middlewares/define.js';
 import { duration, flag, integer, stringList } from '../middlewares/options.js';
 import type { Middleware, MiddlewareDeps } from '../middlewares/types.js';
 import type { RequestContext } from '../runtime/context.js';
-import { bufferBody, BodyTooLargeError, hasBody } from './body.js';
+import { bufferRequestBody, hasRequestBody } from '../runtime/request-body.js';
 import { cavageScheme, verifyCavage } from './cavage.js';
 import { consumerIndex, setConsumer, stripClientConsumerHeader } from './consumers.js';
 import { verifyContentDigest, verifyLegacyDigest } from './content-digest.js';
@@ -47,7 +47,7 @@ function create(options: z.output<typeof schema>, deps: MiddlewareDeps): Middlew
   return (next) => async (ctx) => {
     stripClientConsumerHeader(ctx);
     const request = signedRequestOf(ctx);
-    const bodyPresent = hasBody(ctx);
+    const bodyPresent = hasRequestBody(ctx);
     const nowSec = Math.floor(gatewayClock.now() / 1000);
     const verify = cavageScheme(request) && !request.headerLines('signature-input') ? verifyCavage : verifyRfc9421;
     const outcome = verify(request, lookup, policy, nowSec, bodyPresent);
@@ -85,12 +85,15 @@ async function bodyMatchesDigest(
   maxBodySize: number,
   detail: Record<string, unknown>,
 ): Promise<boolean> {
-  let body: Buffer;
+  let body: Buffer | 'too-large';
   try {
-    body = await bufferBody(ctx, maxBodySize);
+    body = await bufferRequestBody(ctx, maxBodySize);
   } catch (error) {
-    const status = error instanceof BodyTooLargeError ? 413 : 400;
-    reject(ctx, deps, { status, reason: (error as Error).message, detail });
+    reject(ctx, deps, { status: 400, reason: (error as Error).message, detail });
+    return false;
+  }
+  if (body === 'too-large') {
+    reject(ctx, deps, { status: 413, reason: `request body exceeds ${maxBodySize} bytes`, detail });
     return false;
   }
   const header = outcome.bodyDigest === 'digest' ? 'digest' : 'content-digest';

@@ -1,7 +1,7 @@
 import type { MiddlewareDeps } from '../middlewares/types.js';
 import type { RequestContext } from '../runtime/context.js';
 import { respond } from '../runtime/respond.js';
-import { hasBody } from './body.js';
+import { hasRequestBody } from '../runtime/request-body.js';
 
 const PUBLIC_TEXT: Record<number, string> = {
   400: 'Bad Request',
@@ -37,6 +37,6 @@ export function reject(ctx: RequestContext, deps: MiddlewareDeps, rejection: Rej
   );
   const body = PUBLIC_TEXT[rejection.status] ?? 'Request rejected';
   // An unread request body cannot be trusted to end soon: close instead of draining it.
-  const close: Record<string, string> = hasBody(ctx) && !ctx.req.complete ? { connection: 'close' } : {};
+  const close: Record<string, string> = hasRequestBody(ctx) && !ctx.req.complete ? { connection: 'close' } : {};
   respond(ctx, rejection.status, body, { ...close, ...rejection.headers });
 }

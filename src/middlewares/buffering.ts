@@ -4,7 +4,7 @@ import { respond } from '../runtime/respond.js';
 import { defineMiddleware } from './define.js';
 import { integer } from './options.js';
 import { compilePredicate, type PredicateFunction } from './predicate.js';
-import { bufferRequestBody } from './request-body.js';
+import { bufferRequestBody } from '../runtime/request-body.js';
 import { ResponseCapture } from './response-capture.js';
 
 /** retryExpression could loop forever (`IsNetworkError()` alone); this caps the attempts. */

@@ -9,7 +9,7 @@ import { defineMiddleware } from './define.js';
 import { compileAuthRequestHeaders } from './forward-auth-headers.js';
 import { compileGoRegexp } from './go-regexp.js';
 import { flag, integer, stringList } from './options.js';
-import { bufferRequestBody } from './request-body.js';
+import { bufferRequestBody } from '../runtime/request-body.js';
 import type { MiddlewareDeps } from './types.js';
 
 const schema = z.strictObject({

@@ -4,7 +4,7 @@ import { parseDuration } from '../config/duration.js';
 import { ConfigError } from '../config/errors.js';
 import { defineMiddleware } from './define.js';
 import { duration, flag, integer, stringList } from './options.js';
-import { bufferRequestBody } from './request-body.js';
+import { bufferRequestBody } from '../runtime/request-body.js';
 import { StatusCatcher } from './status-catcher.js';
 import { StatusRanges } from './status-ranges.js';
 

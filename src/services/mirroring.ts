@@ -5,7 +5,7 @@ import type { RequestContext } from '../runtime/context.js';
 import { hasStreamedBody } from '../runtime/transport/upstream-request.js';
 import type { ServiceDeps } from './deps.js';
 import { discardResponse } from './discard-response.js';
-import { readBodyWithin } from './read-body.js';
+import { bufferRequestBody } from '../runtime/request-body.js';
 import type { Service } from './types.js';
 
 interface Mirror {
@@ -58,17 +58,16 @@ export function buildMirroring(config: MirroringConfig, deps: ServiceDeps): Serv
     if (chosen.length === 0) return main.handle(ctx);
     let body = ctx.body;
     if (mirrorBody && !body && hasStreamedBody(ctx)) {
-      const declared = Number(ctx.req.headers['content-length']);
-      // Too large to copy: the main service still gets it, streamed, and the mirrors get nothing.
-      if (maxBodySize >= 0 && declared > maxBodySize) return main.handle(ctx);
+      let read: Buffer | 'too-large';
       try {
-        body = await readBodyWithin(ctx.req, maxBodySize);
+        read = await bufferRequestBody(ctx, maxBodySize);
       } catch {
         ctx.res.destroy(); // the client broke off its upload: nobody is left to answer
         return;
       }
-      if (!body) return main.handle(ctx);
-      ctx.body = body;
+      // Too large to copy: the main service still gets it, streamed, and the mirrors get nothing.
+      if (read === 'too-large') return main.handle(ctx);
+      body = read;
     }
     for (const mirror of chosen) {
       const copy = mirrorContext(ctx, mirrorBody ? body : undefined);

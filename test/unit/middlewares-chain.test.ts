@@ -92,6 +92,9 @@ describe('registry with the runtime builder', () => {
       types,
       {},
       process.cwd(),
+      (service) => {
+        throw new Error(`no services in this test (${service})`);
+      },
     );
     const built = builder.all();
     assert.match(built.get('broken@file')?.error ?? '', /regex\[0\]/);

@@ -1,7 +1,8 @@
-import type { RequestContext } from '../runtime/context.js';
+import type { RequestContext } from './context.js';
 
-/** Whether the request announces a body (Content-Length or chunked). */
+/** Whether the request has a body: one already read, or one announced (Content-Length or chunked). */
 export function hasRequestBody(ctx: RequestContext): boolean {
+  if (ctx.body) return ctx.body.length > 0;
   const { headers } = ctx.req;
   return (
     (headers['content-length'] !== undefined && headers['content-length'] !== '0') ||
@@ -11,10 +12,11 @@ export function hasRequestBody(ctx: RequestContext): boolean {
 
 /**
  * Reads the whole request body into `ctx.body` (where the transport then takes it from), unless it
- * is bigger than `limit` bytes: then the bytes read so far are put back so that the body can still
- * be streamed, and 'too-large' is returned. Rejects when the client aborts.
+ * is bigger than `limit` bytes (negative: no limit): then the bytes read so far are put back so
+ * that the body can still be streamed, and 'too-large' is returned. Rejects when the client aborts.
  */
 export async function bufferRequestBody(ctx: RequestContext, limit: number): Promise<Buffer | 'too-large'> {
+  if (limit < 0) limit = Infinity;
   if (ctx.body !== undefined) return ctx.body.length > limit ? 'too-large' : ctx.body;
   const { req } = ctx;
   // No body: nothing to hold, and the request goes on without one (no `Content-Length: 0` added).
