@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { ConfigError } from '../config/errors.js';
+import { compileSourceCriterion, sourceCriterionSchema } from '../middlewares/client-ip.js';
 import { defineMiddleware } from '../middlewares/define.js';
 import { duration, flag, integer, stringList } from '../middlewares/options.js';
 import type { Middleware, MiddlewareDeps } from '../middlewares/types.js';
 import { addResponseHeader, type RequestContext } from '../runtime/context.js';
-import { requestSource } from './client-source.js';
 import { stripClientConsumerHeader } from './consumers.js';
 import type { GcraDecision } from './gcra.js';
 import { millis, optionsKey } from './options.js';
@@ -18,14 +18,8 @@ const schema = z.strictObject({
   period: duration.optional(),
   /** Requests that may pass at once before the sustained rate applies. */
   burst: integer.pipe(z.number().positive()).optional(),
-  sourceCriterion: z
-    .strictObject({
-      ipStrategy: z.strictObject({ depth: integer.optional(), excludedIPs: stringList.optional() }).optional(),
-      requestHeaderName: z.string().optional(),
-      requestHost: flag.optional(),
-      consumer: flag.optional(),
-    })
-    .optional(),
+  /** Traefik's sourceCriterion, plus `consumer`: count per authenticated gateway consumer. */
+  sourceCriterion: sourceCriterionSchema.extend({ consumer: flag.default(false) }).optional(),
   /** Let requests through when the shared store (Redis) is down; default false (fail closed). */
   failOpen: flag.optional(),
   /** Traefik v3.4's own Redis for this limit; without it the static `cluster.redis` is used. */
@@ -56,16 +50,19 @@ function create(options: z.output<typeof schema>, deps: MiddlewareDeps): Middlew
   const limit = { intervalMs: periodMs / Math.max(average, 1), burst };
   const failOpen = options.failOpen ?? false;
   const connection = options.redis && redisOption(options.redis, `${key}.redis`, deps);
+  const source = compileSourceCriterion(options.sourceCriterion, `${key}.sourceCriterion`, 'ip');
+  const byConsumer = options.sourceCriterion?.consumer ?? false;
+  // Without a usable consumer or header value a request counts for its client IP, so an
+  // unauthenticated flood still meets a limit.
+  const identity = (ctx: RequestContext): string =>
+    byConsumer && ctx.consumer ? `consumer:${ctx.consumer}` : `source:${source(ctx) || ctx.clientIp}`;
 
   return (next) => async (ctx) => {
     stripClientConsumerHeader(ctx);
     if (average === 0) return next(ctx);
     let decision: GcraDecision;
     try {
-      decision = await rateLimitStore(connection).take(
-        `${deps.name}:${requestSource(ctx, options.sourceCriterion)}`,
-        limit,
-      );
+      decision = await rateLimitStore(connection).take(`${deps.name}:${identity(ctx)}`, limit);
     } catch (error) {
       const reason = `rate-limit store unavailable: ${(error as Error).message}`;
       if (failOpen) {
