@@ -204,20 +204,27 @@ ${labels}`;
         }
       }),
     );
-    const up = performance.now();
-    phase = 'up';
-    await sandbox.composeUp(project, yaml(labels), ['--scale', 'web=30']);
-    const upSeconds = (performance.now() - up) / 1000;
-    phase = 'steady';
-    await waitFor(async () => hostnames.size >= 30, 30_000, 'requests reaching all 30 containers');
-    const down = performance.now();
-    phase = 'down';
-    await sandbox.composeUp(project, yaml(labels), ['--scale', 'web=1']);
-    const downSeconds = (performance.now() - down) / 1000;
-    phase = 'after';
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    running = false;
-    await load;
+    let upSeconds = 0;
+    let downSeconds = 0;
+    try {
+      const up = performance.now();
+      phase = 'up';
+      await sandbox.composeUp(project, yaml(labels), ['--scale', 'web=30']);
+      upSeconds = (performance.now() - up) / 1000;
+      phase = 'steady';
+      await waitFor(async () => hostnames.size >= 30, 60_000).catch(() => {
+        throw new Error(`only ${hostnames.size} of 30 containers answered; statuses ${JSON.stringify(statuses)}`);
+      });
+      const down = performance.now();
+      phase = 'down';
+      await sandbox.composeUp(project, yaml(labels), ['--scale', 'web=1']);
+      downSeconds = (performance.now() - down) / 1000;
+      phase = 'after';
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    } finally {
+      running = false;
+      await load;
+    }
     const summary = JSON.stringify(statuses);
     t.diagnostic(
       `scale 1→30 in ${upSeconds.toFixed(1)} s, 30→1 in ${downSeconds.toFixed(1)} s; statuses by phase ${summary}`,

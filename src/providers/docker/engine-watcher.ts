@@ -33,6 +33,7 @@ export interface WatcherOptions {
 
 const FIRST_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 5000;
+const RETRY_LISTING_MS = 500;
 
 /**
  * The discovery loop shared by the Docker and Swarm providers: subscribe to `/events` first (so
@@ -46,6 +47,7 @@ export class EngineWatcher {
   private last: ProviderSnapshot | undefined;
   private timer: NodeJS.Timeout | undefined;
   private poller: NodeJS.Timeout | undefined;
+  private retry: NodeJS.Timeout | undefined;
   private readonly settling = new Set<NodeJS.Timeout>();
   private refreshing = false;
   private dirty = false;
@@ -70,6 +72,7 @@ export class EngineWatcher {
     this.abort.abort();
     clearTimeout(this.timer);
     clearInterval(this.poller);
+    clearTimeout(this.retry);
     for (const timer of this.settling) clearTimeout(timer);
     await this.loop;
     await this.options.engine.close();
@@ -143,8 +146,13 @@ export class EngineWatcher {
       this.last = snapshot;
       this.emit(snapshot);
     } catch (error) {
-      // The event stream notices a daemon that went away and reconnects; this only reports.
+      // A daemon that went away is noticed by the event stream, which reconnects; a listing that
+      // failed for another reason (a timeout under load) is retried, as no event may come to.
       this.report(error);
+      this.retry ??= setTimeout(() => {
+        this.retry = undefined;
+        this.schedule();
+      }, RETRY_LISTING_MS);
     } finally {
       this.refreshing = false;
       if (this.dirty) {
