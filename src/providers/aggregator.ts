@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { ConsumerConfig, HttpConfig, TlsConfig } from '../config/dynamic/types.js';
+import type { ConsumerConfig, HttpConfig, TcpConfig, TlsConfig } from '../config/dynamic/types.js';
 import { logger } from '../observability/logger.js';
 import type { ProviderIssue, ProviderSnapshot } from './types.js';
 
@@ -8,6 +8,8 @@ export interface Configuration {
   http: Required<HttpConfig>;
   /** Certificates of all providers; option names qualified `name@provider`. */
   tls?: TlsConfig;
+  /** TCP routers and services of all providers, qualified `name@provider`. */
+  tcp?: Required<TcpConfig>;
   /** Provider name → its issues and when it last sent a snapshot. */
   providers: Record<string, ProviderState>;
 }
@@ -92,17 +94,20 @@ export class Aggregator {
   private merge(): Configuration {
     const http: Required<HttpConfig> = { routers: {}, services: {}, middlewares: {}, consumers: {} };
     const tls: Required<TlsConfig> = { certificates: [], options: {}, stores: {} };
+    const tcp: Required<TcpConfig> = { routers: {}, services: {} };
     for (const [provider, snapshot] of this.snapshots) {
       tls.certificates.push(...(snapshot.config.tls?.certificates ?? []));
       qualifyInto(tls.options, snapshot.config.tls?.options ?? {}, provider);
       Object.assign(tls.stores, snapshot.config.tls?.stores);
+      qualifyInto(tcp.routers, snapshot.config.tcp?.routers ?? {}, provider);
+      qualifyInto(tcp.services, snapshot.config.tcp?.services ?? {}, provider);
       const source = snapshot.config.http;
       qualifyInto(http.routers, source.routers, provider);
       qualifyInto(http.services, source.services, provider);
       qualifyInto(http.middlewares, source.middlewares, provider);
       qualifyInto<ConsumerConfig>(http.consumers, source.consumers ?? {}, provider);
     }
-    return { http, tls, providers: Object.fromEntries(this.states) };
+    return { http, tls, tcp, providers: Object.fromEntries(this.states) };
   }
 }
 

@@ -47,6 +47,8 @@ export class EntryPoint {
       tls?: TlsManager;
       /** TLS-ALPN-01 certificates of open ACME challenges. */
       acmeChallenge?: (serverName: string) => { cert: string; key: string } | undefined;
+      /** The TCP routers of this entry point in the current configuration. */
+      tcp?: ConnectionTargets['tcp'];
     } = {},
   ) {
     const { tls, observeConnection, acmeChallenge } = hooks;
@@ -69,7 +71,7 @@ export class EntryPoint {
       this.http2Sessions.add(session);
       session.once('close', () => this.http2Sessions.delete(session));
     });
-    if (tls) this.interceptConnections(tls, readTimeout, acmeChallenge);
+    if (tls) this.interceptConnections(tls, readTimeout, acmeChallenge, hooks.tcp);
     this.dropUntrustedForwarded = forwardedHeadersFilter(name, config);
     this.server.on('request', (req, res) => this.onRequest(req, res));
     if (observeConnection) {
@@ -132,6 +134,7 @@ export class EntryPoint {
     tls: TlsManager,
     readTimeoutMs: number,
     acmeChallenge: ConnectionTargets['acmeChallenge'],
+    tcp: ConnectionTargets['tcp'],
   ): void {
     const [serveHttp1] = this.server.listeners('connection') as ((socket: Duplex) => void)[];
     if (!serveHttp1) throw new Error('node:http server without a connection handler');
@@ -141,6 +144,7 @@ export class EntryPoint {
       http2: this.http2,
       tls,
       acmeChallenge,
+      tcp,
       handshakeTimeoutMs: Math.min(readTimeoutMs || MAX_HANDSHAKE_MS, MAX_HANDSHAKE_MS),
       entryPoint: this.name,
     });

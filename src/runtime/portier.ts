@@ -16,6 +16,7 @@ import { respond } from './respond.js';
 import { entryPointRedirects, type Redirect } from '../tls/entrypoint-redirect.js';
 import { TlsManager } from '../tls/tls-manager.js';
 import { AcmeManager } from '../acme/acme-manager.js';
+import { buildTcpTables, type TcpTable } from '../tcp/tcp-routing.js';
 import type { RuntimeEvent, RuntimeView, ServiceView } from './view.js';
 
 /** The service layer: builds services and owns what must outlive a configuration (pools, health). */
@@ -68,6 +69,7 @@ export class Portier {
   private readonly redirects: Map<string, Redirect>;
   /** ACME resolvers: certificates for the routers' domains, and their challenges. */
   readonly acme: AcmeManager;
+  private tcpTables = new Map<string, TcpTable>();
 
   constructor(private readonly parts: PortierParts) {
     this.events = parts.events ?? new EventEmitter();
@@ -90,6 +92,7 @@ export class Portier {
           observeConnection: parts.observeConnection,
           tls: this.tls,
           acmeChallenge: (name) => this.acme.alpnChallenge(name),
+          tcp: () => this.tcpTables.get(name),
         }),
       );
     }
@@ -202,6 +205,7 @@ export class Portier {
     const routing = this.build(configuration);
     this.tls.update(configuration.tls, configuration.http.routers);
     this.acme.update(configuration.http.routers);
+    this.tcpTables = this.buildTcp(configuration);
     this.routing = routing;
     this.configuration = configuration;
     this.generation++;
@@ -213,6 +217,14 @@ export class Portier {
       'configuration applied',
     );
     this.events.emit('event', { type: 'config', generation: this.generation });
+  }
+
+  private buildTcp(configuration: Configuration): Map<string, TcpTable> {
+    const entryPoints = [...this.entryPoints.keys()];
+    const publicEntryPoints = entryPoints.filter((ep) => ep !== this.parts.apiEntryPoint);
+    const { tables, errors } = buildTcpTables(configuration.tcp, entryPoints, publicEntryPoints);
+    for (const error of errors) logger.error(error);
+    return tables;
   }
 
   private build(configuration: Configuration): Routing {

@@ -1,7 +1,9 @@
 import type { Http2Server } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
+import { createSecureContext, createServer as createTlsServer, TLSSocket, type Server as TlsServer } from 'node:tls';
+import { pipeTo } from '../tcp/pipe.js';
+import type { TcpRoute, TcpTable } from '../tcp/tcp-routing.js';
 import { logger } from '../observability/logger.js';
 import { parseClientHello, TLS_HANDSHAKE } from './client-hello.js';
 import { clientCertificateAccepted, requestsClientCertificate, type CompiledTlsOptions } from './options.js';
@@ -24,6 +26,8 @@ export interface ConnectionTargets {
   /** Time a client gets to send its first bytes and finish the TLS handshake. */
   handshakeTimeoutMs: number;
   entryPoint: string;
+  /** The entry point's TCP routers in the current configuration. */
+  tcp?: () => TcpTable | undefined;
 }
 
 /**
@@ -42,8 +46,14 @@ export class ConnectionMux {
   constructor(private readonly targets: ConnectionTargets) {}
 
   readonly accept = (socket: Socket): void => {
-    socket.setTimeout(this.targets.handshakeTimeoutMs, () => socket.destroy());
     socket.on('error', () => socket.destroy());
+    const tcp = this.targets.tcp?.();
+    // Only plain TCP here: no need to wait for the client (server-first protocols never speak).
+    if (tcp?.plainCatchAll && !tcp.hasTlsRoutes) {
+      pipeTo(socket, tcp.plainCatchAll.next(), tcp.plainCatchAll.name);
+      return;
+    }
+    socket.setTimeout(this.targets.handshakeTimeoutMs, () => socket.destroy());
     let seen: Buffer = Buffer.alloc(0);
     const onData = (chunk: Buffer): void => {
       seen = seen.length ? Buffer.concat([seen, chunk]) : chunk;
@@ -60,6 +70,11 @@ export class ConnectionMux {
       socket.pause();
       socket.unshift(seen);
       socket.setTimeout(0);
+      const plainTcp = this.targets.tcp?.()?.plainCatchAll;
+      if (plainTcp) {
+        pipeTo(socket, plainTcp.next(), plainTcp.name);
+        return true;
+      }
       const h2c = seen.subarray(0, H2_PREFACE.length).equals(H2_PREFACE);
       // The HTTP/2 session reads what was put back itself; the HTTP/1.1 parser needs a push.
       if (h2c) this.targets.http2.emit('connection', socket);
@@ -81,9 +96,19 @@ export class ConnectionMux {
         return true;
       }
     }
-    const choice = this.targets.tls.choose(hello.complete ? hello.serverName : undefined);
+    const serverName = hello.complete ? hello.serverName : undefined;
+    const tcpRoute = this.targets.tcp?.()?.matchTls(serverName);
+    if (tcpRoute?.passthrough) {
+      pipeTo(socket, tcpRoute.next(), tcpRoute.name);
+      return true;
+    }
+    const choice = this.targets.tls.choose(serverName);
     if (!choice.certificate) {
       socket.destroy();
+      return true;
+    }
+    if (tcpRoute) {
+      this.terminateForTcp(socket, choice.options, choice.certificate, tcpRoute);
       return true;
     }
     this.tlsServerFor(choice.options, choice.certificate).emit('connection', socket);
@@ -109,6 +134,23 @@ export class ConnectionMux {
     );
     byCertificate.set(certificate, server);
     return server;
+  }
+
+  /** A TCP router with `tls` (no passthrough): decrypt here, send the plain stream on. */
+  private terminateForTcp(socket: Socket, options: CompiledTlsOptions, certificate: PemPair, route: TcpRoute): void {
+    const secure = new TLSSocket(socket, {
+      isServer: true,
+      secureContext: createSecureContext({ ...options.context, ...certificate }),
+    });
+    const timer = setTimeout(() => secure.destroy(), this.targets.handshakeTimeoutMs);
+    secure.once('secure', () => {
+      clearTimeout(timer);
+      pipeTo(secure, route.next(), route.name);
+    });
+    secure.on('error', () => {
+      clearTimeout(timer);
+      secure.destroy();
+    });
   }
 
   private onSecure(socket: TLSSocket, options: CompiledTlsOptions): void {

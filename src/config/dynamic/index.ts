@@ -8,6 +8,7 @@ import { consumerSchema, middlewareSchema, routerSchema, serviceSchema } from '.
 import type { DynamicConfig, HttpConfig } from './types.js';
 import { translateV1Dynamic } from './v1/translate.js';
 import { validateTlsSection } from '../../tls/schema.js';
+import { validateTcpSection } from '../../tcp/schema.js';
 
 export interface DynamicSource {
   /** `file:line:col` of the key at `path`, when the configuration came from a file. */
@@ -48,7 +49,7 @@ const SECTIONS: SectionSpec[] = [
 ];
 
 /** Top-level sections of a Traefik file that Portier does not serve yet, accepted silently. */
-const LATER_SECTIONS = ['tcp', 'udp'];
+const LATER_SECTIONS = ['udp'];
 
 /**
  * Validates raw dynamic configuration (v3, or v1 `[backends]`/`[frontends]`, translated) one
@@ -75,8 +76,9 @@ export function validateDynamicConfig(raw: unknown, source: DynamicSource): Dyna
     for (const key of Object.keys(raw)) {
       if (key === 'http') validateHttp(raw.http, locate, config, issues);
       else if (key === 'tls') config.tls = validateTlsSection(raw.tls, locate, issues);
+      else if (key === 'tcp') config.tcp = validateTcpSection(raw.tcp, locate, issues);
       else if (!LATER_SECTIONS.includes(key))
-        issues.push(unknownKey(key, [], ['http', 'tls', ...LATER_SECTIONS], locate));
+        issues.push(unknownKey(key, [], ['http', 'tcp', 'tls', ...LATER_SECTIONS], locate));
     }
   }
   return { config, issues };

@@ -148,8 +148,28 @@ export interface TlsConfig {
   stores?: Record<string, { defaultCertificate?: { certFile: string; keyFile: string } }>;
 }
 
+/** `tcp.routers.<n>`: `HostSNI(...)` rules; `tls.passthrough` hands the TLS stream on untouched. */
+export interface TcpRouterConfig {
+  rule: string;
+  entryPoints?: string[];
+  service: string;
+  priority?: number;
+  tls?: { passthrough?: boolean; options?: string; certResolver?: string };
+}
+
+export interface TcpServiceConfig {
+  loadBalancer?: { servers: { address: string }[] };
+}
+
+export interface TcpConfig {
+  routers?: Record<string, TcpRouterConfig>;
+  services?: Record<string, TcpServiceConfig>;
+}
+
 export interface DynamicConfig {
   http: HttpConfig;
+  /** Raw TCP routing by SNI (names qualified like the HTTP objects). */
+  tcp?: TcpConfig;
   /** Certificates, TLS options and stores (names of options are qualified like other objects). */
   tls?: TlsConfig;
 }

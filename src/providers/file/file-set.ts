@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { validateDynamicConfig } from '../../config/dynamic/index.js';
-import { emptyDynamicConfig, type DynamicConfig, type HttpConfig, type TlsConfig } from '../../config/dynamic/types.js';
+import {
+  emptyDynamicConfig,
+  type DynamicConfig,
+  type HttpConfig,
+  type TcpConfig,
+  type TlsConfig,
+} from '../../config/dynamic/types.js';
 import { ConfigError } from '../../config/errors.js';
 import type { Locate } from '../../config/schema/parse-located.js';
 import { parseConfigText } from '../../config/source/index.js';
@@ -51,6 +57,7 @@ export class FileSet {
       if (!state.good) continue;
       issues.push(...state.good.issues);
       mergeTls(config, state.good.config.tls);
+      mergeTcp(config, state.good.config.tcp);
       for (const [section, kind] of KINDS) {
         const objects = state.good.config.http[section];
         if (!objects) continue;
@@ -120,4 +127,12 @@ function mergeTls(config: DynamicConfig, tls: TlsConfig | undefined): void {
   if (tls.certificates) (target.certificates ??= []).push(...tls.certificates);
   if (tls.options) target.options = { ...tls.options, ...target.options };
   if (tls.stores) target.stores = { ...tls.stores, ...target.stores };
+}
+
+/** TCP routers and services by name, the first file winning. */
+function mergeTcp(config: DynamicConfig, tcp: TcpConfig | undefined): void {
+  if (!tcp) return;
+  const target = (config.tcp ??= {});
+  target.routers = { ...tcp.routers, ...target.routers };
+  target.services = { ...tcp.services, ...target.services };
 }

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import type { TcpConfig } from '../config/dynamic/types.js';
+import { parseLocated, type Locate } from '../config/schema/parse-located.js';
+import type { ProviderIssue } from '../providers/types.js';
+
+const routerSchema = z.strictObject({
+  rule: z.string(),
+  ruleSyntax: z.string().optional(),
+  entryPoints: z.array(z.string()).optional(),
+  middlewares: z.array(z.string()).optional(),
+  service: z.string(),
+  priority: z.number().int().optional(),
+  tls: z
+    .strictObject({
+      passthrough: z.boolean().optional(),
+      options: z.string().optional(),
+      certResolver: z.string().optional(),
+      domains: z.array(z.unknown()).optional(),
+    })
+    .optional(),
+});
+
+const serviceSchema = z.strictObject({
+  loadBalancer: z
+    .strictObject({
+      servers: z.array(z.strictObject({ address: z.string(), tls: z.boolean().optional() })).default([]),
+      proxyProtocol: z.unknown().optional(),
+      serversTransport: z.string().optional(),
+      terminationDelay: z.number().optional(),
+    })
+    .optional(),
+});
+
+/** The dynamic `tcp` section, one router / service at a time so that a broken one is left out alone. */
+export function validateTcpSection(raw: unknown, locate: Locate, issues: ProviderIssue[]): TcpConfig | undefined {
+  if (!isRecord(raw)) {
+    if (raw !== undefined && raw !== null)
+      issues.push({ message: 'must be a table of routers and services', key: 'tcp' });
+    return undefined;
+  }
+  const tcp: TcpConfig = {};
+  for (const [section, schema] of [
+    ['routers', routerSchema],
+    ['services', serviceSchema],
+  ] as const) {
+    const objects = raw[section];
+    if (objects === undefined || objects === null) continue;
+    if (!isRecord(objects)) {
+      issues.push({ message: `must be a table of named ${section}`, key: `tcp.${section}` });
+      continue;
+    }
+    const target: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(objects)) {
+      const parsed = parseLocated(schema as z.ZodType, value, ['tcp', section, name], locate);
+      if (parsed.ok) target[name] = parsed.data;
+      else for (const e of parsed.errors) issues.push({ message: e.message, key: e.key, location: e.location });
+    }
+    (tcp as Record<string, unknown>)[section] = target;
+  }
+  for (const key of Object.keys(raw)) {
+    if (key !== 'routers' && key !== 'services' && key !== 'middlewares' && key !== 'serversTransports') {
+      issues.push({ message: `unknown key "${key}": tcp has routers and services`, key: `tcp.${key}` });
+    }
+  }
+  return tcp;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
