@@ -106,6 +106,8 @@ class KvProvider implements Provider {
   private fail(generation: number, error: Error): void {
     if (generation !== this.generation || this.stopped) return;
     this.generation++;
+    clearTimeout(this.debounceTimer);
+    this.debounceTimer = undefined;
     void this.disconnect();
     const seconds = this.retryMs / 1000;
     logger.warn({ provider: this.name, store: this.options.where, err: error }, 'KV store unreachable');
