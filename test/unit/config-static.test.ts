@@ -94,7 +94,7 @@ describe('static configuration: files', () => {
   });
 
   it('warns about Traefik settings it does not act on instead of failing', () => {
-    const file = tempFile('t.yml', 'global:\n  checkNewVersion: false\ncertificatesResolvers: { le: { acme: {} } }\n');
+    const file = tempFile('t.yml', 'global:\n  checkNewVersion: false\ntracing: { otlp: {} }\n');
     const result = load(file);
     assert.deepEqual(messages(result), []);
     assert.equal(result.warnings.length, 2);
