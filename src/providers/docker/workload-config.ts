@@ -76,6 +76,11 @@ export function buildWorkloadConfig(workload: Workload, options: WorkloadOptions
     key: label,
     location: where,
   }));
+  // As in Traefik, TCP or UDP labels mean the workload wants no automatic HTTP router and service.
+  const tcpOrUdp = decoded.unsupported.some((label) => /\.(tcp|udp)\./i.test(label));
+  if (Object.keys(labels.services).length === 0 && Object.keys(labels.routers).length === 0 && tcpOrUdp) {
+    return { config, issues };
+  }
   const services: Record<string, LabelledService> =
     Object.keys(labels.services).length > 0 ? labels.services : { [defaultName]: { loadBalancer: {} } };
   try {
