@@ -25,7 +25,11 @@ describe('Swarm provider on a one-node swarm', { skip }, () => {
   after(async () => {
     await swarm?.provider.stop();
     await sandbox.cleanup();
-    if (initialised) await docker(['swarm', 'leave', '--force']).catch(() => undefined);
+    if (initialised) {
+      await docker(['swarm', 'leave', '--force']).catch(() => undefined);
+      // Swarm created this bridge on init and leaves it behind.
+      await docker(['network', 'rm', 'docker_gwbridge']).catch(() => undefined);
+    }
   });
 
   async function subnet(): Promise<string> {
