@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -9,6 +10,34 @@ export interface PemPair {
 }
 
 let generated: PemPair | undefined;
+
+const OPENSSL_ARGS = ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '365'];
+
+/**
+ * Makes the fallback certificate in the background at start, so the first TLS client does not
+ * wait for openssl with the event loop blocked. Failing here is not final: the sync path retries.
+ */
+export async function prepareDefaultSelfSigned(): Promise<void> {
+  if (generated) return;
+  const dir = mkdtempSync(join(tmpdir(), 'portier-default-cert-'));
+  try {
+    const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+    await promisify(execFile)('openssl', [
+      ...OPENSSL_ARGS,
+      '-subj',
+      '/CN=PORTIER DEFAULT CERT',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ]);
+    generated ??= { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') };
+  } catch {
+    // defaultSelfSigned() tries again, and reports, when a certificate is needed.
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /**
  * Traefik's fallback when no default certificate is configured: a self-signed one, made once per
@@ -21,8 +50,7 @@ export function defaultSelfSigned(): PemPair {
     const key = join(dir, 'key.pem');
     const cert = join(dir, 'cert.pem');
     const subject = ['-subj', '/CN=PORTIER DEFAULT CERT', '-keyout', key, '-out', cert];
-    const args = ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '365'];
-    execFileSync('openssl', [...args, ...subject], { stdio: 'ignore' });
+    execFileSync('openssl', [...OPENSSL_ARGS, ...subject], { stdio: 'ignore' });
     generated = { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') };
     return generated;
   } finally {

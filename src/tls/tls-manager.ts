@@ -6,7 +6,7 @@ import { ruleDomains } from '../rules/index.js';
 import { CertificateIndex, loadCertificate, type LoadedCertificate } from './certificate.js';
 import { compileOptions, defaultOptions, type CompiledTlsOptions } from './options.js';
 import { pemPath } from './pem-source.js';
-import { defaultSelfSigned, type PemPair } from './self-signed.js';
+import { defaultSelfSigned, prepareDefaultSelfSigned, type PemPair } from './self-signed.js';
 
 export interface CertificateView {
   source: string;
@@ -54,6 +54,7 @@ export class TlsManager {
 
   constructor(private readonly baseDir: string) {
     this.state = this.compile();
+    void prepareDefaultSelfSigned();
     this.watcher = setInterval(() => this.reloadChangedFiles(), WATCH_INTERVAL_MS).unref();
   }
 
