@@ -64,6 +64,8 @@ export class EntryPoint {
     this.info = { name, scheme: 'http', port: 0 };
     this.tlsInfo = { name, scheme: 'https', port: 0 };
     this.http2 = createHttp2Server();
+    // Idle HTTP/2 connections are closed like idle HTTP/1.1 ones.
+    this.http2.setTimeout(parseDuration(timeouts.idleTimeout ?? '180s', `${key}.idleTimeout`));
     this.http2.on('request', (req, res) =>
       this.onRequest(req as unknown as IncomingMessage, res as unknown as ServerResponse),
     );

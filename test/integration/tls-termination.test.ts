@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, writeFileSync } from 'node:fs';
+import { connect as connectHttp2 } from 'node:http2';
 import { connect as netConnect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -94,7 +95,7 @@ before(async () => {
     http:
       tls: {}
     transport:
-      respondingTimeouts: { readTimeout: 1s }
+      respondingTimeouts: { readTimeout: 1s, idleTimeout: 1s }
   mixed:
     address: "127.0.0.1:${ports.mixed}"
 providers:
@@ -235,4 +236,19 @@ test('the default certificate comes from tls.stores.default when configured', as
     5000,
     'the configured default certificate',
   );
+});
+
+test('idle HTTP/2 connections are closed after idleTimeout', async () => {
+  const session = connectHttp2(`https://127.0.0.1:${ports.websecure}`, { ca: ca.cert, servername: 'a.example.com' });
+  session.on('error', () => undefined);
+  const stream = session.request({ ':path': '/' });
+  stream.resume();
+  await new Promise((done) => stream.on('end', done));
+  const started = Date.now();
+  await Promise.race([
+    new Promise((done) => session.on('close', done)),
+    new Promise((_, fail) => setTimeout(() => fail(new Error('the idle session stayed open')), 4000)),
+  ]);
+  assert.ok(Date.now() - started < 3000, 'closed by the proxy');
+  session.destroy();
 });
