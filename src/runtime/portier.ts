@@ -161,6 +161,7 @@ export class Portier {
       routers: this.routing.routers,
       services,
       middlewares: this.routing.middlewares,
+      certificates: this.tls.list(),
       providers: Object.fromEntries(
         Object.entries(this.configuration.providers).map(([name, state]) => [name, { name, ...state }]),
       ),

@@ -58,6 +58,17 @@ export interface RuntimeView {
   services: Record<string, ServiceView>;
   middlewares: Record<string, MiddlewareView>;
   providers: Record<string, ProviderView>;
+  /** Certificates served (files, ACME, the default), for `/api/certificates`. */
+  certificates?: CertificateView[];
+}
+
+export interface CertificateView {
+  /** The certFile as written, or `inline` (PEM in the configuration, ACME). */
+  source: string;
+  domains: string[];
+  /** ISO date the certificate expires. */
+  notAfter: string;
+  isDefault: boolean;
 }
 
 /** Live events for `/api/events` and the dashboard. */

@@ -1,19 +1,13 @@
 import { statSync } from 'node:fs';
 import type { RouterConfig, TlsCertificateConfig, TlsConfig } from '../config/dynamic/types.js';
 import { logger } from '../observability/logger.js';
+import type { CertificateView } from '../runtime/view.js';
 import { providerOf, qualify } from '../providers/aggregator.js';
 import { ruleDomains } from '../rules/index.js';
 import { CertificateIndex, loadCertificate, type LoadedCertificate } from './certificate.js';
 import { compileOptions, defaultOptions, type CompiledTlsOptions } from './options.js';
 import { pemPath } from './pem-source.js';
 import { defaultSelfSigned, prepareDefaultSelfSigned, type PemPair } from './self-signed.js';
-
-export interface CertificateView {
-  source: string;
-  domains: string[];
-  notAfter: string;
-  isDefault: boolean;
-}
 
 /**
  * What one TLS connection is served with, chosen from the SNI name before the handshake.

@@ -78,3 +78,23 @@ test('ACME wants one certificate per router: tls.domains, else the Host names of
     { resolver: 'le', names: ['ep.example.com'] },
   ]);
 });
+
+test('the TLS manager lists its certificates with expiry dates, and the default one', async () => {
+  const { TlsManager } = await import('../../src/tls/tls-manager.js');
+  const { makeCa, makeLeaf } = await import('../helpers/tls-certs.js');
+  const { tempDir } = await import('../helpers/portier.js');
+  const dir = tempDir();
+  const leaf = makeLeaf(dir, makeCa(dir), 'leaf', ['list.example.com']);
+  const manager = new TlsManager(dir);
+  try {
+    manager.update({ certificates: [{ certFile: 'leaf.crt', keyFile: leaf.key }] }, {});
+    const listed = manager.list();
+    assert.deepEqual(listed[0]?.domains, ['list.example.com']);
+    assert.equal(listed[0]?.source, 'leaf.crt');
+    assert.ok(Date.parse(listed[0].notAfter) > Date.now());
+    assert.equal(listed.filter((c) => c.isDefault).length, 1);
+    assert.equal(manager.choose('list.example.com').certificate?.cert, leaf.cert);
+  } finally {
+    manager.close();
+  }
+});
