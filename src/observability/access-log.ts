@@ -20,8 +20,13 @@ export interface AccessLog {
 
 const MAX_BUFFER_BYTES = 8 * 1024;
 
-/** Buffered lines are written at least this often, so a quiet proxy's log is never stale for long. */
-const FLUSH_INTERVAL_MS = 1000;
+/**
+ * Without `bufferingSize`, lines still leave in small batches: handing the writer one line per
+ * request (each measured and copied on its own) cost a third of the proxy's CPU under load. A
+ * quiet proxy's log trails by at most FLUSH_INTERVAL_MS.
+ */
+const DEFAULT_BATCH_LINES = 32;
+const FLUSH_INTERVAL_MS = 200;
 
 /**
  * The access log: one line per request in Traefik's JSON field names or in Common Log Format
@@ -39,17 +44,29 @@ export function createAccessLog(config: StaticConfig['accessLog'], baseDir = pro
     // Roughly `bufferingSize` lines of a couple hundred bytes each, below sonic-boom's 16 KiB write size.
     minLength: buffered ? Math.min(MAX_BUFFER_BYTES, (config.bufferingSize ?? 0) * 256) : 0,
   });
-  const flusher = buffered ? setInterval(() => destination.flush(), FLUSH_INTERVAL_MS).unref() : undefined;
+  const batchLines = buffered ? (config.bufferingSize ?? 1) : DEFAULT_BATCH_LINES;
+  let batch: string[] = [];
+  const writeBatch = (): void => {
+    if (batch.length === 0) return;
+    destination.write(batch.join(''));
+    batch = [];
+  };
+  const flusher = setInterval(() => {
+    writeBatch();
+    destination.flush();
+  }, FLUSH_INTERVAL_MS).unref();
   const filter = new FieldFilter(config.fields);
   const format: Formatter =
     config.format === 'json' ? jsonFormatter(filter) : (record, count) => formatCommon(record, count, filter);
   let requestCount = 0;
   return {
     write(record) {
-      destination.write(format(record, ++requestCount));
+      batch.push(format(record, ++requestCount));
+      if (batch.length >= batchLines) writeBatch();
     },
     close() {
       clearInterval(flusher);
+      writeBatch();
       return new Promise((done) => {
         destination.once('close', () => done());
         destination.once('error', () => done());
@@ -60,8 +77,12 @@ export function createAccessLog(config: StaticConfig['accessLog'], baseDir = pro
   };
 }
 
-/** One request being written: the record plus what several fields share. */
-interface Line extends AccessLogRecord {
+/** One request being written, with what several fields share; one fixed shape keeps reads fast. */
+interface Line {
+  ctx: RequestContext;
+  status: number;
+  bytesSent: number;
+  durationNs: number;
   now: number;
   count: number;
 }
@@ -70,8 +91,8 @@ type FieldValue = string | number | undefined;
 
 /** Traefik's JSON field names, in its order, with how each is read. */
 const JSON_FIELDS: [string, (line: Line) => FieldValue][] = [
-  ['StartUTC', (l) => isoTime(l.now - Number(l.durationNs / 1_000_000n))],
-  ['Duration', (l) => Number(l.durationNs)],
+  ['StartUTC', (l) => isoTime(l.now - Math.round(l.durationNs / 1e6))],
+  ['Duration', (l) => l.durationNs],
   ['ClientAddr', (l) => `${l.ctx.clientIp}:${l.ctx.req.socket.remotePort ?? 0}`],
   ['ClientHost', (l) => l.ctx.clientIp],
   ['ClientPort', (l) => String(l.ctx.req.socket.remotePort ?? '')],
@@ -107,15 +128,30 @@ function jsonFormatter(filter: FieldFilter): Formatter {
   );
   const anyHeader = filter.anyHeader;
   return (record, count) => {
-    const line: Line = { ...record, now: Date.now(), count };
+    const line: Line = {
+      ctx: record.ctx,
+      status: record.status,
+      bytesSent: record.bytesSent,
+      durationNs: Number(record.durationNs),
+      now: Date.now(),
+      count,
+    };
     let out = `{"level":"info","msg":"","time":"${isoTime(line.now)}"`;
     for (const [prefix, read] of kept) {
       const value = read(line);
-      if (value !== undefined) out += prefix + (typeof value === 'number' ? value : JSON.stringify(value));
+      if (value !== undefined) out += prefix + (typeof value === 'number' ? value : jsonString(value));
     }
     if (anyHeader) out += headerFields(record, filter);
     return out + '}\n';
   };
+}
+
+// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON must escape
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029]/;
+
+/** Most values (names, addresses, paths) need no escaping; JSON.stringify only those that do. */
+function jsonString(value: string): string {
+  return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
 }
 
 /** `request_<Name>` and `downstream_<Name>` members for the headers the filter lets through. */
@@ -137,11 +173,14 @@ function headerFields({ ctx }: AccessLogRecord, filter: FieldFilter): string {
   return out;
 }
 
-/** Requests finishing in the same millisecond share one formatted timestamp. */
-let lastIso = { ms: -1, text: '' };
+/** Timestamps within one second share their formatted `YYYY-MM-DDTHH:MM:SS` part. */
+let lastSecond = { second: -1, prefix: '' };
 function isoTime(ms: number): string {
-  if (lastIso.ms !== ms) lastIso = { ms, text: new Date(ms).toISOString() };
-  return lastIso.text;
+  const second = Math.floor(ms / 1000);
+  if (lastSecond.second !== second) {
+    lastSecond = { second, prefix: new Date(second * 1000).toISOString().slice(0, 19) };
+  }
+  return `${lastSecond.prefix}.${String(ms - second * 1000).padStart(3, '0')}Z`;
 }
 
 /** `host:port` of each upstream URL, parsed once (the set of servers is small and stable). */
