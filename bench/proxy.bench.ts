@@ -93,6 +93,7 @@ async function main(): Promise<void> {
       haproxy(dir, 18_902, UPSTREAM_PORT),
       caddy(dir, 18_903, UPSTREAM_PORT),
       portier(dir, 18_904, UPSTREAM_PORT, BIN),
+      portier(dir, 18_905, UPSTREAM_PORT, BIN, true),
     ];
     const rows: Row[] = [];
     for (const [i, proxy] of proxies.entries()) rows.push(await measure(proxy, 18_901 + i));
@@ -106,18 +107,21 @@ async function main(): Promise<void> {
 function report(rows: Row[]): void {
   const nginx = rows.find((r) => r.name === 'nginx')!;
   const ours = rows.find((r) => r.name === 'portier')!;
+  const observed = rows.find((r) => r.name === 'portier+obs')!;
   console.log(`\nProxy benchmark: wrk -c${CONNECTIONS} for ${SECONDS}s, 1 KiB responses, proxy pinned to one CPU`);
-  console.log('proxy     req/s    p50 ms  p99 ms  req per CPU-s  vs nginx  errors');
+  console.log('proxy        req/s    p50 ms  p99 ms  req per CPU-s  vs nginx  errors');
   for (const r of rows) {
     console.log(
-      `${r.name.padEnd(8)} ${r.rps.toFixed(0).padStart(7)} ${r.p50.toFixed(2).padStart(8)} ${r.p99.toFixed(2).padStart(7)}` +
+      `${r.name.padEnd(11)} ${r.rps.toFixed(0).padStart(7)} ${r.p50.toFixed(2).padStart(8)} ${r.p99.toFixed(2).padStart(7)}` +
         ` ${r.perCpuSecond.toFixed(0).padStart(14)} ${(r.perCpuSecond / nginx.perCpuSecond).toFixed(2).padStart(8)}x` +
         ` ${String(r.errors).padStart(7)}`,
     );
   }
-  for (const peer of rows.filter((r) => r !== ours)) {
+  for (const peer of rows.filter((r) => r !== ours && r !== observed)) {
     console.log(`portier / ${peer.name} per CPU-second: ${(ours.perCpuSecond / peer.perCpuSecond).toFixed(2)}x`);
   }
+  const cost = 1 - observed.perCpuSecond / ours.perCpuSecond;
+  console.log(`metrics + JSON access log cost: ${(cost * 100).toFixed(1)}% of Portier's requests per CPU-second`);
   const resultsDir = resolve(import.meta.dirname, 'results');
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(join(resultsDir, 'proxy.json'), JSON.stringify({ date: new Date().toISOString(), rows }, null, 2));

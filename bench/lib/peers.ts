@@ -76,11 +76,24 @@ http://${BENCH_HOST}:${port} {
   };
 }
 
-/** Portier with a Host rule and one middleware (a request header), as the issue's target says. */
-export function portier(dir: string, port: number, upstreamPort: number, bin: string): ProxyUnderTest {
+/**
+ * Portier with a Host rule and one middleware (a request header), as the issue's target says.
+ * With `observed`, Prometheus metrics and a JSON access log to a file are on as well.
+ */
+export function portier(
+  dir: string,
+  port: number,
+  upstreamPort: number,
+  bin: string,
+  observed = false,
+): ProxyUnderTest {
+  const name = observed ? 'portier+obs' : 'portier';
+  const observability = observed
+    ? `[metrics.prometheus]\nentryPoint = "web"\n[accessLog]\nformat = "json"\nfilePath = "${dir}/access.log"\n`
+    : '';
   writeFileSync(
-    join(dir, 'portier.toml'),
-    `[entryPoints.web]\naddress = "127.0.0.1:${port}"\n[providers.file]\nfilename = "${dir}/dynamic.toml"\n[log]\nlevel = "WARN"\n`,
+    join(dir, `${name}.toml`),
+    `[entryPoints.web]\naddress = "127.0.0.1:${port}"\n[providers.file]\nfilename = "${dir}/dynamic.toml"\n[log]\nlevel = "WARN"\n${observability}`,
   );
   writeFileSync(
     join(dir, 'dynamic.toml'),
@@ -94,5 +107,5 @@ X-Bench = "1"
 url = "http://127.0.0.1:${upstreamPort}"
 `,
   );
-  return { name: 'portier', command: [process.execPath, bin, '-c', join(dir, 'portier.toml')] };
+  return { name, command: [process.execPath, bin, '-c', join(dir, `${name}.toml`)] };
 }

@@ -9,7 +9,7 @@ import { version } from './version.js';
 import type { StaticConfig } from '../config/static/types.js';
 import { clusterFunctionStore } from '../cluster/index.js';
 import { createFunctionRuntime } from '../functions/index.js';
-import { closeGateway, configureGateway } from '../gateway/settings.js';
+import { closeGateway, configureGateway, gatewaySettings } from '../gateway/settings.js';
 import { gatewayMiddlewareTypes } from '../gateway/middlewares.js';
 import { builtinMiddlewareTypes } from '../middlewares/registry.js';
 import { createDockerProvider } from '../providers/docker/docker-provider.js';
@@ -20,6 +20,7 @@ import { createJwksHandler } from '../gateway/signing-keys.js';
 import { createKvProviders } from '../providers/kv/index.js';
 import type { Provider } from '../providers/types.js';
 import { MiddlewareTypes } from '../runtime/build-middlewares.js';
+import { respond } from '../runtime/respond.js';
 import type { Handler } from '../runtime/context.js';
 import { Portier, type RuntimeEvents } from '../runtime/portier.js';
 import { createServiceLayer } from '../runtime/service-layer.js';
@@ -38,6 +39,7 @@ export function assemble(config: StaticConfig): Assembled {
   configureGateway(config.gateway, config.cluster);
   const functions = createFunctionRuntime(config.functions, baseDir, { store: clusterFunctionStore(config.cluster) });
   const metrics = createMetrics(config.metrics);
+  const accessLog = createAccessLog(config.accessLog, baseDir);
   const events: RuntimeEvents = new EventEmitter();
   // The API reads the view of the Portier built just below; it is only called once requests flow.
   let view: () => RuntimeView = () => {
@@ -73,7 +75,8 @@ export function assemble(config: StaticConfig): Assembled {
     internalRouters: routers,
     apiEntryPoint,
     events,
-    observe: createRequestObserver({ metrics, accessLog: createAccessLog(config.accessLog, baseDir) }),
+    observe: createRequestObserver({ metrics, accessLog }),
+    reservedHeaders: [gatewaySettings.consumerHeader],
     observeConnection: metrics.enabled ? (entryPoint) => metrics.trackConnection({ entryPoint }) : undefined,
   });
   view = () => portier.view();
@@ -83,6 +86,7 @@ export function assemble(config: StaticConfig): Assembled {
     close: async () => {
       api.close();
       await portier.stop();
+      await accessLog?.close();
       await functions.close();
       await closeGateway();
     },
@@ -99,10 +103,26 @@ function providersFor(config: StaticConfig, baseDir: string): Provider[] {
   return providers;
 }
 
-/** `/api/functions…` belongs to the function runtime; the rest of `/api` to the Traefik-style API. */
+/**
+ * `/api/functions…` belongs to the function runtime; the rest of `/api` to the Traefik-style API.
+ * The insecure API router has no auth, so through it (as in Traefik, whose insecure API is
+ * read-only) a deploy, rollback or removal is accepted from this machine only. To deploy from
+ * elsewhere, route `api@internal` through a router of your own that carries an auth middleware.
+ */
 function routeApi(functionsApi: Handler, api: Handler): Handler {
-  return (ctx) =>
-    ctx.path === '/api/functions' || ctx.path.startsWith('/api/functions/') ? functionsApi(ctx) : api(ctx);
+  return (ctx) => {
+    if (ctx.path !== '/api/functions' && !ctx.path.startsWith('/api/functions/')) return api(ctx);
+    const reads = ctx.req.method === 'GET' || ctx.req.method === 'HEAD';
+    if (!reads && ctx.routerName === 'api@internal' && !isLoopback(ctx.clientIp)) {
+      respond(ctx, 403, 'function changes through the insecure API are accepted from localhost only');
+      return;
+    }
+    return functionsApi(ctx);
+  };
+}
+
+function isLoopback(ip: string): boolean {
+  return ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.');
 }
 
 /** An internal service that answers every request itself (API, ping, functions…). */

@@ -45,6 +45,8 @@ export class EntryPoint {
       observe?: RequestObserver;
       observeConnection?: ConnectionObserver;
       tls?: TlsManager;
+      /** Request headers only Portier may set (the gateway's consumer header): dropped from clients. */
+      reservedHeaders?: readonly string[];
       /** TLS-ALPN-01 certificates of open ACME challenges. */
       acmeChallenge?: (serverName: string) => { cert: string; key: string } | undefined;
       /** The TCP routers of this entry point in the current configuration. */
@@ -74,7 +76,7 @@ export class EntryPoint {
       session.once('close', () => this.http2Sessions.delete(session));
     });
     if (tls) this.interceptConnections(tls, readTimeout, acmeChallenge, hooks.tcp);
-    this.dropUntrustedForwarded = forwardedHeadersFilter(name, config);
+    this.dropUntrustedForwarded = forwardedHeadersFilter(name, config, hooks.reservedHeaders);
     this.server.on('request', (req, res) => this.onRequest(req, res));
     if (observeConnection) {
       this.server.on('connection', (socket: Socket) => socket.once('close', observeConnection(name)));
@@ -98,6 +100,8 @@ export class EntryPoint {
       this.server.once('error', reject);
       this.server.listen({ host, port }, () => {
         this.server.off('error', reject);
+        // Accept failures (EMFILE under load…) must be logged, never crash the process.
+        this.server.on('error', (error) => logger.error({ err: error, entryPoint: this.name }, 'listener error'));
         resolve();
       });
     });

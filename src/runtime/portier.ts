@@ -12,6 +12,7 @@ import type { ServiceFactory } from './build-services.js';
 import { buildRouting, type Routing } from './build.js';
 import type { RequestContext } from './context.js';
 import { EntryPoint, type ConnectionObserver, type RequestObserver } from './entrypoint.js';
+import { redactUrl } from './redact.js';
 import { respond } from './respond.js';
 import { entryPointRedirects, type Redirect } from '../tls/entrypoint-redirect.js';
 import { TlsManager } from '../tls/tls-manager.js';
@@ -42,6 +43,8 @@ export interface PortierParts {
   apiEntryPoint?: string;
   observe?: RequestObserver;
   observeConnection?: ConnectionObserver;
+  /** Request headers only Portier may set (the gateway's consumer header): dropped from clients. */
+  reservedHeaders?: readonly string[];
   /** Where configuration and server events go (the API's event stream listens here). */
   events?: RuntimeEvents;
 }
@@ -93,6 +96,7 @@ export class Portier {
           tls: this.tls,
           acmeChallenge: (name) => this.acme.alpnChallenge(name),
           tcp: () => this.tcpTables.get(name),
+          reservedHeaders: parts.reservedHeaders,
         }),
       );
     }
@@ -150,7 +154,13 @@ export class Portier {
     const services: Record<string, ServiceView> = {};
     for (const [name, { view, service }] of Object.entries(this.routing.services)) {
       const serverStatus = service?.serverStatus();
-      services[name] = serverStatus && Object.keys(serverStatus).length ? { ...view, serverStatus } : view;
+      services[name] =
+        serverStatus && Object.keys(serverStatus).length
+          ? {
+              ...view,
+              serverStatus: Object.fromEntries(Object.entries(serverStatus).map(([u, s]) => [redactUrl(u), s])),
+            }
+          : view;
     }
     return {
       generation: this.generation,

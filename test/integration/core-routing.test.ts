@@ -113,11 +113,18 @@ test('routes by host and forwards with X-Forwarded headers', async () => {
 });
 
 test('X-Forwarded headers from untrusted clients are replaced; trusted proxies keep theirs', async () => {
-  const forged = { host: 'a.test', 'x-forwarded-for': '6.6.6.6', 'x-real-ip': '6.6.6.6', 'x-forwarded-proto': 'https' };
+  const forged = {
+    host: 'a.test',
+    'x-portier-consumer': 'admin',
+    'x-forwarded-for': '6.6.6.6',
+    'x-real-ip': '6.6.6.6',
+    'x-forwarded-proto': 'https',
+  };
   const untrusted = await echo(`${base}/`, forged);
   assert.equal(untrusted.headers['x-forwarded-for'], '127.0.0.1');
   assert.equal(untrusted.headers['x-real-ip'], '127.0.0.1');
   assert.equal(untrusted.headers['x-forwarded-proto'], 'http');
+  assert.equal(untrusted.headers['x-portier-consumer'], undefined, 'only Portier sets the consumer header');
   const trusted = await echo(`${trustingBase}/`, forged);
   assert.equal(trusted.headers['x-forwarded-for'], '6.6.6.6, 127.0.0.1');
   assert.equal(trusted.headers['x-forwarded-proto'], 'https');
