@@ -9,7 +9,12 @@ const HOST_MATCHERS = new Set(['host', 'hostheader']);
  */
 export function ruleDomains(rule: string): string[] {
   const domains: string[] = [];
-  collect(parseRule(rule), domains);
+  try {
+    collect(parseRule(rule), domains);
+  } catch {
+    // A rule that does not parse names no domain; its router already carries the error.
+    return [];
+  }
   return [...new Set(domains)];
 }
 
