@@ -5,7 +5,7 @@ const HOST_MATCHERS = new Set(['host', 'hostheader']);
 /**
  * The names a rule's Host matchers mention, lower-cased, for TLS certificate requests (ACME reads
  * Host only, never HostRegexp). Like Traefik, negations are not looked at: it lists what is
- * written. Throws ConfigError when the rule does not parse.
+ * written. A rule that does not parse names nothing.
  */
 export function ruleDomains(rule: string): string[] {
   const domains: string[] = [];
