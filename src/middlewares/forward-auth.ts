@@ -130,7 +130,8 @@ export const forwardAuth = defineMiddleware(
     const refuse = (ctx: RequestContext, status: number, headers: OutgoingHttpHeaders, body: Buffer): void => {
       stripResponseHopByHop(headers);
       const location = headers.location;
-      if (typeof location === 'string' && !preserveLocationHeader) {
+      if (typeof location === 'string' && !preserveLocationHeader && URL.canParse(location, address)) {
+        // A Location the URL parser cannot read is relayed as the auth server sent it.
         headers.location = new URL(location, address).href;
       }
       if (ctx.res.headersSent) return void ctx.res.destroy();

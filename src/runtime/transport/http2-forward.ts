@@ -32,7 +32,11 @@ export function forwardHttp2(ctx: RequestContext, server: UpstreamServer, option
         endStream: ctx.body === undefined && !streamed,
       });
       if (ctx.body !== undefined) stream.end(ctx.body);
-      else if (streamed) ctx.req.pipe(stream);
+      else if (streamed) {
+        ctx.req.pipe(stream);
+        // pipe() does not pass errors on: a client that breaks off its upload cancels the stream.
+        ctx.req.once('error', () => stream.close(constants.NGHTTP2_CANCEL));
+      }
     } catch (error) {
       finish(handleUpstreamFailure(ctx, server, error as Error, options));
       return;
@@ -61,6 +65,14 @@ export function forwardHttp2(ctx: RequestContext, server: UpstreamServer, option
     stream.on('error', (error) => {
       ctx.res.off('close', onClientClose);
       finish(handleUpstreamFailure(ctx, server, error, options));
+    });
+    // A stream cancelled by us or closed by GOAWAY may end with neither 'end' nor 'error'.
+    stream.once('close', () => {
+      ctx.res.off('close', onClientClose);
+      if (!settled && !ctx.res.headersSent)
+        finish(handleUpstreamFailure(ctx, server, new Error('HTTP/2 stream closed'), options));
+      else if (!ctx.res.writableEnded) ctx.res.destroy();
+      finish(undefined);
     });
   });
 }
