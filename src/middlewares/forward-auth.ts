@@ -130,7 +130,7 @@ export const forwardAuth = defineMiddleware(
     const refuse = (ctx: RequestContext, status: number, headers: OutgoingHttpHeaders, body: Buffer): void => {
       stripResponseHopByHop(headers);
       const location = headers.location;
-      if (typeof location === 'string' && !preserveLocationHeader && URL.canParse(location, address)) {
+      if (typeof location === 'string' && !preserveLocationHeader && URL.canParse(location, address.href)) {
         // A Location the URL parser cannot read is relayed as the auth server sent it.
         headers.location = new URL(location, address).href;
       }
