@@ -2,7 +2,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', '.tmp/', 'node_modules/', 'coverage/', 'src/dashboard/app/dist/', 'test/artifacts/', '**/*.js'] },
+  {
+    ignores: ['dist/', '.tmp/', 'node_modules/', 'coverage/', 'src/dashboard/app/dist/', 'test/artifacts/', '**/*.js'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
