@@ -17,10 +17,21 @@ interface Member {
   readonly server: UpstreamServer;
   readonly weight: number;
   readonly health: ServerHealth | undefined;
+  /** Until when (ms) a server that refused a connection is passed over; 0 when it did not. */
+  refusedUntil: number;
 }
+
+/** A refused dial sent nothing, so trying other servers is safe; bounded to keep a bad answer quick. */
+const DIAL_ATTEMPTS = 3;
+/** A server that refused a connection (a container that just stopped) is skipped this long. */
+const REFUSED_PAUSE_MS = 1000;
 
 function isUp(member: Member): boolean {
   return member.health === undefined || member.health.up;
+}
+
+function isUsable(member: Member): boolean {
+  return isUp(member) && (member.refusedUntil === 0 || member.refusedUntil <= Date.now());
 }
 
 function readMembers(name: string, config: LoadBalancerConfig, deps: ServiceDeps): Member[] {
@@ -37,7 +48,7 @@ function readMembers(name: string, config: LoadBalancerConfig, deps: ServiceDeps
       config.healthCheck && settings
         ? deps.health.watch(name, server, config.healthCheck, settings, (event) => deps.onServerStatus(event))
         : undefined;
-    return { server, weight, health };
+    return { server, weight, health, refusedUntil: 0 };
   });
 }
 
@@ -69,25 +80,34 @@ export function buildLoadBalancer(name: string, config: LoadBalancerConfig, deps
 
   const handle = async (ctx: RequestContext): Promise<void> => {
     let member = sticky?.lookup(ctx.req.headers.cookie);
-    const cookieValid = member !== undefined && isUp(member) && member.weight > 0;
+    const cookieValid = member !== undefined && isUsable(member) && member.weight > 0;
     if (!member || !cookieValid) {
-      member = scheduler.next(isUp);
+      member = scheduler.next(isUsable) ?? scheduler.next(isUp);
       if (!member) {
         respond(ctx, 503, 'no available server');
         return;
       }
       if (sticky) setStickyCookie(ctx);
     }
-    const first = member;
-    const dialError = await forward(ctx, first.server, canRetry && canResend(ctx) ? retryOptions : options);
-    if (!dialError) return;
-    const other = scheduler.next((candidate) => candidate !== first && isUp(candidate));
-    if (!other) {
-      handleUpstreamFailure(ctx, first.server, dialError, options);
-      return;
+    const mayRetry = canRetry && canResend(ctx);
+    const tried = [member];
+    let dialError = await forward(ctx, member.server, mayRetry ? retryOptions : options);
+    while (dialError) {
+      member.refusedUntil = Date.now() + REFUSED_PAUSE_MS;
+      const other =
+        tried.length < DIAL_ATTEMPTS
+          ? scheduler.next((candidate) => !tried.includes(candidate) && isUsable(candidate))
+          : undefined;
+      if (!other) {
+        handleUpstreamFailure(ctx, member.server, dialError, options);
+        return;
+      }
+      // The client's cookie named the server that refused: point it at the one that answers.
+      if (cookieValid && tried.length === 1) setStickyCookie(ctx);
+      tried.push(other);
+      member = other;
+      dialError = await forward(ctx, member.server, tried.length < DIAL_ATTEMPTS ? retryOptions : options);
     }
-    if (cookieValid) setStickyCookie(ctx);
-    await forward(ctx, other.server, options);
   };
 
   return {
