@@ -1,5 +1,7 @@
 import type { MiddlewareDeps } from '../middlewares/types.js';
 import type { RequestContext } from '../runtime/context.js';
+import { forwardClaims, missingScopes, tokenConsumer } from './claims.js';
+import { setConsumer } from './consumers.js';
 import { reject } from './reject.js';
 
 /** The token of an `Authorization: Bearer <token>` header, or undefined. */
@@ -31,4 +33,28 @@ export function rejectBearer(
 /** The authorization server or key source could not be reached: fail closed, and say when to retry. */
 export function rejectUnavailable(ctx: RequestContext, deps: MiddlewareDeps, reason: string): void {
   reject(ctx, deps, { status: 503, reason, headers: { 'retry-after': '5' } });
+}
+
+/**
+ * Lets through a request whose token the caller has verified: required scopes checked (403
+ * otherwise), chosen claims forwarded as headers, and the token's client recorded as consumer.
+ * Returns false when it answered the request itself.
+ */
+export function admitClaims(
+  ctx: RequestContext,
+  deps: MiddlewareDeps,
+  claims: Record<string, unknown>,
+  policy: { requiredScopes: readonly string[]; forwardClaims?: Record<string, string> },
+  detail: Record<string, unknown> = {},
+): boolean {
+  const consumer = tokenConsumer(claims);
+  const missing = missingScopes(claims, policy.requiredScopes);
+  if (missing.length) {
+    const reason = `missing scopes ${missing.join(' ')}`;
+    rejectBearer(ctx, deps, 'insufficient_scope', reason, { consumer, ...detail }, policy.requiredScopes);
+    return false;
+  }
+  if (policy.forwardClaims) forwardClaims(ctx, claims, policy.forwardClaims);
+  if (consumer) setConsumer(ctx, consumer, consumer);
+  return true;
 }

@@ -4,9 +4,8 @@ import { ConfigError } from '../config/errors.js';
 import { defineMiddleware } from '../middlewares/define.js';
 import { duration, headerMap, stringList } from '../middlewares/options.js';
 import type { Middleware, MiddlewareDeps } from '../middlewares/types.js';
-import { bearerToken, rejectBearer, rejectUnavailable } from './bearer.js';
-import { forwardClaims, missingScopes, tokenConsumer } from './claims.js';
-import { setConsumer, stripClientConsumerHeader } from './consumers.js';
+import { admitClaims, bearerToken, rejectBearer, rejectUnavailable } from './bearer.js';
+import { stripClientConsumerHeader } from './consumers.js';
 import { KeySourceUnavailable, remoteKeys, staticKey, staticKeys, type KeyResolver } from './jwt-keys.js';
 import { millis, optionsKey, seconds } from './options.js';
 import { gatewayClock } from './settings.js';
@@ -86,15 +85,8 @@ function create(options: z.output<typeof schema>, deps: MiddlewareDeps): Middlew
       else rejectBearer(ctx, deps, 'invalid_token', describeJoseError(error));
       return;
     }
-    const consumer = tokenConsumer(claims);
-    const detail = { consumer, jti: claims.jti };
-    const missing = missingScopes(claims, requiredScopes);
-    if (missing.length) {
-      rejectBearer(ctx, deps, 'insufficient_scope', `missing scopes ${missing.join(' ')}`, detail, requiredScopes);
-      return;
-    }
-    if (options.forwardClaims) forwardClaims(ctx, claims, options.forwardClaims);
-    if (consumer) setConsumer(ctx, consumer, consumer);
+    const policy = { requiredScopes, forwardClaims: options.forwardClaims };
+    if (!admitClaims(ctx, deps, claims, policy, { jti: claims.jti })) return;
     await next(ctx);
   };
 }

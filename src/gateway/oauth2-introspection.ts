@@ -5,9 +5,9 @@ import { defineMiddleware } from '../middlewares/define.js';
 import { duration, headerMap, stringList } from '../middlewares/options.js';
 import type { Middleware, MiddlewareDeps } from '../middlewares/types.js';
 import { addResponseHeader, type RequestContext } from '../runtime/context.js';
-import { bearerToken, rejectBearer, rejectUnavailable } from './bearer.js';
-import { forwardClaims, missingScopes, tokenConsumer } from './claims.js';
-import { setConsumer, stripClientConsumerHeader } from './consumers.js';
+import { admitClaims, bearerToken, rejectBearer, rejectUnavailable } from './bearer.js';
+import { tokenConsumer } from './claims.js';
+import { stripClientConsumerHeader } from './consumers.js';
 import { introspect, IntrospectionUnavailable, type IntrospectionClient, type TokenInfo } from './introspection.js';
 import { millis, optionsKey, seconds } from './options.js';
 import { readCookie, removeCookie } from './cookies.js';
@@ -64,15 +64,7 @@ function create(options: Options, deps: MiddlewareDeps): Middleware {
     claims: Record<string, unknown>,
     next: (ctx: RequestContext) => unknown,
   ) => {
-    const consumer = tokenConsumer(claims);
-    const detail = { consumer };
-    const missing = missingScopes(claims, requiredScopes);
-    if (missing.length) {
-      rejectBearer(ctx, deps, 'insufficient_scope', `missing scopes ${missing.join(' ')}`, detail, requiredScopes);
-      return;
-    }
-    if (options.forwardClaims) forwardClaims(ctx, claims, options.forwardClaims);
-    if (consumer) setConsumer(ctx, consumer, consumer);
+    if (!admitClaims(ctx, deps, claims, { requiredScopes, forwardClaims: options.forwardClaims })) return;
     if (mode === 'jwt') await attachJwt(ctx, claims, minted);
     await next(ctx);
   };
