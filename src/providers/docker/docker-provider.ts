@@ -24,9 +24,14 @@ export function createDockerProvider(config: DockerProviderConfig, name = 'docke
   const options = workloadOptions(config, false, 'docker');
   const engine = new EngineClient(config.endpoint);
   const stopping = new StoppingContainers();
+  let listed: Workload[] = [];
   const watcher = new EngineWatcher({
     engine,
-    list: async () => snapshotOf(stopping.exclude(await listContainerWorkloads(engine)), options),
+    list: async () => {
+      listed = await listContainerWorkloads(engine);
+      return snapshotOf(stopping.exclude(listed), options);
+    },
+    quick: (event) => (stopping.isStopSignal(event) ? snapshotOf(stopping.exclude(listed), options) : undefined),
     eventFilters: { type: ['container', 'network'] },
     relevant: (event) => {
       stopping.observe(event);
@@ -55,10 +60,16 @@ class StoppingContainers {
   observe(event: EngineEvent): void {
     const id = event.Actor?.ID;
     if (event.Type !== 'container' || !id) return;
-    if (event.Action === 'kill' && STOP_SIGNALS.has(event.Actor?.Attributes?.signal ?? '')) this.ids.add(id);
+    if (this.isStopSignal(event)) this.ids.add(id);
     // Not at `die`: a listing that began before the death may still report the container running.
     // Listings that no longer show it forget it (see exclude).
     if (event.Action === 'start') this.ids.delete(id);
+  }
+
+  isStopSignal(event: EngineEvent): boolean {
+    return (
+      event.Type === 'container' && event.Action === 'kill' && STOP_SIGNALS.has(event.Actor?.Attributes?.signal ?? '')
+    );
   }
 
   exclude(workloads: Workload[]): Workload[] {

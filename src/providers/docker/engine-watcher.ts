@@ -29,6 +29,11 @@ export interface WatcherOptions {
    * after its container started, and sends no event when it does.
    */
   settleMs?: number[];
+  /**
+   * A snapshot that an event makes known at once, without waiting for a listing (a container
+   * being stopped leaves the last listing); undefined when the event needs a listing.
+   */
+  quick?: (event: EngineEvent) => ProviderSnapshot | undefined;
 }
 
 const FIRST_BACKOFF_MS = 100;
@@ -93,7 +98,10 @@ export class EngineWatcher {
         await this.options.engine.stream(
           `/events?filters=${filters}`,
           (message) => {
-            if (this.options.relevant(message as EngineEvent)) this.onEvent();
+            const event = message as EngineEvent;
+            if (!this.options.relevant(event)) return;
+            this.emitQuick(event);
+            this.onEvent();
           },
           signal,
           async () => {
@@ -111,6 +119,14 @@ export class EngineWatcher {
       if (!connected) backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       await sleep(backoff, undefined, { signal }).catch(() => {});
     }
+  }
+
+  /** Under load a listing takes seconds; what an event already tells is applied now. */
+  private emitQuick(event: EngineEvent): void {
+    const snapshot = this.options.quick?.(event);
+    if (!snapshot || (this.last && isDeepStrictEqual(this.last, snapshot))) return;
+    this.last = snapshot;
+    this.emit(snapshot);
   }
 
   private onEvent(): void {
