@@ -38,6 +38,8 @@ export interface ObservedRequest {
   durationSeconds: number;
   requestBytes: number;
   responseBytes: number;
+  /** The authenticated gateway consumer, if any. */
+  consumer?: string;
 }
 
 /** Traefik's default buckets for request durations, in seconds. */
@@ -62,6 +64,8 @@ export function createMetrics(config: StaticConfig['metrics']): Metrics {
   const entryPoints = new RequestSeries('entrypoint', ['code', 'method', 'protocol', 'entrypoint'], buckets);
   const routers = new RequestSeries('router', ['code', 'method', 'protocol', 'router', 'service'], buckets);
   const services = new RequestSeries('service', ['code', 'method', 'protocol', 'service'], buckets);
+  // Gateway consumers are named in configuration, so this label stays bounded.
+  const consumers = new RequestSeries('consumer', ['code', 'method', 'protocol', 'consumer'], buckets, 'portier');
   const reloads = new Counter({ name: 'traefik_config_reloads_total', help: 'Config reloads.', registers });
   const reloadFailures = new Counter({
     name: 'traefik_config_reloads_failure_total',
@@ -125,6 +129,10 @@ export function createMetrics(config: StaticConfig['metrics']): Metrics {
       }
       if (service)
         services.observe(`${base} ${service}`, () => [code, method, 'http', service], seconds, inBytes, outBytes);
+      const { consumer } = request;
+      if (consumer) {
+        consumers.observe(`${base} ${consumer}`, () => [code, method, 'http', consumer], seconds, inBytes, outBytes);
+      }
     },
     recordReload(success) {
       reloads.inc();
@@ -154,7 +162,9 @@ export function createMetrics(config: StaticConfig['metrics']): Metrics {
           serverUp.labels({ service: name, url }).set(state === 'UP' ? 1 : 0);
         }
       }
-      return (await registry.metrics()) + entryPoints.render() + routers.render() + services.render();
+      return (
+        (await registry.metrics()) + entryPoints.render() + routers.render() + services.render() + consumers.render()
+      );
     },
   };
 }

@@ -22,6 +22,7 @@ export function createRequestObserver(parts: { metrics: Metrics; accessLog?: Acc
         entryPoint: ctx.entryPoint,
         router: ctx.routerName,
         service: ctx.serviceName,
+        consumer: ctx.consumer,
         method: ctx.req.method ?? 'GET',
         status,
         durationSeconds: Number(durationNs) / 1e9,

@@ -26,6 +26,8 @@ export class RequestSeries {
     private readonly scope: string,
     private readonly labelNames: readonly string[],
     private readonly bucketBounds: readonly number[],
+    /** `traefik` for Traefik's own families; `portier` for the ones Traefik does not have. */
+    private readonly prefix = 'traefik',
   ) {}
 
   /**
@@ -58,7 +60,7 @@ export class RequestSeries {
   /** The four metric families in Prometheus text format (empty when no request was seen). */
   render(): string {
     if (this.series.size === 0) return '';
-    const base = `traefik_${this.scope}`;
+    const base = `${this.prefix}_${this.scope}`;
     const all = [...this.series.values()];
     const family = (name: string, help: string, type: string, lines: string[]) =>
       `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${lines.join('')}\n`;

@@ -91,6 +91,26 @@ describe('/metrics', () => {
     );
   });
 
+  it('counts requests per authenticated gateway consumer', async () => {
+    const metrics = createMetrics({ prometheus: {} });
+    const request = {
+      entryPoint: 'web',
+      router: 'api@file',
+      service: 'api@file',
+      method: 'GET',
+      status: 200,
+      durationSeconds: 0.01,
+      requestBytes: 0,
+      responseBytes: 5,
+    };
+    metrics.observeRequest({ ...request, consumer: 'app@file' });
+    metrics.observeRequest({ ...request, consumer: 'app@file' });
+    metrics.observeRequest(request);
+    const families = parsePrometheus(await metrics.render(sampleView()));
+    const total = 'portier_consumer_requests_total';
+    assert.equal(sampleValue(families, total, total, { consumer: 'app@file', code: '200' }), 2);
+  });
+
   it('escapes label values so any router name still parses', async () => {
     const metrics = createMetrics({ prometheus: {} });
     const odd = 'we"ird\\name\nx@file';
