@@ -4,5 +4,3 @@ import { readFileSync } from 'node:fs';
 export const version: string = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
-
-export const codename = 'portier';

@@ -10,13 +10,6 @@ export function appendRequestHeader(ctx: RequestContext, name: string, value: st
     existing === undefined ? value : `${Array.isArray(existing) ? existing.join(', ') : existing}, ${value}`;
 }
 
-/** Sets (replacing) or, with an empty value, removes a request header for the upstream. */
-export function setRequestHeader(ctx: RequestContext, name: string, value: string): void {
-  const key = name.toLowerCase();
-  if (value === '') delete ctx.req.headers[key];
-  else ctx.req.headers[key] = value;
-}
-
 /** The first value of a request header, '' when absent. */
 export function requestHeader(ctx: RequestContext, name: string): string {
   const value = ctx.req.headers[name.toLowerCase()];
