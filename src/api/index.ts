@@ -116,6 +116,8 @@ export function createApiHandler(deps: ApiDeps): ApiHandlers {
         return stream.open(ctx);
       case '/api/stats':
         return sendJson(ctx, 200, deps.metrics.live.snapshot());
+      case '/api/certificates':
+        return sendList(ctx, view.certificates ?? [], query);
     }
     if (EMPTY_LISTS.has(path)) return sendList(ctx, [], query);
     const [, , section, kind, ...rest] = path.split('/');

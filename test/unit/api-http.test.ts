@@ -250,3 +250,22 @@ describe('Portier additions', () => {
     assert.equal(typeof body.services, 'object');
   });
 });
+
+describe('/api/certificates', () => {
+  it('lists the certificates served, with their domains and expiry', async () => {
+    const certificate = {
+      source: 'certs/a.pem',
+      domains: ['a.example.com', '*.a.example.com'],
+      notAfter: '2027-01-01T00:00:00.000Z',
+      isDefault: false,
+    };
+    const withCerts = await startApiServer({ ...sampleView(), certificates: [certificate] });
+    try {
+      const response = await fetch(withCerts.url + '/api/certificates');
+      assert.equal(response.status, 200);
+      assert.deepEqual(await response.json(), [certificate]);
+    } finally {
+      await withCerts.close();
+    }
+  });
+});
