@@ -40,6 +40,7 @@ export function assemble(config: StaticConfig): Assembled {
   const functions = createFunctionRuntime(config.functions, baseDir, { store: clusterFunctionStore(config.cluster) });
   const metrics = createMetrics(config.metrics);
   const accessLog = createAccessLog(config.accessLog, baseDir);
+  functions.core.onInvocation((invocation) => metrics.observeFunction(invocation));
   const events: RuntimeEvents = new EventEmitter();
   // The API reads the view of the Portier built just below; it is only called once requests flow.
   let view: () => RuntimeView = () => {

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { StaticConfig } from '../config/static/types.js';
 import type { RuntimeView } from '../runtime/view.js';
 import { LiveStats } from './live-stats.js';
@@ -17,6 +17,8 @@ export interface Metrics {
   readonly live: LiveStats;
   /** Records one finished request. */
   observeRequest(request: ObservedRequest): void;
+  /** Records one function invocation: count by outcome and cold/warm, and run time. */
+  observeFunction(invocation: ObservedInvocation): void;
   /** Counts a configuration reload and whether it was applied cleanly. */
   recordReload(success: boolean): void;
   /**
@@ -41,6 +43,18 @@ export interface ObservedRequest {
   /** The authenticated gateway consumer, if any. */
   consumer?: string;
 }
+
+/** What the metrics keep of a function invocation (see the function runtime's InvocationRecord). */
+export interface ObservedInvocation {
+  function: string;
+  cold: boolean;
+  outcome: string;
+  initMs: number;
+  runMs: number;
+}
+
+/** Function run times are short: buckets from 1 ms to 10 s. */
+const FUNCTION_BUCKETS = [0.001, 0.005, 0.025, 0.1, 0.5, 2, 10];
 
 /** Traefik's default buckets for request durations, in seconds. */
 const DEFAULT_BUCKETS = [0.1, 0.3, 1.2, 5];
@@ -67,6 +81,27 @@ export function createMetrics(config: StaticConfig['metrics']): Metrics {
   // Gateway consumers are named in configuration, so this label stays bounded.
   const consumers = new RequestSeries('consumer', ['code', 'method', 'protocol', 'consumer'], buckets, 'portier');
   const reloads = new Counter({ name: 'traefik_config_reloads_total', help: 'Config reloads.', registers });
+  // Deployed functions are few and named by operators, so the function label stays bounded.
+  const invocations = new Counter({
+    name: 'portier_function_invocations_total',
+    help: 'Function invocations, by function, outcome and start (cold or warm).',
+    labelNames: ['function', 'outcome', 'start'],
+    registers,
+  });
+  const functionDuration = new Histogram({
+    name: 'portier_function_duration_seconds',
+    help: 'Function run time (without loading), by function.',
+    labelNames: ['function'],
+    buckets: FUNCTION_BUCKETS,
+    registers,
+  });
+  const functionInit = new Histogram({
+    name: 'portier_function_init_duration_seconds',
+    help: 'Time to load a function version on a cold start, by function.',
+    labelNames: ['function'],
+    buckets: FUNCTION_BUCKETS,
+    registers,
+  });
   const reloadFailures = new Counter({
     name: 'traefik_config_reloads_failure_total',
     help: 'Config reloads in which a provider reported an error.',
@@ -134,6 +169,12 @@ export function createMetrics(config: StaticConfig['metrics']): Metrics {
         consumers.observe(`${base} ${consumer}`, () => [code, method, 'http', consumer], seconds, inBytes, outBytes);
       }
     },
+    observeFunction(invocation) {
+      const name = invocation.function;
+      invocations.inc({ function: name, outcome: invocation.outcome, start: invocation.cold ? 'cold' : 'warm' });
+      functionDuration.observe({ function: name }, invocation.runMs / 1000);
+      if (invocation.cold) functionInit.observe({ function: name }, invocation.initMs / 1000);
+    },
     recordReload(success) {
       reloads.inc();
       const now = Date.now() / 1000;
@@ -175,6 +216,7 @@ function disabledMetrics(live: LiveStats): Metrics {
     live,
     contentType: 'text/plain; version=0.0.4; charset=utf-8',
     observeRequest: () => undefined,
+    observeFunction: () => undefined,
     recordReload: () => undefined,
     trackConnection: () => () => undefined,
     render: async () => '',

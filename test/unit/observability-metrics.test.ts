@@ -91,6 +91,21 @@ describe('/metrics', () => {
     );
   });
 
+  it('counts function invocations by outcome and start, with run and load times', async () => {
+    const metrics = createMetrics({ prometheus: {} });
+    metrics.observeFunction({ function: 'sum', cold: true, outcome: 'ok', initMs: 12, runMs: 0.5 });
+    metrics.observeFunction({ function: 'sum', cold: false, outcome: 'ok', initMs: 0, runMs: 0.4 });
+    metrics.observeFunction({ function: 'sum', cold: false, outcome: 'timeout', initMs: 0, runMs: 5000 });
+    const families = parsePrometheus(await metrics.render(sampleView()));
+    const total = 'portier_function_invocations_total';
+    assert.equal(sampleValue(families, total, total, { function: 'sum', outcome: 'ok', start: 'warm' }), 1);
+    assert.equal(sampleValue(families, total, total, { function: 'sum', outcome: 'timeout', start: 'warm' }), 1);
+    const runs = 'portier_function_duration_seconds';
+    assert.equal(sampleValue(families, runs, `${runs}_count`, { function: 'sum' }), 3);
+    const loads = 'portier_function_init_duration_seconds';
+    assert.equal(sampleValue(families, loads, `${loads}_count`, { function: 'sum' }), 1);
+  });
+
   it('counts requests per authenticated gateway consumer', async () => {
     const metrics = createMetrics({ prometheus: {} });
     const request = {
