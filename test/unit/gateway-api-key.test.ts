@@ -57,3 +57,17 @@ describe('apiKey', () => {
     assert.throws(() => buildMiddleware(apiKey, {}, gatewayDeps(clash)), /also given to consumer "a@file"/);
   });
 });
+
+describe('rejection logs', () => {
+  it('are capped per middleware and second, so a flood of bad keys is no flood of log lines', async () => {
+    const logs: LogLine[] = [];
+    const server = await startHarness(buildMiddleware(apiKey, {}, gatewayDeps(consumers, logs, 'flood@file')), logs);
+    servers.push(server);
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, () => server.send({ headers: { 'x-api-key': 'bad' } })),
+    );
+    assert.ok(answers.every((answer) => answer.status === 401));
+    const rejected = logs.filter((line) => line.msg === 'gateway rejected request').length;
+    assert.ok(rejected >= 1 && rejected <= 40, `logged ${rejected} of 60 rejections`);
+  });
+});
