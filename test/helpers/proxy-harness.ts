@@ -9,6 +9,7 @@ import {
   type Server,
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { after } from 'node:test';
 import type { Duplex } from 'node:stream';
 import type { Handler } from '../../src/runtime/context.js';
 import { createRequestContext } from '../../src/runtime/request-context.js';
@@ -118,6 +119,23 @@ export function send(
     req.on('error', reject);
     req.end(options.body);
   });
+}
+
+/**
+ * Returns `track`, which remembers each server a test file starts; all of them are closed after
+ * the file's tests, and then `alsoClose` runs (the pools and health checks under test).
+ */
+export function closedAfterTests(alsoClose: () => Promise<void>): (started: Promise<Running>) => Promise<Running> {
+  const running: Running[] = [];
+  after(async () => {
+    await Promise.all(running.map((r) => r.close()));
+    await alsoClose();
+  });
+  return async (started) => {
+    const r = await started;
+    running.push(r);
+    return r;
+  };
 }
 
 /** Dependencies for building services in tests; `statusEvents` collects health changes. */

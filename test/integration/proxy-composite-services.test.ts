@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { ConfigError } from '../../src/config/errors.js';
 import type { ServiceConfig } from '../../src/config/dynamic/types.js';
 import { buildService } from '../../src/services/build-service.js';
@@ -10,23 +10,13 @@ import {
   startNamedUpstream,
   startProxy,
   startUpstream,
+  closedAfterTests,
   testDeps,
   waitFor,
-  type Running,
 } from '../helpers/proxy-harness.js';
 
 const deps = testDeps();
-const running: Running[] = [];
-after(async () => {
-  await Promise.all(running.map((r) => r.close()));
-  await deps.close();
-});
-
-async function track(promise: Promise<Running>): Promise<Running> {
-  const r = await promise;
-  running.push(r);
-  return r;
-}
+const track = closedAfterTests(() => deps.close());
 
 /** Builds several services that refer to each other by name, as the runtime's resolver does. */
 function buildAll(configs: Record<string, ServiceConfig>): Record<string, Service> {

@@ -4,20 +4,18 @@ import { after, test } from 'node:test';
 import { addResponseHeader, onResponseHeaders } from '../../src/runtime/context.js';
 import { forward } from '../../src/runtime/transport/forward.js';
 import { Upstreams } from '../../src/runtime/transport/upstreams.js';
-import { closedPortUrl, send, startProxy, startUpstream, waitFor, type Running } from '../helpers/proxy-harness.js';
+import {
+  closedAfterTests,
+  closedPortUrl,
+  send,
+  startProxy,
+  startUpstream,
+  waitFor,
+  type Running,
+} from '../helpers/proxy-harness.js';
 
 const upstreams = new Upstreams({ forwardingTimeouts: { responseHeaderTimeout: '300ms' } });
-const running: Running[] = [];
-after(async () => {
-  await Promise.all(running.map((r) => r.close()));
-  await upstreams.close();
-});
-
-async function track(promise: Promise<Running>): Promise<Running> {
-  const r = await promise;
-  running.push(r);
-  return r;
-}
+const track = closedAfterTests(() => upstreams.close());
 
 interface Seen {
   method: string;
