@@ -4,13 +4,6 @@
  */
 export { compileRule, type RuleSyntax } from './compile.js';
 export { ruleDomains } from './domains.js';
-// For other expression languages with the same grammar (Docker `constraints`) and Go regexps.
-export { compileGoRegexp } from './go-regexp.js';
-export { parseRule, type MatcherCall, type RuleNode } from './parser.js';
-export { MatcherProblem } from './problem.js';
-export { canonicalHost, normalizePath, splitTarget } from './normalize.js';
-export type { CompiledRule, RoutingRequest } from './types.js';
-export { translateV1Rule } from './v1.js';
 
 /** Traefik's default router priority: the rule's length in bytes. */
 export function defaultPriority(rule: string): number {
