@@ -1,7 +1,8 @@
 import zookeeper, { type Client } from 'node-zookeeper-client';
 import type { KvPair, KvStore, KvWatch, KvWatchListener } from './store.js';
 
-const CONNECT_TIMEOUT_MS = 3000;
+// ZooKeeper (a JVM) can take seconds to accept sessions after a restart on a loaded machine.
+const CONNECT_TIMEOUT_MS = 10_000;
 
 /** The client's internals `close()` reaches into (node-zookeeper-client 1.1.3). */
 interface ConnectionInternals {
