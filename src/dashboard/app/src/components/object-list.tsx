@@ -18,6 +18,20 @@ export function matches(search: string, ...values: (string | undefined)[]): bool
   return needle === '' || values.some((v) => v?.toLowerCase().includes(needle));
 }
 
+/** The two cells every list starts with: the object's status and its name, linking to its page. */
+function StatusAndName({ kind, object }: { kind: Kind; object: { name: string; status: keyof typeof STATUS_ORDER } }) {
+  return (
+    <>
+      <td data-label="Status">
+        <StatusBadge status={object.status} />
+      </td>
+      <td data-label="Name">
+        <a href={href(kind, object.name)}>{object.name}</a>
+      </td>
+    </>
+  );
+}
+
 function RouterRows({ items }: { items: RouterView[] }) {
   return (
     <table class="objects">
@@ -33,12 +47,7 @@ function RouterRows({ items }: { items: RouterView[] }) {
       <tbody>
         {items.map((r) => (
           <tr data-testid="row" data-name={r.name}>
-            <td data-label="Status">
-              <StatusBadge status={r.status} />
-            </td>
-            <td data-label="Name">
-              <a href={href('routers', r.name)}>{r.name}</a>
-            </td>
+            <StatusAndName kind="routers" object={r} />
             <td data-label="Rule">
               <code class="rule">{r.rule}</code>
             </td>
@@ -72,12 +81,7 @@ function ServiceRows({ items, stats }: { items: ServiceView[]; stats?: LiveStats
           const servers = s.loadBalancer?.servers.length ?? 0;
           return (
             <tr data-testid="row" data-name={s.name}>
-              <td data-label="Status">
-                <StatusBadge status={s.status} />
-              </td>
-              <td data-label="Name">
-                <a href={href('services', s.name)}>{s.name}</a>
-              </td>
+              <StatusAndName kind="services" object={s} />
               <td data-label="Type">{s.type}</td>
               <td data-label="Servers">{s.loadBalancer ? `${servers - down}/${servers} up` : '—'}</td>
               <td data-label="Req/s">{formatRate(ratePerSecond(stats?.services[s.name]))}</td>
@@ -103,12 +107,7 @@ function MiddlewareRows({ items }: { items: MiddlewareView[] }) {
       <tbody>
         {items.map((m) => (
           <tr data-testid="row" data-name={m.name}>
-            <td data-label="Status">
-              <StatusBadge status={m.status} />
-            </td>
-            <td data-label="Name">
-              <a href={href('middlewares', m.name)}>{m.name}</a>
-            </td>
+            <StatusAndName kind="middlewares" object={m} />
             <td data-label="Type">{m.type}</td>
             <td data-label="Used by">{m.usedBy.length}</td>
           </tr>
