@@ -49,6 +49,11 @@ export class EventStream {
     res.once('close', () => this.clients.delete(res));
   }
 
+  /** Sends an event that does not come from the runtime (function changes). */
+  publish(event: { type: string }): void {
+    this.broadcast(event.type, event);
+  }
+
   get size(): number {
     return this.clients.size;
   }

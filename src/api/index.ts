@@ -6,6 +6,7 @@
 import type { EventEmitter } from 'node:events';
 import { STATUS_CODES } from 'node:http';
 import type { StaticConfig } from '../config/static/types.js';
+import type { FunctionEvent } from '../functions/activity.js';
 import { createDashboardHandler, dashboardDirectory } from '../dashboard/handler.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Handler, RequestContext } from '../runtime/context.js';
@@ -28,6 +29,8 @@ export interface ApiDeps {
   metrics: Metrics;
   /** The static configuration, for entry point details, `ping` options and the overview's features. */
   staticConfig?: StaticConfig;
+  /** Function deploys, rollbacks, removals and refused deploys, forwarded on `/api/events` as `function`. */
+  functionEvents?: { onChange(listener: (event: FunctionEvent) => void): () => void };
 }
 
 export interface ApiHandlers {
@@ -58,6 +61,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandlers {
     () => deps.view().generation,
     () => deps.isTerminating(),
   );
+  const stopFunctionEvents = deps.functionEvents?.onChange((event) => stream.publish(event));
   const features = {
     tracing: '',
     metrics: deps.metrics.enabled ? 'Prometheus' : '',
@@ -157,7 +161,10 @@ export function createApiHandler(deps: ApiDeps): ApiHandlers {
     dashboard: createDashboardHandler(dashboardDirectory()),
     ping,
     prometheus,
-    close: () => stream.close(),
+    close: () => {
+      stopFunctionEvents?.();
+      stream.close();
+    },
   };
 }
 

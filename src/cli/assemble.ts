@@ -8,6 +8,7 @@ import type { RuntimeView } from '../runtime/view.js';
 import { version } from './version.js';
 import type { StaticConfig } from '../config/static/types.js';
 import { clusterFunctionStore } from '../cluster/index.js';
+import { activityOf } from '../functions/activity.js';
 import { createFunctionRuntime } from '../functions/index.js';
 import { closeGateway, configureGateway, gatewaySettings } from '../gateway/settings.js';
 import { gatewayMiddlewareTypes } from '../gateway/middlewares.js';
@@ -55,6 +56,7 @@ export function assemble(config: StaticConfig): Assembled {
     isTerminating: () => terminating(),
     metrics,
     staticConfig: config,
+    functionEvents: activityOf(functions.core),
   });
   const internalServices = new Map<string, Service>([
     ['api@internal', handlerService(routeApi(functions.apiHandler, api.api))],

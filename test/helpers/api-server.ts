@@ -25,7 +25,7 @@ export interface ApiTestServer {
  */
 export async function startApiServer(
   initial: RuntimeView,
-  options: Partial<Pick<ApiDeps, 'metrics' | 'staticConfig'>> & { port?: number } = {},
+  options: Partial<Pick<ApiDeps, 'metrics' | 'staticConfig' | 'functionEvents'>> & { port?: number } = {},
 ): Promise<ApiTestServer> {
   let view = initial;
   let terminating = false;
@@ -39,6 +39,7 @@ export async function startApiServer(
     isTerminating: () => terminating,
     metrics,
     staticConfig: options.staticConfig,
+    functionEvents: options.functionEvents,
   });
   const observe = createRequestObserver({ metrics });
   const info = { name: 'traefik', scheme: 'http' as const, port: 0 };
