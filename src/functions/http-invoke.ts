@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { FunctionInvocationSummary } from '../runtime/context.js';
 import type { FunctionRuntimeCore } from './function-runtime.js';
 import { rejection } from './function-runtime.js';
 import type { InvocationRecord } from './invocation-log.js';
@@ -24,6 +25,8 @@ export interface HttpExchange {
   consumer?: string;
   responseHeaders?: OutgoingHttpHeaders;
   onResponseHeaders?: ((status: number, headers: OutgoingHttpHeaders) => void)[];
+  /** Receives the call's record before the answer is written, so the access log can show it. */
+  invocation?: FunctionInvocationSummary;
 }
 
 /** The call's result, and its record unless the function vanished meanwhile. */
@@ -70,6 +73,7 @@ export async function serveInvocation(
     const result = rejection('request-too-large', 413, `the request body is over the ${max}-byte limit`);
     writeResult(exchange, result, requestId);
     const record = await runtime.refuse(name, requestId, result);
+    exchange.invocation = record;
     return record ? { record, result } : { result };
   }
   const call: InvocationCall = {
@@ -83,6 +87,7 @@ export async function serveInvocation(
   };
   const invocation = await runtime.invoke(name, call);
   if (!invocation) return undefined;
+  exchange.invocation = invocation.record;
   writeResult(exchange, invocation.result, requestId);
   return invocation;
 }

@@ -86,6 +86,7 @@ export const retry = defineMiddleware(schema, (options) => {
         if ((!unreachable && catcher?.caught === undefined) || ctx.res.destroyed) return;
         // The dropped answer's response hooks must not apply twice.
         ctx.onResponseHeaders?.splice(hooksBefore);
+        ctx.retryAttempts = attempt;
         await sleep(delays[attempt - 1] ?? 0);
       }
     } finally {

@@ -54,6 +54,21 @@ export interface RequestContext {
    * transport answers 502 itself.
    */
   upstreamUnreachable?: (error: Error) => boolean;
+  /** How many times the retry middleware sent the request again (Traefik's `RetryAttempts`). */
+  retryAttempts?: number;
+  /** Set by the function runtime when a function answered this request, for the access log. */
+  invocation?: FunctionInvocationSummary;
+}
+
+/** What the access log records of a function call (the function runtime's record has more). */
+export interface FunctionInvocationSummary {
+  readonly requestId: string;
+  readonly function: string;
+  readonly version: string;
+  readonly cold: boolean;
+  readonly initMs: number;
+  readonly runMs: number;
+  readonly outcome: string;
 }
 
 /** A step of request handling. It either answers the request itself or hands it on. */

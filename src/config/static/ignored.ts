@@ -64,7 +64,6 @@ const IGNORED_SETTINGS = [
   'log.maxAge',
   'log.maxBackups',
   'log.compress',
-  'accessLog.filters',
   'accessLog.addInternals',
   'metrics.addInternals',
   'metrics.datadog',
@@ -77,8 +76,6 @@ const IGNORED_SETTINGS = [
   'metrics.prometheus.manualRouting',
   'metrics.prometheus.headerLabels',
   'ping.manualRouting',
-  'serversTransport.insecureSkipVerify',
-  'serversTransport.rootCAs',
   'serversTransport.spiffe',
 ].map((pattern) => pattern.split('.'));
 

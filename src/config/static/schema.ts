@@ -70,6 +70,15 @@ export const dockerProviderSchema = z.strictObject({
 const keepDrop = z.enum(['keep', 'drop']);
 const keepDropRedact = z.enum(['keep', 'drop', 'redact']);
 
+/** Traefik's HTTP code ranges for access-log filters: `"404"` or `"500-599"`, low end first. */
+const statusCodeRange = z.string().refine(
+  (entry) => {
+    const match = /^\s*(\d{3})\s*(?:-\s*(\d{3})\s*)?$/.exec(entry);
+    return match !== null && Number(match[1]) <= Number(match[2] ?? match[1]);
+  },
+  { error: (issue) => `${JSON.stringify(issue.input)} is not a status code or range; write "404" or "500-599"` },
+);
+
 const kvProviderSchema = z.strictObject({
   endpoints: z.array(z.string()).min(1).optional(),
   rootKey: z.string().optional(),
@@ -119,6 +128,13 @@ export const staticConfigSchema = z.strictObject({
       filePath: z.string().optional(),
       format: z.enum(['json', 'common']).optional(),
       bufferingSize: z.number().int().nonnegative().optional(),
+      filters: z
+        .strictObject({
+          statusCodes: z.array(statusCodeRange).optional(),
+          retryAttempts: z.boolean().optional(),
+          minDuration: durationSchema.optional(),
+        })
+        .optional(),
       fields: z
         .strictObject({
           defaultMode: keepDrop.optional(),
@@ -142,6 +158,8 @@ export const staticConfigSchema = z.strictObject({
     .optional(),
   serversTransport: z
     .strictObject({
+      insecureSkipVerify: z.boolean().optional(),
+      rootCAs: z.array(z.string()).optional(),
       maxIdleConnsPerHost: z.number().int().optional(),
       forwardingTimeouts: z
         .strictObject({

@@ -103,6 +103,8 @@ export interface StaticConfig {
     filePath?: string;
     format?: 'json' | 'common';
     bufferingSize?: number;
+    /** A line is written when any filter given matches (Traefik's semantics); all lines without filters. */
+    filters?: { statusCodes?: string[]; retryAttempts?: boolean; minDuration?: Duration };
     fields?: {
       defaultMode?: 'keep' | 'drop';
       names?: Record<string, 'keep' | 'drop'>;
@@ -110,7 +112,11 @@ export interface StaticConfig {
     };
   };
   metrics?: { prometheus?: { entryPoint?: string; buckets?: number[] } };
+  /** `default@internal`: the transport of load balancers that name none. */
   serversTransport?: {
+    insecureSkipVerify?: boolean;
+    /** CA certificates (file paths or PEM text) that upstream certificates must chain to. */
+    rootCAs?: string[];
     maxIdleConnsPerHost?: number;
     forwardingTimeouts?: { dialTimeout?: Duration; responseHeaderTimeout?: Duration; idleConnTimeout?: Duration };
   };
