@@ -1,6 +1,7 @@
 import type { DynamicConfig } from '../config/dynamic/types.js';
 
-export type ObjectKind = 'router' | 'service' | 'middleware';
+/** The HTTP kinds, and their TCP counterparts (`tcpRouter`… as Traefik's rawdata names them). */
+export type ObjectKind = 'router' | 'service' | 'middleware' | 'tcpRouter' | 'tcpService' | 'tcpMiddleware';
 
 /** A problem a provider found: a label typo, a malformed KV value, a file that does not parse… */
 export interface ProviderIssue {

@@ -105,16 +105,16 @@ test('the configured prefix replaces traefik., and portier. is always read', () 
   assert.deepEqual(Object.keys(config.routers).sort(), ['p', 'r']);
 });
 
-test('unrelated labels and unknown multi-part keys are ignored, TCP/UDP labels reported as unsupported', () => {
+test('unrelated labels and unknown multi-part keys are ignored, UDP labels reported as unsupported', () => {
   const decoded = decode({
     'com.docker.compose.service': 'web',
     'traefik.wrong.label': 'x',
-    'traefik.tcp.routers.t.rule': 'HostSNI(`*`)',
+    'traefik.udp.routers.t.service': 'dns',
     'traefik.docker.network': 'front',
     'traefik.swarm.lbswarm': 'true',
   });
   assert.deepEqual(decoded.problems, []);
-  assert.deepEqual(decoded.unsupported, ['traefik.tcp.routers.t.rule']);
+  assert.deepEqual(decoded.unsupported, ['traefik.udp.routers.t.service']);
   assert.equal(decoded.config.network, 'front');
   assert.equal(decoded.config.lbSwarm, true);
 });

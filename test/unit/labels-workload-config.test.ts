@@ -181,11 +181,3 @@ test('useBindPortIP routes to the published host address when it is specific', (
   const { config } = snapshot([container('pub', {}, { bindings })], { useBindPortIP: true });
   assert.equal(config.http.services.pub!.loadBalancer!.servers[0]!.url, 'http://127.0.0.1:18080');
 });
-
-test('TCP labels are reported as unsupported and suppress the automatic HTTP router and service', () => {
-  const { config, issues } = snapshot([container('db', { 'traefik.tcp.routers.db.rule': 'HostSNI(`*`)' })]);
-  assert.deepEqual(config.http.routers, {});
-  assert.deepEqual(config.http.services, {});
-  assert.equal(issues[0]!.key, 'traefik.tcp.routers.db.rule');
-  assert.match(issues[0]!.message, /HTTP only/);
-});

@@ -85,6 +85,37 @@ export interface FailoverConfig {
   healthCheck?: Record<string, never>;
 }
 
+/** `forwardingTimeouts` of a serversTransport: durations as written (`"30s"`). */
+export interface ForwardingTimeoutsConfig {
+  dialTimeout?: string;
+  responseHeaderTimeout?: string;
+  idleConnTimeout?: string;
+  /** HTTP/2 only: ping a connection that received nothing for this long… */
+  readIdleTimeout?: string;
+  /** …and close it when the ping is not answered within this. */
+  pingTimeout?: string;
+}
+
+/** `http.serversTransports.<name>`: how Portier connects to the servers of the load balancers naming it. */
+export interface ServersTransportConfig {
+  /** SNI sent to, and name verified against, the upstream's certificate. */
+  serverName?: string;
+  insecureSkipVerify?: boolean;
+  /** CA certificates (file paths or PEM text) upstream certificates must chain to, instead of the system's. */
+  rootCAs?: string[];
+  /** Client certificates for upstreams that require one (mutual TLS). */
+  certificates?: { certFile: string; keyFile: string }[];
+  minVersion?: string;
+  maxVersion?: string;
+  cipherSuites?: string[];
+  /** Idle kept-alive connections per server (Traefik's meaning); < 0: no reuse. */
+  maxIdleConnsPerHost?: number;
+  disableHTTP2?: boolean;
+  /** The URI SAN the upstream certificate must carry (checked instead of its host name). */
+  peerCertURI?: string;
+  forwardingTimeouts?: ForwardingTimeoutsConfig;
+}
+
 /** Exactly one of the members is set. */
 export interface ServiceConfig {
   loadBalancer?: LoadBalancerConfig;
@@ -115,6 +146,7 @@ export interface HttpConfig {
   middlewares: Record<string, MiddlewareConfig>;
   /** Portier extension: gateway consumers, named like every other object. */
   consumers?: Record<string, ConsumerConfig>;
+  serversTransports?: Record<string, ServersTransportConfig>;
 }
 
 /** A certificate and its key: a file path or the PEM text itself (Traefik accepts both). */
@@ -151,19 +183,45 @@ export interface TlsConfig {
 /** `tcp.routers.<n>`: `HostSNI(...)` rules; `tls.passthrough` hands the TLS stream on untouched. */
 export interface TcpRouterConfig {
   rule: string;
+  ruleSyntax?: string;
   entryPoints?: string[];
+  /** `tcp.middlewares` names (ipAllowList, inFlightConn), applied in order when a connection arrives. */
+  middlewares?: string[];
   service: string;
   priority?: number;
-  tls?: { passthrough?: boolean; options?: string; certResolver?: string };
+  tls?: {
+    passthrough?: boolean;
+    options?: string;
+    certResolver?: string;
+    domains?: { main?: string; sans?: string[] }[];
+  };
+}
+
+export interface TcpServerConfig {
+  address: string;
+  /** Dial the server over TLS (parsed, not acted on yet). */
+  tls?: boolean;
 }
 
 export interface TcpServiceConfig {
-  loadBalancer?: { servers: { address: string }[] };
+  loadBalancer?: { servers: TcpServerConfig[]; serversTransport?: string; terminationDelay?: number };
+  /** Connections shared between other TCP services in proportion to their weights. */
+  weighted?: { services: { name: string; weight?: number }[] };
+}
+
+/** The TCP middlewares Traefik v3 has; exactly one key per middleware. */
+export interface TcpMiddlewareConfig {
+  ipAllowList?: { sourceRange: string[] };
+  /** Traefik v2's name for ipAllowList. */
+  ipWhiteList?: { sourceRange: string[] };
+  /** At most `amount` simultaneous connections per client IP. */
+  inFlightConn?: { amount: number };
 }
 
 export interface TcpConfig {
   routers?: Record<string, TcpRouterConfig>;
   services?: Record<string, TcpServiceConfig>;
+  middlewares?: Record<string, TcpMiddlewareConfig>;
 }
 
 export interface DynamicConfig {

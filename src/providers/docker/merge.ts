@@ -1,78 +1,96 @@
 import { isDeepStrictEqual } from 'node:util';
-import { emptyDynamicConfig, type ServiceConfig } from '../../config/dynamic/types.js';
+import { emptyDynamicConfig, type DynamicConfig } from '../../config/dynamic/types.js';
 import type { ObjectKind, ProviderIssue, ProviderSnapshot } from '../types.js';
 import type { WorkloadConfig } from './workload-config.js';
+
+/** A service as far as merging cares: its load balancer's servers, told apart by `url` or `address`. */
+type Mergeable = { loadBalancer?: { servers: Record<string, unknown>[] } };
+
+interface Section {
+  kind: ObjectKind;
+  protocol: 'http' | 'tcp';
+  field: 'routers' | 'services' | 'middlewares';
+  /** For services: the server field that identifies a server. */
+  serverKey?: 'url' | 'address';
+}
+
+const SECTIONS: Section[] = [
+  { kind: 'router', protocol: 'http', field: 'routers' },
+  { kind: 'middleware', protocol: 'http', field: 'middlewares' },
+  { kind: 'service', protocol: 'http', field: 'services', serverKey: 'url' },
+  { kind: 'tcpRouter', protocol: 'tcp', field: 'routers' },
+  { kind: 'tcpMiddleware', protocol: 'tcp', field: 'middlewares' },
+  { kind: 'tcpService', protocol: 'tcp', field: 'services', serverKey: 'address' },
+];
+
+function objectsOf(config: DynamicConfig, section: Section, create = false): Record<string, unknown> | undefined {
+  const protocol = (config as unknown as Record<string, Record<string, Record<string, unknown>> | undefined>)[
+    section.protocol
+  ];
+  if (!create) return protocol?.[section.field];
+  if (section.protocol === 'tcp') config.tcp ??= {};
+  const target = (config as unknown as Record<string, Record<string, Record<string, unknown>>>)[section.protocol]!;
+  return (target[section.field] ??= {});
+}
 
 /**
  * Merges the workloads' configurations into one snapshot, in name order: services of the same
  * name become one load balancer with every workload's servers (a scaled compose service), while
  * routers, middlewares or services defined differently by two workloads are left out, with an
- * error naming both.
+ * error naming both. HTTP and TCP objects follow the same rules.
  */
 export function mergeWorkloads(results: { name: string; result: WorkloadConfig }[]): ProviderSnapshot {
   const merged = emptyDynamicConfig();
   const issues: ProviderIssue[] = [];
   const owners = new Map<string, string>();
-  const conflicts = new Map<string, { kind: ObjectKind; name: string; workloads: Set<string> }>();
+  const conflicts = new Map<string, { section: Section; name: string; workloads: Set<string> }>();
   const sorted = [...results].sort((a, b) => a.name.localeCompare(b.name));
-  const conflict = (kind: ObjectKind, name: string, workload: string) => {
-    const id = `${kind}/${name}`;
-    const entry = conflicts.get(id) ?? { kind, name, workloads: new Set([owners.get(id)!]) };
-    entry.workloads.add(workload);
-    conflicts.set(id, entry);
-  };
   for (const { name: workload, result } of sorted) {
     issues.push(...result.issues);
-    const http = result.config.http;
-    for (const [kind, section, target] of [
-      ['router', http.routers, merged.http.routers],
-      ['middleware', http.middlewares, merged.http.middlewares],
-    ] as const) {
-      for (const [name, value] of Object.entries(section)) {
-        const id = `${kind}/${name}`;
-        const existing = (target as Record<string, unknown>)[name];
+    for (const section of SECTIONS) {
+      for (const [name, value] of Object.entries(objectsOf(result.config, section) ?? {})) {
+        const id = `${section.kind}/${name}`;
+        const target = objectsOf(merged, section, true)!;
+        const existing = target[name];
         if (existing === undefined) {
-          (target as Record<string, unknown>)[name] = value;
+          target[name] = section.serverKey ? structuredClone(value) : value;
           owners.set(id, workload);
-        } else if (!isDeepStrictEqual(existing, value)) {
-          conflict(kind, name, workload);
+        } else if (section.serverKey && sameExceptServers(existing as Mergeable, value as Mergeable)) {
+          addServers(existing as Mergeable, value as Mergeable, section.serverKey);
+        } else if (section.serverKey || !isDeepStrictEqual(existing, value)) {
+          const entry = conflicts.get(id) ?? { section, name, workloads: new Set([owners.get(id)!]) };
+          entry.workloads.add(workload);
+          conflicts.set(id, entry);
         }
-      }
-    }
-    for (const [name, service] of Object.entries(http.services)) {
-      const id = `service/${name}`;
-      const existing = merged.http.services[name];
-      if (!existing) {
-        merged.http.services[name] = structuredClone(service);
-        owners.set(id, workload);
-      } else if (sameExceptServers(existing, service)) {
-        const servers = existing.loadBalancer!.servers;
-        for (const server of service.loadBalancer!.servers) {
-          if (!servers.some((known) => known.url === server.url)) servers.push(server);
-        }
-      } else {
-        conflict('service', name, workload);
       }
     }
   }
-  for (const { kind, name, workloads } of conflicts.values()) {
-    const section = kind === 'router' ? 'routers' : kind === 'service' ? 'services' : 'middlewares';
-    delete merged.http[section][name];
+  for (const { section, name, workloads } of conflicts.values()) {
+    delete objectsOf(merged, section)![name];
     const list = [...workloads].map((workload) => `"${workload}"`).join(' and ');
+    const noun = `${section.protocol === 'tcp' ? 'TCP ' : ''}${section.field.slice(0, -1)}`;
     issues.push({
       message:
-        `${kind} "${name}" is defined differently by ${list}; it is disabled until their labels agree ` +
-        `(or give each its own ${kind} name)`,
+        `${noun} "${name}" is defined differently by ${list}; it is disabled until their labels agree ` +
+        `(or give each its own ${noun} name)`,
       location: list,
-      object: { kind, name },
+      object: { kind: section.kind, name },
     });
   }
   return { config: merged, issues };
 }
 
-function sameExceptServers(a: ServiceConfig, b: ServiceConfig): boolean {
+function sameExceptServers(a: Mergeable, b: Mergeable): boolean {
   if (!a.loadBalancer || !b.loadBalancer) return isDeepStrictEqual(a, b);
   const { servers: _a, ...restA } = a.loadBalancer;
   const { servers: _b, ...restB } = b.loadBalancer;
-  return isDeepStrictEqual(restA, restB);
+  return isDeepStrictEqual({ ...a, loadBalancer: restA }, { ...b, loadBalancer: restB });
+}
+
+function addServers(target: Mergeable, source: Mergeable, key: 'url' | 'address'): void {
+  const servers = target.loadBalancer?.servers;
+  if (!servers) return;
+  for (const server of source.loadBalancer!.servers) {
+    if (!servers.some((known) => known[key] === server[key])) servers.push(server);
+  }
 }

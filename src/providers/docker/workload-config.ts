@@ -3,6 +3,8 @@ import { translateV1Rule } from '../../rules/v1.js';
 import { decodeLabels } from '../labels/decode.js';
 import type { LabelledService, ServerHints } from '../labels/types.js';
 import type { ProviderIssue } from '../types.js';
+import { buildTcpConfig, wantsTcpRouting, type Endpoints } from './tcp-workload-config.js';
+import { WorkloadProblem } from './workload-problem.js';
 import type { Constraint } from './constraints.js';
 import type { DefaultRule } from './default-rule.js';
 import { normalize } from './normalize.js';
@@ -25,19 +27,6 @@ export interface WorkloadOptions {
 export interface WorkloadConfig {
   config: DynamicConfig;
   issues: ProviderIssue[];
-}
-
-/**
- * Why a workload contributes no servers, as a message that says how to fix it. Issues carry the
- * workload in `location` and the label in `key`; messages do not repeat them.
- */
-class WorkloadProblem extends Error {
-  constructor(
-    message: string,
-    readonly key?: string,
-  ) {
-    super(message);
-  }
 }
 
 /**
@@ -72,21 +61,26 @@ export function buildWorkloadConfig(workload: Workload, options: WorkloadOptions
 
   const config = emptyDynamicConfig();
   const issues: ProviderIssue[] = decoded.unsupported.map((label) => ({
-    message: 'ignored: Portier routes HTTP only (TCP, UDP and TLS-store labels are not supported yet)',
+    message: 'ignored: Portier does not handle UDP or TLS-store labels yet',
     key: label,
     location: where,
   }));
-  // As in Traefik, TCP or UDP labels mean the workload wants no automatic HTTP router and service.
-  const tcpOrUdp = decoded.unsupported.some((label) => /\.(tcp|udp)\./i.test(label));
-  if (Object.keys(labels.services).length === 0 && Object.keys(labels.routers).length === 0 && tcpOrUdp) {
-    return { config, issues };
-  }
+  const endpoints: Endpoints = (port, portLabel) =>
+    workload.running && healthy ? endpointsOf(workload, port, portLabel, labels, options) : [];
+  // As in Traefik, TCP routers or services (or UDP labels) mean the workload wants no automatic
+  // HTTP router and service, unless it also has HTTP labels.
+  const tcpOrUdp = wantsTcpRouting(labels.tcp) || decoded.unsupported.some((label) => /^[^.]+\.udp\./i.test(label));
+  const httpLabels = [labels.routers, labels.services, labels.middlewares].some((o) => Object.keys(o).length > 0);
   const services: Record<string, LabelledService> =
     Object.keys(labels.services).length > 0 ? labels.services : { [defaultName]: { loadBalancer: {} } };
   try {
+    const tcp = buildTcpConfig(labels.tcp, { defaultName, where, endpoints, labelPrefix: options.labelPrefix });
+    if (Object.values(tcp.config).some((section) => Object.keys(section).length > 0)) config.tcp = tcp.config;
+    issues.push(...tcp.issues);
+    if (tcpOrUdp && !httpLabels) return { config, issues };
     for (const [name, service] of Object.entries(services)) {
       const { server, ...loadBalancer } = service.loadBalancer;
-      const servers = workload.running && healthy ? serversOf(workload, server ?? {}, labels, options, name) : [];
+      const servers = serversOf(server ?? {}, endpoints, options, name);
       config.http.services[name] = { loadBalancer: { ...loadBalancer, servers } };
     }
   } catch (error) {
@@ -129,16 +123,31 @@ function defaultRuleOf(workload: Workload, options: WorkloadOptions, labelDomain
 }
 
 function serversOf(
-  workload: Workload,
   hints: ServerHints,
-  labels: { network?: string; lbSwarm?: boolean },
+  endpoints: Endpoints,
   options: WorkloadOptions,
   service: string,
 ): ServerConfig[] {
   const weight = hints.weight !== undefined ? { weight: hints.weight } : {};
   if (hints.url) return [{ url: hints.url, ...weight }];
   const portLabel = `${options.labelPrefix ?? 'traefik'}.http.services.${service}.loadbalancer.server.port`;
-  let port = hints.port ?? workload.exposedPorts[0];
+  const scheme = hints.scheme ?? 'http';
+  return endpoints(hints.port, portLabel).map((endpoint) => ({ url: `${scheme}://${endpoint}`, ...weight }));
+}
+
+/**
+ * Where the workload listens on `port` (else its lowest exposed port), as `host:port` for each
+ * address Portier should use: the host's for host networking, the published binding with
+ * `useBindPortIP`, else its address on the chosen network.
+ */
+function endpointsOf(
+  workload: Workload,
+  portHint: number | undefined,
+  portLabel: string,
+  labels: { network?: string; lbSwarm?: boolean },
+  options: WorkloadOptions,
+): string[] {
+  let port = portHint ?? workload.exposedPorts[0];
   if (port === undefined) {
     throw new WorkloadProblem(
       `port is missing: the ${options.swarm ? 'service' : 'container'} exposes no port; add the label ${portLabel}=<port>`,
@@ -155,8 +164,7 @@ function serversOf(
   } else {
     addresses = addressesOf(workload, labels, options);
   }
-  const scheme = hints.scheme ?? 'http';
-  return addresses.map((address) => ({ url: `${scheme}://${hostPart(address)}:${port}`, ...weight }));
+  return addresses.map((address) => `${hostPart(address)}:${port}`);
 }
 
 function addressesOf(workload: Workload, labels: { network?: string; lbSwarm?: boolean }, options: WorkloadOptions) {

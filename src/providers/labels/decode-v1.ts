@@ -10,7 +10,6 @@ const v1Shape = obj({
   protocol: str,
   weight: int,
   domain: str,
-  tags: list,
   backend: obj({
     loadBalancer: obj({
       method: str,
@@ -82,7 +81,7 @@ const v1Shape = obj({
   }),
 });
 
-const V1_KEYS = new Set(['backend', 'port', 'protocol', 'weight', 'domain', 'tags', 'frontend']);
+const V1_KEYS = new Set(['backend', 'port', 'protocol', 'weight', 'domain', 'frontend']);
 
 /** Whether a label (segments after the prefix) is a v1 key. */
 export function isV1Key(segments: string[]): boolean {

@@ -1,8 +1,8 @@
 import { closestKey } from '../../config/did-you-mean.js';
-import type { MiddlewareConfig } from '../../config/dynamic/types.js';
-import { assignLabel, bool, obj, ShapeProblem, str } from './shape.js';
-import type { DecodedLabels, LabelConfig, LabelledService } from './types.js';
+import { assignLabel, bool, obj, ShapeProblem, str, type Shape } from './shape.js';
+import type { DecodedLabels, LabelConfig } from './types.js';
 import { decodeV1Labels, isV1Key } from './decode-v1.js';
+import { tcpMiddlewareShapes, tcpRouterShape, tcpServiceShape } from './tcp-shapes.js';
 import { middlewareShapes, routerShape, serviceShape } from './v3-shapes.js';
 
 export interface DecodeOptions {
@@ -17,8 +17,22 @@ const providerShape = obj({
   docker: obj({ network: str, allowNonRunning: bool, lbSwarm: bool }),
   swarm: obj({ network: str, lbSwarm: bool }),
 });
-const SECTIONS = ['enable', 'http', 'tcp', 'udp', 'tls', 'docker', 'swarm'];
-const HTTP_SECTIONS = ['routers', 'services', 'middlewares'];
+const SECTIONS = ['enable', 'tags', 'http', 'tcp', 'udp', 'tls', 'docker', 'swarm'];
+const KINDS = ['routers', 'services', 'middlewares'] as const;
+
+/** The shapes of one protocol's routers, services and middlewares (by type). */
+interface ProtocolShapes {
+  routers: Shape;
+  services: Shape;
+  middlewares: Record<string, Shape>;
+}
+
+const PROTOCOLS: Record<'http' | 'tcp', ProtocolShapes> = {
+  http: { routers: routerShape, services: serviceShape, middlewares: middlewareShapes },
+  tcp: { routers: tcpRouterShape, services: tcpServiceShape, middlewares: tcpMiddlewareShapes },
+};
+
+type Tree = Record<string, unknown>;
 
 /**
  * Decodes a workload's labels (Traefik v3 and v1 forms, under `traefik.` or the configured prefix,
@@ -27,7 +41,12 @@ const HTTP_SECTIONS = ['routers', 'services', 'middlewares'];
  */
 export function decodeLabels(labels: Record<string, string>, options: DecodeOptions): DecodedLabels {
   const prefixes = [...new Set([(options.labelPrefix ?? 'traefik').replace(/\.$/, '').toLowerCase(), 'portier'])];
-  const config: LabelConfig = { routers: {}, services: {}, middlewares: {} };
+  const config: LabelConfig = {
+    routers: {},
+    services: {},
+    middlewares: {},
+    tcp: { routers: {}, services: {}, middlewares: {} },
+  };
   const decoded: DecodedLabels = { config, problems: [], unsupported: [] };
   const v1Entries: [string, string[], string][] = [];
   // v1 segments (`traefik.<segment>.port`, `traefik.<segment>.frontend.rule`…): one router and
@@ -75,9 +94,14 @@ function decodeV3Label(
       if (rest.length > 0) throw new ShapeProblem('unknown key', ['enable']);
       config.enable = parseBool(value, 'enable');
       return;
+    case 'tags':
+      // Read by the provider's `Tag`/`TagRegex` constraints (v1's `constraints = ["tag==…"]`).
+      if (rest.length > 0) throw new ShapeProblem('unknown key', ['tags']);
+      return;
     case 'http':
-      return decodeHttp(config, rest, value);
+      return decodeSection('http', config as unknown as Record<string, Record<string, Tree>>, rest, value);
     case 'tcp':
+      return decodeSection('tcp', config.tcp as unknown as Record<string, Record<string, Tree>>, rest, value);
     case 'udp':
     case 'tls':
       decoded.unsupported.push(label);
@@ -96,53 +120,64 @@ function decodeV3Label(
   // A single unknown word (`traefik.enabel`) or a misspelt section (`traefik.htp.routers…`) is a
   // typo; other unknown keys belong to v1 segments or other tools and are ignored, as in Traefik.
   // `portier.` also carries Portier's own metadata (`portier.test`): only its sections are strict.
-  if (HTTP_SECTIONS.includes(rest[0]?.toLowerCase() ?? '')) {
-    throw new ShapeProblem(`unknown key "${section}"`, ['http', ...rest]);
+  if ((KINDS as readonly string[]).includes(rest[0]?.toLowerCase() ?? '')) {
+    throw new ShapeProblem(`unknown key "${section}"`, [closestKey(section!, ['http', 'tcp']) ?? 'http', ...rest]);
   }
   if (rest.length === 0 && mainPrefix) {
-    const guess = closestKey(section!, [...SECTIONS, 'port', 'backend', 'weight', 'protocol', 'domain', 'tags']);
+    const guess = closestKey(section!, [...SECTIONS, 'port', 'backend', 'weight', 'protocol', 'domain']);
     throw new ShapeProblem(`unknown key "${section}"`, guess ? [guess] : undefined);
   }
 }
 
-function decodeHttp(config: LabelConfig, segments: string[], value: string): void {
+/**
+ * `<protocol>.<routers|services|middlewares>.<name>.<key…>` into `target` (the label config's
+ * routers, services and middlewares of that protocol).
+ */
+function decodeSection(
+  protocol: keyof typeof PROTOCOLS,
+  target: Record<string, Record<string, Tree>>,
+  segments: string[],
+  value: string,
+): void {
   const [kind, name, ...rest] = segments;
-  const lower = kind?.toLowerCase() ?? '';
-  if (!HTTP_SECTIONS.includes(lower)) {
-    const guess = closestKey(lower, HTTP_SECTIONS);
-    throw new ShapeProblem(`unknown key "http.${kind}"`, guess ? ['http', guess, ...segments.slice(1)] : undefined);
+  const lower = (kind?.toLowerCase() ?? '') as (typeof KINDS)[number];
+  if (!KINDS.includes(lower)) {
+    const guess = closestKey(lower, KINDS);
+    throw new ShapeProblem(
+      `unknown key "${protocol}.${kind}"`,
+      guess ? [protocol, guess, ...segments.slice(1)] : undefined,
+    );
   }
-  if (!name || rest.length === 0) throw new ShapeProblem(`needs a name and a key, as in http.${lower}.<name>.<key>`);
-  const under = (path: string[] | undefined) => (path ? ['http', lower, name, ...path] : undefined);
+  if (!name || rest.length === 0) {
+    throw new ShapeProblem(`needs a name and a key, as in ${protocol}.${lower}.<name>.<key>`);
+  }
+  const shapes = PROTOCOLS[protocol];
+  const object = (target[lower]![name] ??= protocol === 'http' && lower === 'services' ? { loadBalancer: {} } : {});
   try {
-    if (lower === 'routers') {
-      assignLabel((config.routers[name] ??= {}), routerShape, rest, value);
-    } else if (lower === 'services') {
-      const service = (config.services[name] ??= { loadBalancer: {} } as LabelledService);
-      assignLabel(service as unknown as Record<string, unknown>, serviceShape, rest, value);
-    } else {
-      decodeMiddleware((config.middlewares[name] ??= {}), rest, value);
-    }
+    if (lower === 'middlewares') decodeMiddleware(object, shapes.middlewares, rest, value);
+    else assignLabel(object, shapes[lower], rest, value);
   } catch (error) {
-    if (error instanceof ShapeProblem) throw new ShapeProblem(error.message, under(error.suggestion));
+    if (error instanceof ShapeProblem) {
+      throw new ShapeProblem(error.message, error.suggestion && [protocol, lower, name, ...error.suggestion]);
+    }
     throw error;
   }
 }
 
-function decodeMiddleware(middleware: MiddlewareConfig, segments: string[], value: string): void {
+function decodeMiddleware(middleware: Tree, shapes: Record<string, Shape>, segments: string[], value: string): void {
   const [written, ...rest] = segments;
-  const type = Object.keys(middlewareShapes).find((known) => known.toLowerCase() === written!.toLowerCase());
+  const type = Object.keys(shapes).find((known) => known.toLowerCase() === written!.toLowerCase());
   if (!type) {
-    const guess = closestKey(written!, Object.keys(middlewareShapes));
+    const guess = closestKey(written!, Object.keys(shapes));
     throw new ShapeProblem(`unknown middleware type "${written}"`, guess ? [guess, ...rest] : undefined);
   }
   const other = Object.keys(middleware).find((existing) => existing !== type);
   if (other) throw new ShapeProblem(`a middleware has one type, but this one has "${other}" and "${type}"`);
-  const options = (middleware[type] ??= {});
+  const options = (middleware[type] ??= {}) as Tree;
   // `traefik.http.middlewares.x.contenttype=true` declares a type that has no options.
   if (rest.length === 0) return;
   try {
-    assignLabel(options, middlewareShapes[type]!, rest, value);
+    assignLabel(options, shapes[type]!, rest, value);
   } catch (error) {
     if (error instanceof ShapeProblem) {
       throw new ShapeProblem(error.message, error.suggestion ? [type, ...error.suggestion] : undefined);

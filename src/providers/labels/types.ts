@@ -1,4 +1,11 @@
-import type { LoadBalancerConfig, MiddlewareConfig, RouterConfig } from '../../config/dynamic/types.js';
+import type {
+  LoadBalancerConfig,
+  MiddlewareConfig,
+  RouterConfig,
+  TcpMiddlewareConfig,
+  TcpRouterConfig,
+  TcpServiceConfig,
+} from '../../config/dynamic/types.js';
 
 /** What `…loadbalancer.server.*` labels say about the server each container contributes. */
 export interface ServerHints {
@@ -13,6 +20,20 @@ export interface LabelledService {
   loadBalancer: Omit<LoadBalancerConfig, 'servers'> & { server?: ServerHints };
 }
 
+/** `traefik.tcp.services.<name>.*`: `server.port` becomes each container's `address`. */
+export interface LabelledTcpService {
+  loadBalancer?: Omit<NonNullable<TcpServiceConfig['loadBalancer']>, 'servers'> & {
+    server?: { port?: number; tls?: boolean };
+  };
+  weighted?: TcpServiceConfig['weighted'];
+}
+
+export interface LabelledTcp {
+  routers: Record<string, Partial<TcpRouterConfig>>;
+  services: Record<string, LabelledTcpService>;
+  middlewares: Record<string, TcpMiddlewareConfig>;
+}
+
 /**
  * The configuration a workload's labels describe, before the provider adds what only it knows
  * (server addresses, default names and rules). Routers may still lack `rule` or `service`.
@@ -21,6 +42,7 @@ export interface LabelConfig {
   routers: Record<string, Partial<RouterConfig>>;
   services: Record<string, LabelledService>;
   middlewares: Record<string, MiddlewareConfig>;
+  tcp: LabelledTcp;
   enable?: boolean;
   /** `traefik.docker.network` / `traefik.swarm.network`. */
   network?: string;
@@ -44,6 +66,6 @@ export interface LabelProblem {
 export interface DecodedLabels {
   config: LabelConfig;
   problems: LabelProblem[];
-  /** Labels read but not acted on (TCP/UDP/TLS-store sections Portier does not route yet). */
+  /** Labels read but not acted on (UDP and TLS-store sections Portier does not handle yet). */
   unsupported: string[];
 }
