@@ -1,7 +1,7 @@
 /**
  * Shared state for several Portier instances (the static `cluster` section). Redis or etcd holds
- * the functions and their deploy announcements (the gateway keeps its rate limits, sessions and
- * nonces in Redis, see src/gateway/redis.ts); Portier grows no cluster protocol of its own.
+ * the functions and their deploy announcements, and the gateway's rate limits, sessions, nonces
+ * and signing keys (src/gateway/cluster-store.ts); Portier grows no cluster protocol of its own.
  */
 import type { StaticConfig } from '../config/static/types.js';
 import type { FunctionStore } from '../functions/store/types.js';
@@ -11,8 +11,8 @@ import { RedisFunctionStore } from './redis-function-store.js';
 export { EtcdFunctionStore, RedisFunctionStore };
 
 /**
- * The function store `cluster` asks for (Redis when both are set, as the gateway needs Redis
- * anyway), or undefined for the single-node default (a directory).
+ * The function store `cluster` asks for (Redis when both are set, as for the gateway's state), or
+ * undefined for the single-node default (a directory).
  */
 export function clusterFunctionStore(cluster: StaticConfig['cluster']): FunctionStore | undefined {
   if (cluster?.redis) return new RedisFunctionStore(cluster.redis.endpoint);

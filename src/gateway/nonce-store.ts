@@ -1,5 +1,6 @@
+import type { SharedKv } from '../cluster/shared-kv.js';
+import { gatewaySharedKv } from './cluster-store.js';
 import { gatewayClock } from './settings.js';
-import { gatewayRedisConfigured, withRedis } from './redis.js';
 
 /** Remembers signature nonces for replay protection. */
 export interface NonceStore {
@@ -27,20 +28,22 @@ class MemoryNonceStore implements NonceStore {
   }
 }
 
-/** Several instances: `SET NX EX` is atomic, so exactly one instance accepts a nonce. */
-class RedisNonceStore implements NonceStore {
-  async remember(key: string, ttlSec: number): Promise<boolean> {
-    const result = await withRedis((redis) =>
-      redis.set(`portier:nonce:${key}`, '1', { condition: 'NX', expiration: { type: 'EX', value: ttlSec } }),
-    );
-    return result === 'OK';
+/**
+ * Several instances: put-if-absent with an expiry (Redis `SET NX PX`, an etcd transaction with a
+ * lease) is atomic, so exactly one instance accepts a nonce.
+ */
+class SharedNonceStore implements NonceStore {
+  constructor(private readonly kv: SharedKv) {}
+
+  remember(key: string, ttlSec: number): Promise<boolean> {
+    return this.kv.setIfAbsent(`portier:nonce:${key}`, '1', ttlSec * 1000);
   }
 }
 
 const memory = new MemoryNonceStore();
-const redis = new RedisNonceStore();
 
-/** The store for the current cluster settings: Redis when configured, else this process's memory. */
+/** The store for the current cluster settings: the cluster store when configured, else this process's memory. */
 export function nonceStore(): NonceStore {
-  return gatewayRedisConfigured() ? redis : memory;
+  const kv = gatewaySharedKv();
+  return kv ? new SharedNonceStore(kv) : memory;
 }

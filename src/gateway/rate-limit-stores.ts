@@ -1,5 +1,8 @@
+import type { EtcdConnection } from '../cluster/etcd-connection.js';
+import { StoreUnavailable } from '../cluster/store-unavailable.js';
+import { gatewayClusterStore, gatewayEtcd } from './cluster-store.js';
 import { gcra, type GcraDecision, type GcraLimit } from './gcra.js';
-import { gatewayRedisConfigured, withRedis, type RedisConnection } from './redis.js';
+import { withRedis, type RedisConnection } from './redis.js';
 import { gatewayClock } from './settings.js';
 
 export interface RateLimitStore {
@@ -71,13 +74,43 @@ class RedisRateLimitStore implements RateLimitStore {
   }
 }
 
+/**
+ * GCRA over etcd: read the TAT with its revision, decide, and write the new TAT in a transaction
+ * that only succeeds if no instance wrote in between; a lost race decides again on the value the
+ * transaction handed back, so exactly `burst` requests pass however many instances race. etcd
+ * lends no clock, so instances use their own: keep them in NTP sync.
+ */
+class EtcdRateLimitStore implements RateLimitStore {
+  /** Each lost race means another request was admitted, so this bounds only pathological churn. */
+  private static readonly MAX_ATTEMPTS = 200;
+
+  constructor(private readonly etcd: () => EtcdConnection) {}
+
+  async take(key: string, limit: GcraLimit): Promise<GcraDecision> {
+    const etcd = this.etcd();
+    const stored = `portier:rl:${key}`;
+    let current = await etcd.read(stored);
+    for (let attempt = 0; attempt < EtcdRateLimitStore.MAX_ATTEMPTS; attempt++) {
+      const now = gatewayClock.now();
+      const decision = gcra(current && Number(current.value), now, limit);
+      // A refusal writes nothing: the TAT read is as recent as etcd had it.
+      if (!decision.allowed) return decision;
+      const outcome = await etcd.swap(stored, current, String(decision.tat), decision.tat - now + 1);
+      if (outcome.swapped) return decision;
+      current = outcome.current;
+    }
+    throw new StoreUnavailable(`etcd: rate-limit key "${key}" changed by other requests too often`);
+  }
+}
+
 const memory = new MemoryRateLimitStore();
 const cluster = new RedisRateLimitStore(withRedis);
+const etcdCluster = new EtcdRateLimitStore(gatewayEtcd);
 const dedicated = new WeakMap<RedisConnection, RedisRateLimitStore>();
 
 /**
  * The middleware's own Redis when it names one (Traefik's `rateLimit.redis`), else the cluster
- * Redis (limits shared by every instance), else this process's memory.
+ * store, Redis or etcd (limits shared by every instance), else this process's memory.
  */
 export function rateLimitStore(connection?: RedisConnection): RateLimitStore {
   if (connection) {
@@ -88,5 +121,12 @@ export function rateLimitStore(connection?: RedisConnection): RateLimitStore {
     }
     return store;
   }
-  return gatewayRedisConfigured() ? cluster : memory;
+  switch (gatewayClusterStore()) {
+    case 'redis':
+      return cluster;
+    case 'etcd':
+      return etcdCluster;
+    default:
+      return memory;
+  }
 }

@@ -1,5 +1,9 @@
 import { createClient } from 'redis';
+import type { SharedKv } from '../cluster/shared-kv.js';
+import { StoreUnavailable } from '../cluster/store-unavailable.js';
 import { logger } from '../observability/logger.js';
+
+export { StoreUnavailable };
 
 type RedisClient = ReturnType<typeof createClient>;
 
@@ -9,11 +13,6 @@ export interface RedisSettings {
   username?: string;
   password?: string;
   database?: number;
-}
-
-/** The shared store could not be used; callers fail closed (or open, where configured). */
-export class StoreUnavailable extends Error {
-  override readonly name = 'StoreUnavailable';
 }
 
 /**
@@ -115,6 +114,19 @@ export function withRedis<T>(operation: (redis: RedisClient) => Promise<T>): Pro
   if (!cluster) return Promise.reject(new StoreUnavailable('no cluster.redis endpoint is configured'));
   return cluster.run(operation);
 }
+
+const expiring = (ttlMs: number | undefined) =>
+  ttlMs === undefined ? {} : { expiration: { type: 'PX', value: ttlMs } as const };
+
+/** The cluster Redis as the gateway's shared key-value store (sessions, nonces, signing keys). */
+export const redisSharedKv: SharedKv = {
+  get: async (key) => (await withRedis((redis) => redis.get(key))) ?? undefined,
+  set: async (key, value, ttlMs) => {
+    await withRedis((redis) => redis.set(key, value, expiring(ttlMs)));
+  },
+  setIfAbsent: async (key, value, ttlMs) =>
+    (await withRedis((redis) => redis.set(key, value, { condition: 'NX', ...expiring(ttlMs) }))) === 'OK',
+};
 
 /** The connection for a middleware's own Redis settings, reused across configuration reloads. */
 export function dedicatedRedis(settings: RedisSettings): RedisConnection {

@@ -1,4 +1,5 @@
-import { gatewayRedisConfigured, withRedis } from './redis.js';
+import type { SharedKv } from '../cluster/shared-kv.js';
+import { gatewaySharedKv } from './cluster-store.js';
 import { gatewayClock } from './settings.js';
 
 /** What a gateway session remembers of the token it was created from. */
@@ -33,10 +34,12 @@ class MemorySessionStore implements SessionStore {
   }
 }
 
-/** Sessions shared by every instance; Redis expires them with the session. */
-class RedisSessionStore implements SessionStore {
+/** Sessions shared by every instance; the store expires them with the session (Redis PX, an etcd lease). */
+class SharedSessionStore implements SessionStore {
+  constructor(private readonly kv: SharedKv) {}
+
   async get(id: string): Promise<Session | undefined> {
-    const text = await withRedis((redis) => redis.get(`portier:session:${id}`));
+    const text = await this.kv.get(`portier:session:${id}`);
     if (!text) return undefined;
     const session = JSON.parse(text) as Session;
     return session.expiresAt > gatewayClock.now() ? session : undefined;
@@ -44,16 +47,14 @@ class RedisSessionStore implements SessionStore {
 
   async set(id: string, session: Session): Promise<void> {
     const ttlMs = Math.max(1, Math.ceil(session.expiresAt - gatewayClock.now()));
-    await withRedis((redis) =>
-      redis.set(`portier:session:${id}`, JSON.stringify(session), { expiration: { type: 'PX', value: ttlMs } }),
-    );
+    await this.kv.set(`portier:session:${id}`, JSON.stringify(session), ttlMs);
   }
 }
 
 const memory = new MemorySessionStore();
-const redis = new RedisSessionStore();
 
-/** Redis when the cluster has one, else the embedded store of this process. */
+/** The cluster store when there is one, else the embedded store of this process. */
 export function sessionStore(): SessionStore {
-  return gatewayRedisConfigured() ? redis : memory;
+  const kv = gatewaySharedKv();
+  return kv ? new SharedSessionStore(kv) : memory;
 }

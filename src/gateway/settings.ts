@@ -1,7 +1,7 @@
 import type { StaticConfig } from '../config/static/types.js';
 import { parseDuration } from '../config/duration.js';
 import { ConfigError } from '../config/errors.js';
-import { closeGatewayRedis, useGatewayRedis } from './redis.js';
+import { closeGatewayCluster, useGatewayCluster } from './cluster-store.js';
 
 /** Process-wide gateway settings from the static configuration; set once at start. */
 export interface GatewaySettings {
@@ -27,8 +27,9 @@ export const gatewaySettings: GatewaySettings = { ...DEFAULTS };
 export const gatewayClock = { now: (): number => Date.now() };
 
 /**
- * Applies `StaticConfig.gateway` and, when `cluster.redis` is set, makes Redis the shared store for
- * nonces, rate limits and sessions. Call once at start, before building middlewares.
+ * Applies `StaticConfig.gateway` and, when `cluster.redis` or `cluster.etcd` is set, makes it the
+ * shared store for nonces, rate limits, sessions and signing keys. Call once at start, before
+ * building middlewares.
  */
 export function configureGateway(gateway: StaticConfig['gateway'] = {}, cluster?: StaticConfig['cluster']): void {
   const header = gateway.consumerHeader ?? 'X-Portier-Consumer';
@@ -44,10 +45,10 @@ export function configureGateway(gateway: StaticConfig['gateway'] = {}, cluster?
   gatewaySettings.jwtKeyRotationMs = gateway.jwt?.keyRotation
     ? parseDuration(gateway.jwt.keyRotation, 'gateway.jwt.keyRotation')
     : DEFAULTS.jwtKeyRotationMs;
-  useGatewayRedis(cluster?.redis?.endpoint);
+  useGatewayCluster(cluster);
 }
 
-/** Releases shared connections (Redis). For shutdown and tests. */
+/** Releases shared connections (Redis, etcd). For shutdown and tests. */
 export async function closeGateway(): Promise<void> {
-  await closeGatewayRedis();
+  await closeGatewayCluster();
 }

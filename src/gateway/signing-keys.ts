@@ -10,7 +10,8 @@ import {
 import { SignJWT } from 'jose';
 import type { Handler } from '../runtime/context.js';
 import { logger } from '../observability/logger.js';
-import { gatewayRedisConfigured, withRedis } from './redis.js';
+import type { SharedKv } from '../cluster/shared-kv.js';
+import { gatewaySharedKv } from './cluster-store.js';
 import { gatewayClock, gatewaySettings } from './settings.js';
 
 interface SigningKey {
@@ -24,9 +25,9 @@ interface SigningKey {
  * Portier's own signing keys for the JWTs it mints. Three are kept: the previous key (still
  * published so tokens it signed stay verifiable), the current one, and the next one (published
  * a whole rotation period before it signs anything, so upstream JWKS caches already hold it).
- * Rotation happens lazily when a token is minted or the JWKS is served. With a cluster Redis, all
- * instances share one ring (re-read every 30 s), so any instance's JWKS verifies any instance's
- * tokens; if Redis is down, an instance keeps the keys it has.
+ * Rotation happens lazily when a token is minted or the JWKS is served. With a cluster store
+ * (Redis or etcd), all instances share one ring (re-read every 30 s), so any instance's JWKS
+ * verifies any instance's tokens; if the store is down, an instance keeps the keys it has.
  */
 interface Ring {
   previous?: SigningKey;
@@ -76,9 +77,10 @@ async function currentRing(): Promise<Ring> {
   const now = gatewayClock.now();
   const alg = gatewaySettings.jwtAlgorithm;
   const stale = !local || local.current.alg !== alg || rotationDue(local, now) || now - lastSync >= SYNC_INTERVAL_MS;
-  if (gatewayRedisConfigured() && stale) {
+  const shared = gatewaySharedKv();
+  if (shared && stale) {
     lastSync = now;
-    syncing ??= sharedRing(alg, now).finally(() => {
+    syncing ??= sharedRing(shared, alg, now).finally(() => {
       syncing = undefined;
     });
     try {
@@ -93,24 +95,21 @@ async function currentRing(): Promise<Ring> {
   return local;
 }
 
-/** The ring in Redis: the first instance creates it; one instance per period rotates it. */
-function sharedRing(alg: 'ES256' | 'EdDSA', now: number): Promise<Ring> {
-  return withRedis(async (redis) => {
-    const stored = await redis.get(RING_KEY);
-    let ring = stored ? decodeRing(stored) : undefined;
-    if (!ring || ring.current.alg !== alg) {
-      // NX for a new cluster; an algorithm change in the static config replaces the ring.
-      await redis.set(RING_KEY, encodeRing(freshRing(alg, now)), ring ? {} : { condition: 'NX' });
-      ring = decodeRing((await redis.get(RING_KEY)) ?? '');
-    } else if (rotationDue(ring, now)) {
-      const lock = `${RING_KEY}:rotation:${ring.rotatedAt}`;
-      if ((await redis.set(lock, '1', { condition: 'NX', expiration: { type: 'EX', value: 300 } })) === 'OK') {
-        ring = rotate(ring, now);
-        await redis.set(RING_KEY, encodeRing(ring));
-      }
-    }
-    return ring;
-  });
+/** The ring in the cluster store: the first instance creates it; one instance per period rotates it. */
+async function sharedRing(kv: SharedKv, alg: 'ES256' | 'EdDSA', now: number): Promise<Ring> {
+  const stored = await kv.get(RING_KEY);
+  let ring = stored ? decodeRing(stored) : undefined;
+  if (!ring || ring.current.alg !== alg) {
+    // Only if absent for a new cluster; an algorithm change in the static config replaces the ring.
+    const fresh = encodeRing(freshRing(alg, now));
+    if (ring) await kv.set(RING_KEY, fresh);
+    else await kv.setIfAbsent(RING_KEY, fresh);
+    ring = decodeRing((await kv.get(RING_KEY)) ?? '');
+  } else if (rotationDue(ring, now) && (await kv.setIfAbsent(`${RING_KEY}:rotation:${ring.rotatedAt}`, '1', 300_000))) {
+    ring = rotate(ring, now);
+    await kv.set(RING_KEY, encodeRing(ring));
+  }
+  return ring;
 }
 
 function encodeRing(ring: Ring): string {
