@@ -1,54 +1,78 @@
 import { X509Certificate } from 'node:crypto';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
 import * as acme from 'acme-client';
 import type { RouterConfig, TlsCertificateConfig } from '../config/dynamic/types.js';
 import type { AcmeResolverConfig, StaticConfig } from '../config/static/types.js';
 import { logger } from '../observability/logger.js';
 import type { PemPair } from '../tls/self-signed.js';
-import { AcmeStorage, fromBase64, toBase64, type StoredCertificate } from './storage.js';
+import { readAcmeFile } from './file-store.js';
+import {
+  domainKey,
+  fromBase64,
+  toBase64,
+  type AcmeStore,
+  type ChallengeEvent,
+  type ResolverRecord,
+  type StoredAccount,
+  type StoredCertificate,
+} from './store.js';
+import { AcmeStores, type ResolverStore } from './stores.js';
 import { wantedCertificates, type WantedCertificate } from './wanted-domains.js';
 
 const LETS_ENCRYPT = 'https://acme-v02.api.letsencrypt.org/directory';
 const RENEWAL_CHECK_MS = 12 * 3600_000;
+const LOAD_RETRY_MS = 2000;
 const HTTP_CHALLENGE_PREFIX = '/.well-known/acme-challenge/';
+/**
+ * The CA may validate at any instance the moment it is told to: give the others this long to
+ * hear of a challenge published in the shared store (Redis delivers in well under a millisecond
+ * on a LAN; an etcd watcher reads the value in one more round trip).
+ */
+const CHALLENGE_PROPAGATION_MS = 250;
 
 /**
  * `certificatesResolvers.<name>.acme`: orders certificates for the names routers ask for, one
  * order at a time, answers HTTP-01 and TLS-ALPN-01 challenges through the entry points, keeps
- * everything in Traefik's acme.json format and renews certificates before they expire.
+ * everything in Traefik's acme.json format (or in the cluster store, shared by every instance,
+ * where a lock per certificate lets only one of them order it) and renews certificates before
+ * they expire.
  */
 export class AcmeManager {
-  private readonly storages = new Map<string, AcmeStorage>();
+  private readonly stores: AcmeStores;
+  /** Each resolver's account and certificates as last read from its store. */
+  private readonly records = new Map<string, ResolverRecord>();
   private readonly httpTokens = new Map<string, string>();
   private readonly alpnCertificates = new Map<string, PemPair>();
   private readonly failed = new Map<string, number>();
-  private queue: Promise<void> = Promise.resolve();
+  private readonly pending = new Set<string>();
+  private queue: Promise<void>;
   private wanted: WantedCertificate[] = [];
   private readonly timer: NodeJS.Timeout;
   private closed = false;
 
   constructor(
     private readonly config: StaticConfig,
-    private readonly baseDir: string,
-    /** Called when certificates changed (obtained or renewed). */
+    baseDir: string,
+    /** Called when certificates changed (obtained or renewed, here or by another instance). */
     private readonly onChange: () => void,
   ) {
+    this.stores = new AcmeStores(config, baseDir);
+    this.queue = this.enabled ? this.load() : Promise.resolve();
     this.timer = setInterval(() => this.check(), RENEWAL_CHECK_MS).unref();
   }
 
   get enabled(): boolean {
-    return Object.values(this.config.certificatesResolvers ?? {}).some((r) => r.acme);
+    return Object.keys(this.resolvers()).length > 0;
   }
 
   /** The stored certificates, for the TLS manager (inline PEM). */
   certificates(): TlsCertificateConfig[] {
-    const result: TlsCertificateConfig[] = [];
-    for (const name of Object.keys(this.resolvers())) {
-      for (const stored of this.storage(name).resolver(name).Certificates) {
-        result.push({ certFile: fromBase64(stored.certificate), keyFile: fromBase64(stored.key) });
-      }
-    }
-    return result;
+    return [...this.records.values()].flatMap((record) =>
+      record.Certificates.map((stored) => ({
+        certFile: fromBase64(stored.certificate),
+        keyFile: fromBase64(stored.key),
+      })),
+    );
   }
 
   /** The key authorization for an HTTP-01 request path, if it is a challenge in progress. */
@@ -73,11 +97,89 @@ export class AcmeManager {
   close(): void {
     this.closed = true;
     clearInterval(this.timer);
+    void this.stores.close();
   }
 
   /** Resolves once every order queued so far is done (for tests and shutdown). */
   idle(): Promise<void> {
     return this.queue;
+  }
+
+  /** Reads every resolver's store (retrying while it is unreachable) and follows its changes. */
+  private async load(): Promise<void> {
+    const subscribed = new Set<AcmeStore>();
+    for (const [name, config] of Object.entries(this.resolvers())) {
+      const where = this.stores.for(config);
+      for (;;) {
+        try {
+          await this.importFile(name, where);
+          await this.reload(name);
+          if (!subscribed.has(where.store)) await this.follow(where.store);
+          subscribed.add(where.store);
+          break;
+        } catch (error) {
+          if (this.closed) return;
+          logger.error(
+            { resolver: name, err: (error as Error).message },
+            `certificatesResolvers.${name}: cannot read the ACME store ${where.store.where}; retrying`,
+          );
+          await new Promise((resolve) => setTimeout(resolve, LOAD_RETRY_MS));
+        }
+      }
+    }
+    if (this.records.size > 0) this.onChange();
+  }
+
+  private async follow(store: AcmeStore): Promise<void> {
+    store.subscribe({
+      resolverChanged: (resolver) => {
+        if (this.resolvers()[resolver] && this.stores.for(this.resolvers()[resolver]!).store === store) {
+          this.reload(resolver).then(
+            () => this.onChange(),
+            (error: Error) =>
+              logger.warn({ resolver, err: error.message }, 'could not read certificates another instance stored'),
+          );
+        }
+      },
+      challenge: (event) => this.applyChallenge(event),
+    });
+    for (const challenge of await store.challenges()) this.applyChallenge(challenge);
+  }
+
+  /** A Traefik acme.json next to the configuration seeds an empty cluster store, once. */
+  private async importFile(resolver: string, { store, importFrom }: ResolverStore): Promise<void> {
+    if (!importFrom || !existsSync(importFrom)) return;
+    const fromFile = readAcmeFile(importFrom)[resolver];
+    if (!fromFile?.Account && !fromFile?.Certificates.length) return;
+    await store.exclusively(`${resolver}|import`, async () => {
+      const current = await store.read(resolver);
+      if (current.Account || current.Certificates.length) return;
+      if (fromFile.Account) await store.writeAccount(resolver, fromFile.Account);
+      for (const certificate of fromFile.Certificates) await store.writeCertificate(resolver, certificate);
+      logger.info({ resolver, from: importFrom, to: store.where }, 'imported acme.json into the cluster store');
+    });
+  }
+
+  private async reload(resolver: string): Promise<ResolverRecord> {
+    const record = await this.storeOf(resolver).read(resolver);
+    this.records.set(resolver, record);
+    return record;
+  }
+
+  private applyChallenge({ kind, id, value }: ChallengeEvent): void {
+    if (kind === 'http') {
+      if (value === undefined) this.httpTokens.delete(id);
+      else this.httpTokens.set(id, value);
+    } else if (value === undefined) this.alpnCertificates.delete(id);
+    else this.alpnCertificates.set(id, JSON.parse(value) as PemPair);
+  }
+
+  private async publishChallenge(resolver: string, event: ChallengeEvent): Promise<void> {
+    this.applyChallenge(event);
+    const store = this.storeOf(resolver);
+    if (!store.shared) return;
+    await store.publishChallenge(event);
+    if (event.value !== undefined) await new Promise((resolve) => setTimeout(resolve, CHALLENGE_PROPAGATION_MS));
   }
 
   private check(): void {
@@ -89,70 +191,44 @@ export class AcmeManager {
         );
         continue;
       }
-      const stored = this.find(want);
+      const stored = this.find(this.records.get(want.resolver), want);
       if (stored && !this.due(stored, config)) continue;
       const key = `${want.resolver}|${want.names.join(',')}`;
+      if (this.pending.has(key)) continue;
       // A failed order is retried at the next check, not in a tight loop on every reload.
       if ((this.failed.get(key) ?? 0) > Date.now() - 60_000) continue;
-      this.queue = this.queue.then(() => this.order(want, config, stored, key));
+      this.pending.add(key);
+      this.queue = this.queue.then(() => this.order(want, config, key)).finally(() => this.pending.delete(key));
     }
   }
 
-  private async order(
-    want: WantedCertificate,
-    config: AcmeResolverConfig,
-    previous: StoredCertificate | undefined,
-    key: string,
-  ) {
+  /**
+   * Orders one certificate under its lock. The store is read again once the lock is held: when
+   * another instance held it, the certificate it stored is simply picked up.
+   */
+  private async order(want: WantedCertificate, config: AcmeResolverConfig, key: string): Promise<void> {
     if (this.closed) return;
-    const stillNeeded = this.find(want);
-    if (stillNeeded && stillNeeded !== previous && !this.due(stillNeeded, config)) return;
+    const store = this.storeOf(want.resolver);
     const started = Date.now();
     try {
-      const client = await this.client(want.resolver, config);
-      const [certKey, csr] = await acme.crypto.createCsr({ commonName: want.names[0]!, altNames: want.names });
-      const certificate = await client.auto({
-        csr,
-        email: config.email,
-        termsOfServiceAgreed: true,
-        skipChallengeVerification: true,
-        challengePriority:
-          config.tlsChallenge && !config.httpChallenge
-            ? ['tls-alpn-01']
-            : config.httpChallenge
-              ? ['http-01']
-              : ['tls-alpn-01'],
-        challengeCreateFn: async (authz, challenge, keyAuthorization) => {
-          if (challenge.type === 'http-01') this.httpTokens.set(challenge.token, keyAuthorization);
-          else if ((challenge.type as string) === 'tls-alpn-01') {
-            const [alpnKey, alpnCert] = await acme.crypto.createAlpnCertificate(authz, keyAuthorization);
-            this.alpnCertificates.set(authz.identifier.value.toLowerCase(), {
-              key: alpnKey.toString(),
-              cert: alpnCert.toString(),
-            });
-          }
-        },
-        challengeRemoveFn: (authz, challenge) => {
-          this.httpTokens.delete(challenge.token);
-          this.alpnCertificates.delete(authz.identifier.value.toLowerCase());
-          return Promise.resolve();
-        },
+      await store.exclusively(key, async () => {
+        const previous = this.find(await this.reload(want.resolver), want);
+        if (previous && !this.due(previous, config)) {
+          logger.info({ resolver: want.resolver, domains: want.names }, 'certificate stored by another instance');
+          this.onChange();
+          return;
+        }
+        logger.info({ resolver: want.resolver, domains: want.names, store: store.where }, 'ordering a certificate');
+        const certificate = await this.obtain(want, config);
+        await store.writeCertificate(want.resolver, certificate);
+        await this.reload(want.resolver);
+        logger.info(
+          { resolver: want.resolver, domains: want.names, ms: Date.now() - started },
+          previous ? 'certificate renewed' : 'certificate obtained',
+        );
+        this.onChange();
       });
-      const record = this.storage(want.resolver).resolver(want.resolver);
-      record.Certificates = record.Certificates.filter((c) => c !== previous);
-      record.Certificates.push({
-        domain: { main: want.names[0]!, ...(want.names.length > 1 ? { sans: want.names.slice(1) } : {}) },
-        certificate: toBase64(certificate),
-        key: toBase64(certKey),
-        Store: 'default',
-      });
-      this.storage(want.resolver).save();
       this.failed.delete(key);
-      logger.info(
-        { resolver: want.resolver, domains: want.names, ms: Date.now() - started },
-        previous ? 'certificate renewed' : 'certificate obtained',
-      );
-      this.onChange();
     } catch (error) {
       this.failed.set(key, Date.now());
       logger.error(
@@ -162,34 +238,88 @@ export class AcmeManager {
     }
   }
 
-  private async client(name: string, config: AcmeResolverConfig): Promise<acme.Client> {
-    const storage = this.storage(name);
-    const record = storage.resolver(name);
-    const directoryUrl = config.caServer ?? LETS_ENCRYPT;
-    if (!record.Account) {
-      const accountKey = await acme.crypto.createPrivateEcdsaKey();
-      record.Account = { Email: config.email, PrivateKey: toBase64(accountKey) };
-    }
-    const client = new acme.Client({
-      directoryUrl,
-      accountKey: fromBase64(record.Account.PrivateKey),
-      ...(record.Account.Registration?.uri ? { accountUrl: record.Account.Registration.uri } : {}),
+  private async obtain(want: WantedCertificate, config: AcmeResolverConfig): Promise<StoredCertificate> {
+    const client = await this.client(want.resolver, config);
+    const [certKey, csr] = await acme.crypto.createCsr({ commonName: want.names[0]!, altNames: want.names });
+    const certificate = await client.auto({
+      csr,
+      email: config.email,
+      termsOfServiceAgreed: true,
+      skipChallengeVerification: true,
+      challengePriority:
+        config.tlsChallenge && !config.httpChallenge
+          ? ['tls-alpn-01']
+          : config.httpChallenge
+            ? ['http-01']
+            : ['tls-alpn-01'],
+      challengeCreateFn: async (authz, challenge, keyAuthorization) => {
+        if (challenge.type === 'http-01') {
+          await this.publishChallenge(want.resolver, { kind: 'http', id: challenge.token, value: keyAuthorization });
+        } else if ((challenge.type as string) === 'tls-alpn-01') {
+          const [alpnKey, alpnCert] = await acme.crypto.createAlpnCertificate(authz, keyAuthorization);
+          const pair: PemPair = { key: alpnKey.toString(), cert: alpnCert.toString() };
+          const id = authz.identifier.value.toLowerCase();
+          await this.publishChallenge(want.resolver, { kind: 'alpn', id, value: JSON.stringify(pair) });
+        }
+      },
+      challengeRemoveFn: async (authz, challenge) => {
+        if (challenge.type === 'http-01') {
+          await this.publishChallenge(want.resolver, { kind: 'http', id: challenge.token });
+        } else {
+          await this.publishChallenge(want.resolver, { kind: 'alpn', id: authz.identifier.value.toLowerCase() });
+        }
+      },
     });
-    if (!record.Account.Registration?.uri) {
-      await client.createAccount({
-        termsOfServiceAgreed: true,
-        ...(config.email ? { contact: [`mailto:${config.email}`] } : {}),
-      });
-      record.Account.Registration = { uri: client.getAccountUrl() };
-      storage.save();
-    }
-    return client;
+    return {
+      domain: { main: want.names[0]!, ...(want.names.length > 1 ? { sans: want.names.slice(1) } : {}) },
+      certificate: toBase64(certificate),
+      key: toBase64(certKey),
+      Store: 'default',
+    };
   }
 
-  private find(want: WantedCertificate): StoredCertificate | undefined {
-    const record = this.storage(want.resolver).resolver(want.resolver);
+  /** The resolver's ACME account, registered once (under a lock, so instances share one). */
+  private async client(resolver: string, config: AcmeResolverConfig): Promise<acme.Client> {
+    const directoryUrl = config.caServer ?? LETS_ENCRYPT;
+    let account = this.records.get(resolver)?.Account;
+    if (!account?.Registration?.uri) {
+      account = await this.storeOf(resolver).exclusively(`${resolver}|account`, async () => {
+        const stored = (await this.reload(resolver)).Account;
+        return stored?.Registration?.uri ? stored : this.register(resolver, config, directoryUrl, stored);
+      });
+    }
+    return new acme.Client({
+      directoryUrl,
+      accountKey: fromBase64(account.PrivateKey),
+      accountUrl: account.Registration!.uri!,
+    });
+  }
+
+  private async register(
+    resolver: string,
+    config: AcmeResolverConfig,
+    directoryUrl: string,
+    unregistered: StoredAccount | undefined,
+  ): Promise<StoredAccount> {
+    const privateKey = unregistered?.PrivateKey ?? toBase64(await acme.crypto.createPrivateEcdsaKey());
+    const client = new acme.Client({ directoryUrl, accountKey: fromBase64(privateKey) });
+    await client.createAccount({
+      termsOfServiceAgreed: true,
+      ...(config.email ? { contact: [`mailto:${config.email}`] } : {}),
+    });
+    const account: StoredAccount = {
+      ...(config.email ? { Email: config.email } : {}),
+      PrivateKey: privateKey,
+      Registration: { uri: client.getAccountUrl() },
+    };
+    await this.storeOf(resolver).writeAccount(resolver, account);
+    await this.reload(resolver);
+    return account;
+  }
+
+  private find(record: ResolverRecord | undefined, want: WantedCertificate): StoredCertificate | undefined {
     const key = want.names.join(',');
-    return record.Certificates.find((c) => [c.domain.main, ...(c.domain.sans ?? [])].join(',') === key);
+    return record?.Certificates.find((c) => domainKey(c) === key);
   }
 
   /** Traefik's renewal windows: a third or so of the lifetime for short certificates. */
@@ -213,13 +343,7 @@ export class AcmeManager {
     return result;
   }
 
-  private storage(resolver: string): AcmeStorage {
-    const path = resolve(this.baseDir, this.resolvers()[resolver]?.storage ?? 'acme.json');
-    let storage = this.storages.get(path);
-    if (!storage) {
-      storage = new AcmeStorage(path);
-      this.storages.set(path, storage);
-    }
-    return storage;
+  private storeOf(resolver: string): AcmeStore {
+    return this.stores.for(this.resolvers()[resolver] ?? {}).store;
   }
 }

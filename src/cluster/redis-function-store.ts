@@ -1,6 +1,6 @@
-import { createClient } from 'redis';
 import type { FunctionPointer, FunctionStore, PointerEvent, StoredVersion } from '../functions/store/types.js';
 import { logger } from '../observability/logger.js';
+import { clusterRedisClient, type ClusterRedisClient } from './redis-client.js';
 
 const PREFIX = 'portier:functions';
 const VERSION = `${PREFIX}:version:`;
@@ -15,28 +15,19 @@ if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1],
 return 1`;
 const MAX_ATTEMPTS = 20;
 
-function newClient(endpoint: string) {
-  return createClient({
-    url: endpoint.includes('://') ? endpoint : `redis://${endpoint}`,
-    socket: { connectTimeout: 2000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000) },
-  });
-}
-
-type RedisClient = ReturnType<typeof newClient>;
-
 /**
  * Functions kept in Redis (`cluster.redis.endpoint`), so every Portier instance serves the same
  * ones: versions are immutable keys, a pointer per function is changed with compare-and-set, and
  * each change is announced on a pub/sub channel that every instance's runtime listens to.
  */
 export class RedisFunctionStore implements FunctionStore {
-  private readonly client: RedisClient;
-  private readonly subscriber: RedisClient;
+  private readonly client: ClusterRedisClient;
+  private readonly subscriber: ClusterRedisClient;
   private readonly listeners = new Set<(event: PointerEvent) => void>();
   private readonly ready: Promise<void>;
 
   constructor(endpoint: string) {
-    this.client = newClient(endpoint);
+    this.client = clusterRedisClient(endpoint);
     this.subscriber = this.client.duplicate();
     let down = false;
     for (const client of [this.client, this.subscriber]) {

@@ -1,0 +1,46 @@
+import { logger } from '../observability/logger.js';
+
+/** One attempt at a cluster-wide lock whose holder must renew it before its TTL runs out. */
+export interface LockLease {
+  /** Takes the lock if nobody holds it; true when taken. */
+  acquire(): Promise<boolean>;
+  /** Extends the TTL; false when the lock was lost meanwhile (it expired and someone took it). */
+  renew(): Promise<boolean>;
+  release(): Promise<void>;
+}
+
+/**
+ * Long enough to outlive a busy event loop, short enough that a crashed holder's lock frees
+ * itself quickly; the holder renews it three times per TTL.
+ */
+export const LEASE_TTL_MS = 15_000;
+const POLL_MS = 250;
+
+/**
+ * Waits for the lease, runs `task` while renewing it, then releases it. A holder that dies (or
+ * loses the store) stops renewing, so the next waiter gets the lock at most one TTL later.
+ * `stopped` ends the wait when the caller shuts down.
+ */
+export async function underLease<T>(
+  lease: LockLease,
+  name: string,
+  task: () => Promise<T>,
+  stopped: () => boolean,
+): Promise<T> {
+  while (!(await lease.acquire())) {
+    if (stopped()) throw new Error(`stopped while waiting for the cluster lock "${name}"`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+  const heartbeat = setInterval(() => {
+    lease.renew().then(
+      (held) => held || logger.warn({ lock: name }, 'cluster lock expired while held; another instance may take over'),
+      (error: Error) => logger.warn({ lock: name, err: error.message }, 'could not renew a cluster lock'),
+    );
+  }, LEASE_TTL_MS / 3);
+  try {
+    return await task();
+  } finally {
+    clearInterval(heartbeat);
+    await lease.release().catch(() => undefined);
+  }
+}
