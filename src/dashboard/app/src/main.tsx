@@ -1,6 +1,9 @@
 import { render } from 'preact';
 import './styles.css';
+import { FunctionDetail } from './components/function-detail.js';
+import { FunctionsList } from './components/functions-list.js';
 import { Layout } from './components/layout.js';
+import { NewFunction } from './components/new-function.js';
 import { MiddlewareDetail, NotFound, RouterDetail, ServiceDetail } from './components/details.js';
 import { ObjectList, type Kind } from './components/object-list.js';
 import { Overview } from './components/overview.js';
@@ -9,9 +12,24 @@ import { Providers } from './components/providers.js';
 import { SearchResults } from './components/search.js';
 import type { LiveStatsSnapshot, Runtime } from './api.js';
 import { useRoute, type Route } from './route.js';
+import { useFunctions, type FunctionsState } from './use-functions.js';
 import { useRuntime, useStats } from './use-runtime.js';
 
 const KINDS = new Set<string>(['routers', 'services', 'middlewares']);
+
+/** Function pages read the functions API, not the runtime view: they show before the runtime loads. */
+function FunctionPage({ route, state }: { route: Route; state: FunctionsState }) {
+  const { functions, error, refresh, lastEvent } = state;
+  if (!functions) return error ? null : <p class="loading">Loading…</p>;
+  if (route.page === 'new-function') return <NewFunction onDeployed={refresh} />;
+  if (!route.name) return <FunctionsList functions={functions} lastEvent={lastEvent} />;
+  const item = functions.find((f) => f.name === route.name);
+  return item ? (
+    <FunctionDetail key={item.name} item={item} onChange={refresh} />
+  ) : (
+    <NotFound kind="function" name={route.name} />
+  );
+}
 
 function Page({ route, runtime, stats }: { route: Route; runtime: Runtime; stats?: LiveStatsSnapshot }) {
   const { page, name } = route;
@@ -48,14 +66,24 @@ function App() {
   const route = useRoute();
   const { runtime, error, connection } = useRuntime();
   const stats = useStats();
+  const functions = useFunctions();
+  const alerts = functions.functions?.filter((f) => f.activity.state !== 'ok').length;
+  const functionPage = route.page === 'functions' || route.page === 'new-function';
+  const apiError = functionPage ? functions.error : error;
   return (
-    <Layout route={route} version={runtime?.version} connection={connection}>
-      {error && (
+    <Layout route={route} version={runtime?.version} connection={connection} functionAlerts={alerts}>
+      {apiError && (
         <div class="banner banner-error" role="alert">
-          Cannot reach the API: {error}
+          Cannot reach the API: {apiError}
         </div>
       )}
-      {runtime ? <Page route={route} runtime={runtime} stats={stats} /> : !error && <p class="loading">Loading…</p>}
+      {functionPage ? (
+        <FunctionPage route={route} state={functions} />
+      ) : runtime ? (
+        <Page route={route} runtime={runtime} stats={stats} />
+      ) : (
+        !error && <p class="loading">Loading…</p>
+      )}
     </Layout>
   );
 }

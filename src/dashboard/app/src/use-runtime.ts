@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { eventsUrl, loadRuntime, loadStats, type LiveStatsSnapshot, type Runtime, type RuntimeEvent } from './api.js';
+import { loadRuntime, loadStats, type LiveStatsSnapshot, type Runtime, type RuntimeEvent } from './api.js';
+import { liveEvents, onLiveEvents } from './live-events.js';
 
 export type Connection = 'connecting' | 'live' | 'offline';
 
@@ -32,22 +33,23 @@ export function useRuntime(): { runtime?: Runtime; error?: string; connection: C
           .catch((e: unknown) => !stopped && setError(String(e)));
       }, COALESCE_MS);
     };
-    const source = new EventSource(eventsUrl());
-    source.addEventListener('hello', () => {
+    const source = liveEvents();
+    const stopHello = onLiveEvents(['hello'], () => {
       setConnection('live');
       refresh();
     });
-    const onChange = (message: MessageEvent<string>) => {
+    const stopChanges = onLiveEvents(['config', 'server'], (message) => {
       setLastEvent(JSON.parse(message.data) as RuntimeEvent);
       refresh();
-    };
-    source.addEventListener('config', onChange);
-    source.addEventListener('server', onChange);
-    source.onerror = () => setConnection(source.readyState === EventSource.CLOSED ? 'offline' : 'connecting');
+    });
+    const onError = () => setConnection(source.readyState === EventSource.CLOSED ? 'offline' : 'connecting');
+    source.addEventListener('error', onError);
     refresh();
     return () => {
       stopped = true;
-      source.close();
+      stopHello();
+      stopChanges();
+      source.removeEventListener('error', onError);
       window.clearTimeout(pending.current);
     };
   }, []);

@@ -9,8 +9,12 @@ const NAV = [
   ['routers', 'Routers'],
   ['services', 'Services'],
   ['middlewares', 'Middlewares'],
+  ['functions', 'Functions'],
   ['providers', 'Providers'],
 ] as const;
+
+/** Pages that highlight another page's nav entry. */
+const NAV_PARENT: Record<string, string> = { 'new-function': 'functions' };
 
 const CONNECTION_LABELS: Record<Connection, string> = {
   live: 'Live',
@@ -22,9 +26,12 @@ export function Layout(props: {
   route: Route;
   version?: Version;
   connection: Connection;
+  /** Functions whose last deploy failed or whose latest call failed: counted on the nav entry. */
+  functionAlerts?: number;
   children: ComponentChildren;
 }) {
-  const { route, version, connection } = props;
+  const { route, version, connection, functionAlerts } = props;
+  const current = NAV_PARENT[route.page] ?? route.page;
   const onSearch = (event: SubmitEvent) => {
     event.preventDefault();
     const input = (event.currentTarget as HTMLFormElement).elements.namedItem('q') as HTMLInputElement;
@@ -42,8 +49,13 @@ export function Layout(props: {
         </a>
         <nav class="nav">
           {NAV.map(([page, label]) => (
-            <a href={href(page)} class={route.page === page ? 'active' : ''}>
+            <a href={href(page)} class={current === page ? 'active' : ''}>
               {label}
+              {page === 'functions' && functionAlerts ? (
+                <span class="nav-alert" data-testid="nav-function-alerts" title="functions that need attention">
+                  {functionAlerts}
+                </span>
+              ) : null}
             </a>
           ))}
         </nav>
