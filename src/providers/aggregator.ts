@@ -92,7 +92,13 @@ export class Aggregator {
   }
 
   private merge(): Configuration {
-    const http: Required<HttpConfig> = { routers: {}, services: {}, middlewares: {}, consumers: {} };
+    const http: Required<HttpConfig> = {
+      routers: {},
+      services: {},
+      middlewares: {},
+      consumers: {},
+      serversTransports: {},
+    };
     const tls: Required<TlsConfig> = { certificates: [], options: {}, stores: {} };
     const tcp: Required<TcpConfig> = { routers: {}, services: {} };
     for (const [provider, snapshot] of this.snapshots) {
@@ -106,6 +112,7 @@ export class Aggregator {
       qualifyInto(http.services, source.services, provider);
       qualifyInto(http.middlewares, source.middlewares, provider);
       qualifyInto<ConsumerConfig>(http.consumers, source.consumers ?? {}, provider);
+      qualifyInto(http.serversTransports, source.serversTransports ?? {}, provider);
     }
     return { http, tls, tcp, providers: Object.fromEntries(this.states) };
   }

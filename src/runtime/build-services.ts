@@ -1,4 +1,4 @@
-import type { ServiceConfig } from '../config/dynamic/types.js';
+import type { ServersTransportConfig, ServiceConfig } from '../config/dynamic/types.js';
 import { closestKey } from '../config/did-you-mean.js';
 import { ConfigError } from '../config/errors.js';
 import { providerOf, qualify } from '../providers/aggregator.js';
@@ -10,8 +10,26 @@ export interface BuiltService {
   error?: string;
 }
 
-/** Builds one service from its config; `resolve` gives it the services it refers to. */
-export type ServiceFactory = (name: string, config: ServiceConfig, resolve: (name: string) => Service) => Service;
+/** The serversTransport a load balancer names, found in the configuration. */
+export interface NamedTransport {
+  /** Qualified, like `tls@file`. */
+  name: string;
+  config: ServersTransportConfig;
+}
+
+/**
+ * Builds one service from its config; `resolve` gives it the services it refers to, `transport`
+ * the serversTransport its load balancer names (undefined: the static `default@internal` one).
+ */
+export type ServiceFactory = (
+  name: string,
+  config: ServiceConfig,
+  resolve: (name: string) => Service,
+  transport?: NamedTransport,
+) => Service;
+
+/** The static serversTransport's name, which a load balancer may also name explicitly. */
+const DEFAULT_TRANSPORT = 'default@internal';
 
 /**
  * Builds the services of one configuration version, each once, resolving references between
@@ -25,6 +43,7 @@ export class ServiceBuilder {
     private readonly configs: Record<string, ServiceConfig>,
     private readonly internal: ReadonlyMap<string, Service>,
     private readonly factory: ServiceFactory,
+    private readonly transports: Readonly<Record<string, ServersTransportConfig>> = {},
   ) {}
 
   all(): Map<string, BuiltService> {
@@ -53,7 +72,8 @@ export class ServiceBuilder {
     let result: BuiltService;
     try {
       const provider = providerOf(name);
-      result = { service: this.factory(name, config, (other) => this.resolve(qualify(other, provider))) };
+      const transport = this.transport(config.loadBalancer?.serversTransport, provider);
+      result = { service: this.factory(name, config, (other) => this.resolve(qualify(other, provider)), transport) };
     } catch (error) {
       result = { error: describe(error) };
     } finally {
@@ -61,5 +81,19 @@ export class ServiceBuilder {
     }
     this.built.set(name, result);
     return result;
+  }
+
+  /** Looks up a `serversTransport` reference; a missing one fails only the service naming it. */
+  private transport(reference: string | undefined, provider: string): NamedTransport | undefined {
+    if (reference === undefined || reference === '') return undefined;
+    const name = qualify(reference, provider);
+    if (name === DEFAULT_TRANSPORT) return undefined;
+    const config = this.transports[name];
+    if (config) return { name, config };
+    const guess = closestKey(name, [...Object.keys(this.transports), DEFAULT_TRANSPORT]);
+    throw new ConfigError(
+      `the serversTransport "${name}" does not exist${guess ? `; did you mean "${guess}"?` : '; define it under http.serversTransports'}`,
+      'loadBalancer.serversTransport',
+    );
   }
 }

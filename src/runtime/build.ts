@@ -49,7 +49,12 @@ export interface Routing {
 export function buildRouting(input: BuildInput): Routing {
   const { configuration } = input;
   const objectIssues = issuesByObject(configuration);
-  const serviceBuilder = new ServiceBuilder(configuration.http.services, input.internalServices, input.serviceFactory);
+  const serviceBuilder = new ServiceBuilder(
+    configuration.http.services,
+    input.internalServices,
+    input.serviceFactory,
+    configuration.http.serversTransports,
+  );
   const middlewareBuilder = new MiddlewareBuilder(
     configuration.http.middlewares,
     input.middlewareTypes,

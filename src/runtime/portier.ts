@@ -100,7 +100,10 @@ export class Portier {
         }),
       );
     }
-    this.configuration = { http: { ...emptyDynamicConfig().http, consumers: {} }, providers: {} };
+    this.configuration = {
+      http: { ...emptyDynamicConfig().http, consumers: {}, serversTransports: {} },
+      providers: {},
+    };
     this.routing = this.build(this.configuration);
   }
 

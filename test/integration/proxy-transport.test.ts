@@ -309,7 +309,7 @@ test('retainOnly closes the pools of origins gone from the configuration; they c
   assert.equal((await send(proxy.url, { path: '/dropped' })).body, 'ok');
   const droppedPool = own.pool(dropped.origin);
   own.retainOnly(new Set([kept.origin]));
-  await waitFor(() => droppedPool.closed);
+  await waitFor(() => droppedPool.dispatcher.closed);
   assert.notEqual(own.pool(dropped.origin), droppedPool);
   assert.equal((await send(proxy.url, { path: '/dropped' })).body, 'ok');
   await own.close();

@@ -4,7 +4,7 @@ import type { ObjectKind, ProviderIssue } from '../../providers/types.js';
 import { parseLocated, type Locate } from '../schema/parse-located.js';
 import { stripMatching } from '../schema/strip.js';
 import { V1_STATIC_KEYS } from '../static/v1/schema.js';
-import { consumerSchema, middlewareSchema, routerSchema, serviceSchema } from './schema.js';
+import { consumerSchema, middlewareSchema, routerSchema, serversTransportSchema, serviceSchema } from './schema.js';
 import type { DynamicConfig, HttpConfig } from './types.js';
 import { translateV1Dynamic } from './v1/translate.js';
 import { validateTlsSection } from '../../tls/schema.js';
@@ -46,6 +46,7 @@ const SECTIONS: SectionSpec[] = [
   },
   { key: 'middlewares', kind: 'middleware', schema: middlewareSchema },
   { key: 'consumers', schema: consumerSchema },
+  { key: 'serversTransports', schema: serversTransportSchema, ignored: [['spiffe']] },
 ];
 
 /** Top-level sections of a Traefik file that Portier does not serve yet, accepted silently. */
@@ -94,18 +95,9 @@ function validateHttp(http: unknown, locate: Locate, config: DynamicConfig, issu
     });
     return;
   }
-  const known = [...SECTIONS.map((section) => section.key), 'serversTransports'];
+  const known = SECTIONS.map((section) => section.key);
   for (const key of Object.keys(http)) {
-    if (key === 'serversTransports') {
-      issues.push({
-        message:
-          'http.serversTransports is not supported yet; these transports are ignored (the static serversTransport applies)',
-        key: 'http.serversTransports',
-        location: locate(['http', key]),
-      });
-    } else if (!SECTIONS.some((section) => section.key === key)) {
-      issues.push(unknownKey(key, ['http'], known, locate));
-    }
+    if (!SECTIONS.some((section) => section.key === key)) issues.push(unknownKey(key, ['http'], known, locate));
   }
   for (const section of SECTIONS) {
     const objects = http[section.key];

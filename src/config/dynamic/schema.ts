@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import type { Covers, Fits } from '../schema/coverage.js';
 import { durationStringSchema } from '../schema/duration.js';
-import type { ConsumerConfig, HealthCheckConfig, LoadBalancerConfig, RouterConfig, ServiceConfig } from './types.js';
+import type {
+  ConsumerConfig,
+  HealthCheckConfig,
+  LoadBalancerConfig,
+  RouterConfig,
+  ServersTransportConfig,
+  ServiceConfig,
+} from './types.js';
 
 /**
  * zod schemas for one dynamic object each (router, service, middleware, consumer), strict and
@@ -115,6 +122,28 @@ export const middlewareSchema = z
       `a middleware has exactly one type, found ${Object.keys(issue.input as object).length || 'none'}: split it into several middlewares and list them on the router (or use a chain)`,
   });
 
+export const serversTransportSchema = z.strictObject({
+  serverName: z.string().optional(),
+  insecureSkipVerify: z.boolean().optional(),
+  rootCAs: nameList.optional(),
+  certificates: z.array(z.strictObject({ certFile: z.string(), keyFile: z.string() })).optional(),
+  minVersion: z.string().optional(),
+  maxVersion: z.string().optional(),
+  cipherSuites: nameList.optional(),
+  maxIdleConnsPerHost: z.number().int().optional(),
+  disableHTTP2: z.boolean().optional(),
+  peerCertURI: z.string().optional(),
+  forwardingTimeouts: z
+    .strictObject({
+      dialTimeout: durationStringSchema.optional(),
+      responseHeaderTimeout: durationStringSchema.optional(),
+      idleConnTimeout: durationStringSchema.optional(),
+      readIdleTimeout: durationStringSchema.optional(),
+      pingTimeout: durationStringSchema.optional(),
+    })
+    .optional(),
+});
+
 export const consumerSchema = z.strictObject({
   hmacKeys: z
     .array(
@@ -140,9 +169,11 @@ const _schemasCoverTypes: [
   Covers<z.infer<typeof loadBalancerSchema>, LoadBalancerConfig>,
   Covers<NonNullable<z.infer<typeof loadBalancerSchema>['healthCheck']>, HealthCheckConfig>,
   Covers<z.infer<typeof consumerSchema>, ConsumerConfig>,
-] = [true, true, true, true, true];
+  Covers<z.infer<typeof serversTransportSchema>, ServersTransportConfig>,
+] = [true, true, true, true, true, true];
 const _schemaOutputsFitTypes: [
   Fits<z.infer<typeof routerSchema>, RouterConfig>,
   Fits<z.infer<typeof serviceSchema>, ServiceConfig>,
   Fits<z.infer<typeof consumerSchema>, ConsumerConfig>,
-] = [true, true, true];
+  Fits<z.infer<typeof serversTransportSchema>, ServersTransportConfig>,
+] = [true, true, true, true];

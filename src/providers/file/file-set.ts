@@ -21,11 +21,12 @@ interface FileState {
   problem?: ProviderIssue;
 }
 
-const KINDS: [keyof HttpConfig, ObjectKind | undefined][] = [
+const KINDS: [keyof HttpConfig, ObjectKind | 'consumer' | 'serversTransport'][] = [
   ['routers', 'router'],
   ['services', 'service'],
   ['middlewares', 'middleware'],
-  ['consumers', undefined],
+  ['consumers', 'consumer'],
+  ['serversTransports', 'serversTransport'],
 ];
 
 /**
@@ -71,7 +72,7 @@ export class FileSet {
             continue;
           }
           issues.push({
-            message: `${kind ?? 'consumer'} "${name}" is defined in both ${first} and ${file}; the one in ${first} is used: rename or remove one of them`,
+            message: `${kind} "${name}" is defined in both ${first} and ${file}; the one in ${first} is used: rename or remove one of them`,
             key: `http.${id}`,
             location: state.good.locate(['http', section, name]),
           });

@@ -7,6 +7,7 @@ import { forwardHttp2, isGrpc } from './http2-forward.js';
 import { forwardUpgrade } from './upgrade.js';
 import { classifyUpstreamError } from './upstream-errors.js';
 import { canResend, hasStreamedBody, upstreamHeaders, upstreamPath } from './upstream-request.js';
+import type { OriginPool } from './origin-pool.js';
 import type { UpstreamServer } from './upstreams.js';
 
 export type { ForwardOptions, ForwardOutcome } from './failure.js';
@@ -27,7 +28,9 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
   private clientGone = false;
   private settled = false;
   private resent = false;
-  private readonly request: Dispatcher.DispatchOptions;
+  /** The pool the request is counted in, until it ends. */
+  private pool: OriginPool | undefined;
+  private readonly request: UpstreamDispatch;
   private readonly resume = (): void => this.controller?.resume();
 
   constructor(
@@ -42,8 +45,11 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
   }
 
   start(): void {
+    const pool = this.server.upstreams.pool(this.server.origin);
+    this.pool = pool;
+    this.request.reset = !pool.begin();
     try {
-      this.server.upstreams.pool(this.server.origin).dispatch(this.request, this);
+      pool.dispatcher.dispatch(this.request, this);
     } catch (error) {
       this.fail(error as Error);
     }
@@ -90,6 +96,7 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
 
   fail(error: Error): void {
     if (this.settled) return;
+    this.leavePool();
     if (this.mayResend(error)) {
       this.resent = true;
       this.controller = undefined;
@@ -119,7 +126,13 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
     );
   }
 
+  private leavePool(): void {
+    this.pool?.end();
+    this.pool = undefined;
+  }
+
   private finish(outcome: ForwardOutcome): void {
+    this.leavePool();
     this.settled = true;
     this.ctx.res.off('close', this.onClientClose);
     this.ctx.res.off('drain', this.resume);
@@ -135,17 +148,18 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
 export function forward(ctx: RequestContext, server: UpstreamServer, options: ForwardOptions): Promise<ForwardOutcome> {
   ctx.upstreamUrl = server.url;
   if (ctx.upgrade) return forwardUpgrade(ctx, server, options);
-  if (server.h2c || (server.secure && isGrpc(ctx))) return forwardHttp2(ctx, server, options);
+  if (server.h2c || (server.secure && server.upstreams.options.http2 && isGrpc(ctx))) {
+    return forwardHttp2(ctx, server, options);
+  }
   // The client may have left while middlewares were busy; then there is nobody to answer.
   if (ctx.req.socket.destroyed) return Promise.resolve(undefined);
   return new Promise((resolve) => new ResponseRelay(ctx, server, options, resolve).start());
 }
 
-function upstreamRequest(
-  ctx: RequestContext,
-  server: UpstreamServer,
-  options: ForwardOptions,
-): Dispatcher.DispatchOptions {
+/** undici reads `servername` (the SNI) per request, though its types do not list it. */
+type UpstreamDispatch = Dispatcher.DispatchOptions & { servername?: string | undefined };
+
+function upstreamRequest(ctx: RequestContext, server: UpstreamServer, options: ForwardOptions): UpstreamDispatch {
   const headers = upstreamHeaders(ctx, server, options.passHostHeader, false);
   let body: Dispatcher.DispatchOptions['body'] = null;
   if (ctx.body) {
@@ -160,6 +174,6 @@ function upstreamRequest(
     method: ctx.req.method as Dispatcher.HttpMethod,
     headers,
     body,
-    reset: !server.upstreams.reuseConnections,
+    servername: server.servername,
   };
 }

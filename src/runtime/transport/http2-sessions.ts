@@ -1,4 +1,6 @@
 import { connect, type ClientHttp2Session } from 'node:http2';
+import type { ConnectionOptions } from 'node:tls';
+import type { TransportOptions } from './transport-options.js';
 
 /**
  * One HTTP/2 session per upstream origin (the pool key, see `originOf`) (`h2c://` and gRPC to `https://`), shared by all
@@ -8,27 +10,29 @@ import { connect, type ClientHttp2Session } from 'node:http2';
 export class Http2Sessions {
   private readonly sessions = new Map<string, ClientHttp2Session>();
 
-  constructor(private readonly connectTimeoutMs: number) {}
+  constructor(private readonly options: Pick<TransportOptions, 'connectTimeout' | 'readIdleTimeout' | 'pingTimeout'>) {}
 
   /** `authority` is `http://host:port` for h2c and `https://host:port` for h2 over TLS. */
-  get(origin: string, authority: string): ClientHttp2Session {
+  get(origin: string, authority: string, tls: ConnectionOptions): ClientHttp2Session {
     const existing = this.sessions.get(origin);
     if (existing && !existing.closed && !existing.destroyed) return existing;
-    const session = connect(authority);
+    const session = connect(authority, tls);
     const forget = () => {
       if (this.sessions.get(origin) === session) this.sessions.delete(origin);
     };
     session.on('close', forget);
     session.on('error', forget);
     session.on('goaway', forget);
-    if (this.connectTimeoutMs > 0) {
+    const { connectTimeout, readIdleTimeout, pingTimeout } = this.options;
+    if (connectTimeout > 0) {
       const timer = setTimeout(
         () => session.destroy(Object.assign(new Error('connect timed out'), { code: 'UND_ERR_CONNECT_TIMEOUT' })),
-        this.connectTimeoutMs,
+        connectTimeout,
       );
       session.once('connect', () => clearTimeout(timer));
       session.once('close', () => clearTimeout(timer));
     }
+    if (readIdleTimeout > 0) session.setTimeout(readIdleTimeout, () => healthPing(session, pingTimeout));
     // Idle sessions must not keep the process alive at shutdown.
     session.unref();
     this.sessions.set(origin, session);
@@ -47,4 +51,20 @@ export class Http2Sessions {
     for (const session of this.sessions.values()) session.destroy();
     this.sessions.clear();
   }
+}
+
+/**
+ * Traefik's `readIdleTimeout`/`pingTimeout`: a session quiet for a while is pinged, and one whose
+ * peer does not answer in time is closed, so that the next request opens a working one instead of
+ * waiting on a dead connection.
+ */
+function healthPing(session: ClientHttp2Session, pingTimeout: number): void {
+  if (session.closed || session.destroyed) return;
+  const timer = setTimeout(() => session.destroy(new Error('HTTP/2 ping timed out')), pingTimeout);
+  timer.unref();
+  const sent = session.ping((error) => {
+    clearTimeout(timer);
+    if (error) session.destroy(error);
+  });
+  if (!sent) clearTimeout(timer);
 }

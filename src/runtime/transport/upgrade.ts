@@ -58,6 +58,7 @@ export function forwardUpgrade(
       headers,
       agent: false,
       timeout: server.upstreams.connectTimeout,
+      ...(server.secure && server.upstreams.tlsOptions(server)),
     });
     let settled = false;
     const settle = (outcome: ForwardOutcome): void => {

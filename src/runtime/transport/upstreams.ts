@@ -1,20 +1,11 @@
 import type { ClientHttp2Session } from 'node:http2';
+import { isIP } from 'node:net';
+import { checkServerIdentity, type ConnectionOptions } from 'node:tls';
 import { Pool } from 'undici';
-import { parseDuration } from '../../config/duration.js';
 import { ConfigError } from '../../config/errors.js';
-import type { StaticConfig } from '../../config/static/types.js';
 import { Http2Sessions } from './http2-sessions.js';
-
-type ServersTransportConfig = NonNullable<StaticConfig['serversTransport']>;
-
-interface PoolOptions {
-  connectTimeout: number;
-  headersTimeout: number;
-  keepAliveTimeout: number;
-  connections: number;
-  /** `maxIdleConnsPerHost < 0` in Traefik: no connection is reused. */
-  reuse: boolean;
-}
+import { OriginPool } from './origin-pool.js';
+import { transportOptions, type TransportOptions, type TransportSettings } from './transport-options.js';
 
 /** One upstream server, with everything a request needs precomputed when the config is built. */
 export interface UpstreamServer {
@@ -31,6 +22,12 @@ export interface UpstreamServer {
   readonly secure: boolean;
   /** `h2c://`: HTTP/2 without TLS, for every request. */
   readonly h2c: boolean;
+  /**
+   * The TLS server name (SNI) to send, as Traefik does: the transport's `serverName`, else the
+   * server's host name, never the client's Host header; undefined for an IP address.
+   */
+  readonly servername: string | undefined;
+  /** The transport the server is reached through. */
   readonly upstreams: Upstreams;
 }
 
@@ -59,31 +56,19 @@ export function originOf(url: string): string {
 }
 
 /**
- * The connection pools to upstream servers, one undici Pool per origin, kept alive across
- * configuration reloads so that a reload never drops warm connections.
+ * One serversTransport: its connection pools, one per origin, and HTTP/2 sessions. The service
+ * layer keeps it across configuration reloads while its settings stay the same, so that a reload
+ * never drops warm connections.
  */
 export class Upstreams {
-  private readonly pools = new Map<string, Pool>();
-  private readonly options: PoolOptions;
+  private readonly pools = new Map<string, OriginPool>();
+  readonly options: TransportOptions;
   private readonly http2Sessions: Http2Sessions;
 
-  constructor(config: ServersTransportConfig = {}) {
-    const timeouts = config.forwardingTimeouts ?? {};
-    const key = 'serversTransport.forwardingTimeouts';
-    const maxIdle = config.maxIdleConnsPerHost ?? 200;
-    this.options = {
-      connectTimeout: parseDuration(timeouts.dialTimeout ?? '30s', `${key}.dialTimeout`),
-      headersTimeout: parseDuration(timeouts.responseHeaderTimeout ?? 0, `${key}.responseHeaderTimeout`),
-      keepAliveTimeout: parseDuration(timeouts.idleConnTimeout ?? '90s', `${key}.idleConnTimeout`),
-      connections: maxIdle > 0 ? maxIdle : 200,
-      reuse: maxIdle >= 0,
-    };
-    this.http2Sessions = new Http2Sessions(this.options.connectTimeout);
-  }
-
-  /** Whether requests must ask for the connection to be closed afterwards. */
-  get reuseConnections(): boolean {
-    return this.options.reuse;
+  /** `key` names the transport in a ConfigError; relative certificate paths start at `baseDir`. */
+  constructor(settings: TransportSettings = {}, key = 'serversTransport', baseDir = process.cwd()) {
+    this.options = transportOptions(settings, key, baseDir);
+    this.http2Sessions = new Http2Sessions(this.options);
   }
 
   get connectTimeout(): number {
@@ -96,32 +81,36 @@ export class Upstreams {
     const secure = parsed.protocol === 'https:';
     const h2c = parsed.protocol === 'h2c:';
     const basePath = parsed.pathname.replace(/\/+$/, '');
+    const hostname = parsed.hostname.replace(/^\[|\]$/g, '');
     return {
       url,
       origin: originOf(url),
       basePath,
       host: parsed.host,
-      hostname: parsed.hostname.replace(/^\[|\]$/g, ''),
+      hostname,
       port: Number(parsed.port) || (secure ? 443 : 80),
       secure,
       h2c,
+      servername: this.options.tls.servername ?? (isIP(hostname) ? undefined : hostname),
       upstreams: this,
     };
   }
 
-  pool(origin: string): Pool {
+  pool(origin: string): OriginPool {
     let pool = this.pools.get(origin);
     if (!pool) {
-      const { connectTimeout, headersTimeout, keepAliveTimeout, connections } = this.options;
-      pool = new Pool(origin, {
-        connections,
-        connect: { timeout: connectTimeout },
+      const { connectTimeout, headersTimeout, keepAliveTimeout, maxIdle } = this.options;
+      const dispatcher = new Pool(origin, {
+        // Concurrency is not capped, as in Traefik; OriginPool caps the idle connections.
+        connections: null,
+        connect: { timeout: connectTimeout, ...tlsFor(originHostname(origin), this.options.tls) },
         headersTimeout,
         // Traefik has no body timeout: long polls and streams may stay quiet for as long as they like.
         bodyTimeout: 0,
         keepAliveTimeout,
         keepAliveMaxTimeout: Math.max(keepAliveTimeout, 1),
       });
+      pool = new OriginPool(dispatcher, maxIdle);
       this.pools.set(origin, pool);
     }
     return pool;
@@ -129,7 +118,12 @@ export class Upstreams {
 
   /** The HTTP/2 session to a server (h2c, or h2 over TLS for gRPC to `https://`). */
   http2Session(server: UpstreamServer): ClientHttp2Session {
-    return this.http2Sessions.get(server.origin, http2Authority(server));
+    return this.http2Sessions.get(server.origin, http2Authority(server), tlsFor(server.hostname, this.options.tls));
+  }
+
+  /** TLS options for a connection of its own to `server` (upgrades). */
+  tlsOptions(server: UpstreamServer): ConnectionOptions {
+    return { ...tlsFor(server.hostname, this.options.tls), servername: server.servername };
   }
 
   /** Closes the pools of origins no longer in the configuration; requests in flight finish first. */
@@ -138,7 +132,7 @@ export class Upstreams {
     for (const [origin, pool] of this.pools) {
       if (origins.has(origin)) continue;
       this.pools.delete(origin);
-      void pool.close().catch(() => undefined);
+      void pool.dispatcher.close().catch(() => undefined);
     }
   }
 
@@ -146,8 +140,22 @@ export class Upstreams {
     const pools = [...this.pools.values()];
     this.pools.clear();
     this.http2Sessions.close();
-    await Promise.all(pools.map((pool) => pool.destroy().catch(() => undefined)));
+    await Promise.all(pools.map((pool) => pool.dispatcher.destroy().catch(() => undefined)));
   }
+}
+
+/**
+ * The certificate is checked against the server's own name (or `serverName`), like Go's
+ * transport does, whatever SNI the request ends up sending.
+ */
+function tlsFor(hostname: string, tls: ConnectionOptions): ConnectionOptions {
+  if (tls.checkServerIdentity) return tls;
+  const expected = tls.servername ?? hostname;
+  return { ...tls, checkServerIdentity: (_name, cert) => checkServerIdentity(expected, cert) };
+}
+
+function originHostname(origin: string): string {
+  return new URL(origin.replace(/^h2c:/, 'http:')).hostname.replace(/^\[|\]$/g, '');
 }
 
 function http2Authority(server: UpstreamServer): string {
