@@ -155,6 +155,10 @@ describe('dashboard function pages in a real browser', { skip }, () => {
     const first = page.getByTestId('function-row').first();
     assert.equal(await first.getAttribute('data-name'), 'boom', 'the failing function is listed first');
     assert.equal(await first.getByTestId('function-state').getAttribute('data-state'), 'failing');
+    // And among the overview's problems, next to broken routers.
+    await page.goto(`${setup.apiUrl}/dashboard/#/`);
+    await page.getByTestId('problems').filter({ hasText: 'kaboom' }).waitFor();
+    assert.match(await page.getByTestId('problems').innerText(), /function\s+boom[\s\S]*latest call ended in error/i);
   });
 
   it('is usable on a phone-sized screen', async () => {

@@ -48,11 +48,26 @@ function functionUrl(name: string, action = '', query = ''): URL {
   return new URL(`${encodeURIComponent(name)}${action ? `/${action}` : ''}${query}`, BASE);
 }
 
+/** JSON answers, or a plain-text refusal (the loopback-only 403 of the insecure API) as `{ error }`. */
+async function readBody(response: Response): Promise<Record<string, unknown>> {
+  const text = await response.text();
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return { error: text.trim() || `HTTP ${response.status}` };
+  }
+}
+
+function errorMessage(body: Record<string, unknown>, status: number): string {
+  if (typeof body.message === 'string') return body.message;
+  return typeof body.error === 'string' ? body.error : `HTTP ${status}`;
+}
+
 async function request<T>(url: URL, init?: RequestInit): Promise<T> {
   const response = await fetch(url, { ...init, headers: { accept: 'application/json', ...init?.headers } });
-  const body = (await response.json().catch(() => ({}))) as T & { error?: string; message?: string };
-  if (!response.ok) throw new Error(body.message ?? body.error ?? `HTTP ${response.status}`);
-  return body;
+  const body = await readBody(response);
+  if (!response.ok) throw new Error(errorMessage(body, response.status));
+  return body as T;
 }
 
 export function listFunctions(): Promise<FunctionItem[]> {
@@ -82,12 +97,11 @@ export async function deployFunction(
     headers: { 'content-type': 'text/plain; charset=utf-8', accept: 'application/json' },
     body: source,
   });
-  const body = (await response.json().catch(() => ({ error: `HTTP ${response.status}` }))) as Record<string, unknown>;
+  const body = await readBody(response);
   if (response.ok) return { deployed: body as unknown as DeployResult };
-  const message = typeof body.message === 'string' ? body.message : String(body.error ?? `HTTP ${response.status}`);
   return {
     refused: {
-      message,
+      message: errorMessage(body, response.status),
       ...(typeof body.line === 'number' ? { line: body.line, column: Number(body.column) } : {}),
       ...(typeof body.lineText === 'string' ? { lineText: body.lineText } : {}),
       ...(Array.isArray(body.logs) ? { logs: body.logs as string[] } : {}),

@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import './styles.css';
-import { FunctionDetail } from './components/function-detail.js';
+import { FunctionDetail, FunctionNotFound } from './components/function-detail.js';
 import { FunctionsList } from './components/functions-list.js';
 import { Layout } from './components/layout.js';
 import { NewFunction } from './components/new-function.js';
@@ -11,6 +11,7 @@ import { Problems } from './components/problems.js';
 import { Providers } from './components/providers.js';
 import { SearchResults } from './components/search.js';
 import type { LiveStatsSnapshot, Runtime } from './api.js';
+import type { FunctionItem } from './functions-api.js';
 import { useRoute, type Route } from './route.js';
 import { useFunctions, type FunctionsState } from './use-functions.js';
 import { useRuntime, useStats } from './use-runtime.js';
@@ -27,11 +28,12 @@ function FunctionPage({ route, state }: { route: Route; state: FunctionsState })
   return item ? (
     <FunctionDetail key={item.name} item={item} onChange={refresh} />
   ) : (
-    <NotFound kind="function" name={route.name} />
+    <FunctionNotFound name={route.name} />
   );
 }
 
-function Page({ route, runtime, stats }: { route: Route; runtime: Runtime; stats?: LiveStatsSnapshot }) {
+function Page(props: { route: Route; runtime: Runtime; stats?: LiveStatsSnapshot; functions?: FunctionItem[] }) {
+  const { route, runtime, stats, functions } = props;
   const { page, name } = route;
   if (page === 'routers' && name) {
     const router = runtime.routers.find((r) => r.name === name);
@@ -57,9 +59,9 @@ function Page({ route, runtime, stats }: { route: Route; runtime: Runtime; stats
     );
   }
   if (page === 'providers') return <Providers runtime={runtime} />;
-  if (page === 'problems') return <Problems runtime={runtime} />;
+  if (page === 'problems') return <Problems runtime={runtime} functions={functions} />;
   if (page === 'search') return <SearchResults runtime={runtime} query={route.params.get('q') ?? ''} />;
-  return <Overview runtime={runtime} stats={stats} />;
+  return <Overview runtime={runtime} stats={stats} functions={functions} />;
 }
 
 function App() {
@@ -80,7 +82,7 @@ function App() {
       {functionPage ? (
         <FunctionPage route={route} state={functions} />
       ) : runtime ? (
-        <Page route={route} runtime={runtime} stats={stats} />
+        <Page route={route} runtime={runtime} stats={stats} functions={functions.functions} />
       ) : (
         !error && <p class="loading">Loading…</p>
       )}

@@ -15,6 +15,18 @@ import { FunctionInvocations } from './function-invocations.js';
 import { FunctionAlerts, FunctionStateBadge } from './function-state.js';
 import { FunctionVersions } from './function-versions.js';
 
+export function FunctionNotFound({ name }: { name: string }) {
+  return (
+    <div class="page">
+      <h1>Not found</h1>
+      <p>
+        There is no function named <code>{name}</code>. It may have been removed, here, with the CLI or on another
+        instance. <a href={href('functions')}>All functions</a>
+      </p>
+    </div>
+  );
+}
+
 function RemoveButton({ name, onRemoved }: { name: string; onRemoved: () => void }) {
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string>();
@@ -62,20 +74,30 @@ export function FunctionDetail({ item, onChange }: { item: FunctionItem; onChang
   const [invocations, setInvocations] = useState<InvocationRecord[]>([]);
   const [error, setError] = useState<string>();
 
+  // Each effect drops its answer once a newer one is on the way, so a slow reply cannot undo a rollback.
   useEffect(() => {
+    let current = true;
     Promise.all([loadVersions(name), loadSource(name)])
       .then(([nextVersions, nextSource]) => {
+        if (!current) return;
         setVersions(nextVersions);
         setSource(nextSource.source);
         setError(undefined);
       })
-      .catch((e: unknown) => setError(String(e)));
+      .catch((e: unknown) => current && setError(String(e)));
+    return () => {
+      current = false;
+    };
   }, [name, version, item.versions]);
 
   useEffect(() => {
+    let current = true;
     loadInvocations(name)
-      .then(setInvocations)
+      .then((next) => current && setInvocations(next))
       .catch(() => undefined);
+    return () => {
+      current = false;
+    };
   }, [name, version, activity.invocations]);
 
   return (

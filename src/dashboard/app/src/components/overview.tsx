@@ -1,4 +1,5 @@
 import type { LiveStatsSnapshot, Runtime, Section } from '../api.js';
+import type { FunctionItem } from '../functions-api.js';
 import { href } from '../route.js';
 import { Problems } from './problems.js';
 import { formatRate, ratePerSecond, Sparkline } from './sparkline.js';
@@ -23,13 +24,21 @@ function CountCard({ title, page, section }: { title: string; page: string; sect
   );
 }
 
-export function Overview({ runtime, stats }: { runtime: Runtime; stats?: LiveStatsSnapshot }) {
+export function Overview({
+  runtime,
+  stats,
+  functions,
+}: {
+  runtime: Runtime;
+  stats?: LiveStatsSnapshot;
+  functions?: FunctionItem[];
+}) {
   const { http } = runtime.overview;
   const rate = ratePerSecond(stats?.total);
   const errorRate = stats ? ratePerSecond({ requests: stats.total.errors, errors: [] }) : 0;
   return (
     <div class="page overview">
-      <Problems runtime={runtime} limit={6} />
+      <Problems runtime={runtime} functions={functions} limit={6} />
 
       <section class="grid counts">
         <CountCard title="Routers" page="routers" section={http.routers} />

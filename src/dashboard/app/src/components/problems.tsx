@@ -1,5 +1,7 @@
 import type { Runtime } from '../api.js';
+import type { FunctionItem } from '../functions-api.js';
 import { href } from '../route.js';
+import { failureSummary } from './function-state.js';
 
 /** What to do about the errors the runtime reports, in the words of the error itself. */
 export function fixFor(error: string): string | undefined {
@@ -18,7 +20,7 @@ export function fixFor(error: string): string | undefined {
 }
 
 interface Problem {
-  kind: 'router' | 'service' | 'middleware' | 'provider';
+  kind: 'router' | 'service' | 'middleware' | 'provider' | 'function';
   name: string;
   severity: 'error' | 'warning';
   message: string;
@@ -27,8 +29,8 @@ interface Problem {
   link: string;
 }
 
-/** Broken objects and provider issues, errors before warnings. */
-export function collectProblems(runtime: Runtime): Problem[] {
+/** Broken objects, provider issues and failing functions, errors before warnings. */
+export function collectProblems(runtime: Runtime, functions: FunctionItem[] = []): Problem[] {
   const problems: Problem[] = [];
   const kinds = [
     ['router', 'routers', runtime.routers],
@@ -74,16 +76,35 @@ export function collectProblems(runtime: Runtime): Problem[] {
       });
     }
   }
+  for (const item of functions) {
+    const message = failureSummary(item);
+    if (!message) continue;
+    problems.push({
+      kind: 'function',
+      name: item.name,
+      severity: 'error',
+      message,
+      link: href('functions', item.name),
+    });
+  }
   return problems.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
 }
 
-export function Problems({ runtime, limit }: { runtime: Runtime; limit?: number }) {
-  const problems = collectProblems(runtime);
+export function Problems({
+  runtime,
+  functions,
+  limit,
+}: {
+  runtime: Runtime;
+  functions?: FunctionItem[];
+  limit?: number;
+}) {
+  const problems = collectProblems(runtime, functions);
   if (problems.length === 0) {
     return (
       <section class="panel panel-ok" data-testid="problems">
         <h2>No problems</h2>
-        <p class="muted">Every router, service, middleware and provider is healthy.</p>
+        <p class="muted">Every router, service, middleware, provider and function is healthy.</p>
       </section>
     );
   }
