@@ -74,6 +74,9 @@ export function FunctionDetail({ item, onChange }: { item: FunctionItem; onChang
   const [invocations, setInvocations] = useState<InvocationRecord[]>([]);
   const [error, setError] = useState<string>();
 
+  // The list is polled every few seconds: fetched now, its counts agree with the calls listed below.
+  useEffect(onChange, [name]);
+
   // Each effect drops its answer once a newer one is on the way, so a slow reply cannot undo a rollback.
   useEffect(() => {
     let current = true;
