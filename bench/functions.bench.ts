@@ -2,8 +2,14 @@
  * Functions benchmark, through the real `portier` (dist/), one CPU for Portier and its workers:
  * - cold start: deploy a new version then the first call; and a lazy load after idle unload;
  * - warm `sum` through functions@internal against a plain route to a Node server doing the sum
- *   (pinned to the same CPU), with wrk on the other CPU.
- * Usage: node --import tsx bench/functions.bench.ts   (BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_COLD)
+ *   (pinned to the same CPU), with wrk on the other CPU. Several rounds, in alternating order,
+ *   because a shared machine makes any single run swing by ±20%: the spread is part of the result.
+ * Per round: req/s at -c50 (ratio function / plain), p50 latency at -c1 (the overhead one call
+ * pays, without queueing), and CPU time per request (Portier + its workers, or Portier + the plain
+ * server), which other processes' load skews far less than req/s.
+ * Usage: node --import tsx bench/functions.bench.ts
+ *   env: BENCH_SECONDS (per wrk run, 3), BENCH_ROUNDS (5), BENCH_CONNECTIONS (50), BENCH_COLD (10),
+ *   BENCH_PORTIER_BIN (another build of bin/portier.js, to compare builds).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,14 +17,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { freePort, waitFor } from '../test/helpers/portier.js';
+import { cpuSecondsOfTree } from './lib/process-cpu.js';
 import { runWrk, type WrkResult } from './lib/wrk.js';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const COLD_RUNS = Number(process.env.BENCH_COLD ?? 10);
 const SERVER_CPU = '1';
 const LOAD_CPU = '0';
-const BIN = resolve(import.meta.dirname, '../bin/portier.js');
+const BIN = process.env.BENCH_PORTIER_BIN ?? resolve(import.meta.dirname, '../bin/portier.js');
 const SUM = (n: number) =>
   `// build ${n}\nexport const route = "/{a}/{b}";\nexport default (r: Request, ctx: any) => ({ result: Number(ctx.params.a) + Number(ctx.params.b) });`;
 const PLAIN_SUM = `require('node:http').createServer((req, res) => {
@@ -40,8 +48,27 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   return [value, performance.now() - started];
 }
 
-const p50 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
-const fmt = (ms: number) => ms.toFixed(ms < 1 ? 3 : 1);
+const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
+const p50 = (values: number[]) => sorted(values)[Math.floor(values.length / 2)] ?? NaN;
+const fmt = (ms: number) => ms.toFixed(Math.abs(ms) < 1 ? 3 : 1);
+/** "p50 [min – max]", the way every figure of this bench is reported. */
+function spread(values: number[], format: (n: number) => string = fmt): string {
+  const s = sorted(values);
+  return `${format(p50(s))} [${format(s[0] ?? NaN)} – ${format(s.at(-1) ?? NaN)}]`;
+}
+
+interface Measured {
+  wrk: WrkResult;
+  /** CPU microseconds per request of the processes serving the route. */
+  cpuUs: number;
+}
+
+interface Round {
+  plain: Measured;
+  fn: Measured;
+  plainLatency: WrkResult;
+  fnLatency: WrkResult;
+}
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'portier-functions-bench-'));
@@ -94,37 +121,68 @@ async function main(): Promise<void> {
     };
     const initMs = logs.invocations.filter((r) => r.cold).map((r) => r.initMs);
 
-    const wrk = (path: string): WrkResult => {
-      const url = `http://127.0.0.1:${web}${path}`;
-      runWrk(url, { seconds: 2, connections: CONNECTIONS, cpu: LOAD_CPU });
-      return runWrk(url, { seconds: SECONDS, connections: CONNECTIONS, cpu: LOAD_CPU });
+    const url = (path: string) => `http://127.0.0.1:${web}${path}`;
+    const servers = { plain: [portier, plain], fn: [portier] };
+    const load = (path: string, pids: ChildProcess[]): Measured => {
+      const cpu = () => pids.reduce((sum, child) => sum + cpuSecondsOfTree(child.pid ?? 0), 0);
+      const before = cpu();
+      const wrk = runWrk(url(path), { seconds: SECONDS, connections: CONNECTIONS, cpu: LOAD_CPU });
+      return { wrk, cpuUs: ((cpu() - before) * 1e6) / Math.max(1, wrk.requests) };
     };
-    const viaPlain = wrk('/plain/1/3');
-    const viaFunction = wrk('/api/sum/1/3');
+    const latency = (path: string) => runWrk(url(path), { seconds: SECONDS, connections: 1, cpu: LOAD_CPU });
+    // Warm-up: JIT, connection pools, the function's worker.
+    for (const path of ['/plain/1/3', '/api/sum/1/3'])
+      runWrk(url(path), { seconds: 2, connections: 50, cpu: LOAD_CPU });
+    const rounds: Round[] = [];
+    for (let n = 0; n < ROUNDS; n++) {
+      // Alternating the order cancels a drift in the machine's other load between the two runs.
+      const fnFirst = n % 2 === 1;
+      const throughput = inOrder(
+        fnFirst,
+        () => load('/plain/1/3', servers.plain),
+        () => load('/api/sum/1/3', servers.fn),
+      );
+      const latencies = inOrder(
+        fnFirst,
+        () => latency('/plain/1/3'),
+        () => latency('/api/sum/1/3'),
+      );
+      rounds.push({ ...throughput, plainLatency: latencies.plain, fnLatency: latencies.fn });
+    }
 
     console.log(`\nFunctions benchmark (Portier and its workers pinned to CPU ${SERVER_CPU}, wrk on CPU ${LOAD_CPU})`);
-    console.log(`cold start, ${COLD_RUNS} runs, p50 ms (AWS Lambda Node 20 init ~240 ms):`);
+    console.log(`cold start, ${COLD_RUNS} runs, ms as p50 [min – max] (AWS Lambda Node 20 init ~240 ms):`);
     console.log(
-      `  deploy (compile + store + load)         ${fmt(p50(deploys))}   (compile ${fmt(p50(compiles))}, load ${fmt(p50(loads))})`,
+      `  deploy (compile + store + load)    ${spread(deploys)}   (compile ${fmt(p50(compiles))}, load ${fmt(p50(loads))})`,
     );
-    console.log(`  first call after deploy                 ${fmt(p50(firstCalls))}`);
-    console.log(
-      `  lazy first call after idle unload       ${fmt(p50(lazyCalls))}   (init inside: ${fmt(p50(initMs))})`,
-    );
-    console.log(`warm sum, wrk -c${CONNECTIONS} ${SECONDS}s:`);
-    console.log('  route              req/s    p50 ms  p99 ms  errors');
-    for (const [name, r] of [
-      ['plain upstream', viaPlain],
-      ['functions@internal', viaFunction],
-    ] as const) {
+    console.log(`  first call after deploy            ${spread(firstCalls)}`);
+    console.log(`  lazy first call after idle unload  ${spread(lazyCalls)}   (init inside: ${fmt(p50(initMs))})`);
+    console.log(`warm sum, ${ROUNDS} rounds of wrk ${SECONDS}s: -c${CONNECTIONS} for req/s, -c1 for latency`);
+    console.log('  round  plain req/s  fn req/s  ratio   plain p50  fn p50  overhead   CPU µs/req plain  fn');
+    rounds.forEach((r, n) => {
       console.log(
-        `  ${name.padEnd(18)} ${r.requestsPerSecond.toFixed(0).padStart(7)}  ${fmt(r.p50Ms).padStart(6)}  ${fmt(r.p99Ms).padStart(6)}  ${r.errors}`,
+        `  ${String(n + 1).padStart(5)}  ${r.plain.wrk.requestsPerSecond.toFixed(0).padStart(11)}  ` +
+          `${r.fn.wrk.requestsPerSecond.toFixed(0).padStart(8)}  ${ratio(r).toFixed(2).padStart(5)}  ` +
+          `${fmt(r.plainLatency.p50Ms).padStart(9)}  ${fmt(r.fnLatency.p50Ms).padStart(6)}  ${fmt(overhead(r)).padStart(8)}` +
+          `   ${r.plain.cpuUs.toFixed(0).padStart(16)}  ${r.fn.cpuUs.toFixed(0).padStart(3)}`,
       );
-    }
-    console.log(
-      `  function vs plain: ${(viaFunction.requestsPerSecond / viaPlain.requestsPerSecond).toFixed(2)}x req/s, ` +
-        `p50 overhead ${fmt(viaFunction.p50Ms - viaPlain.p50Ms)} ms`,
+    });
+    const errors = rounds.reduce(
+      (sum, r) => sum + r.plain.wrk.errors + r.fn.wrk.errors + r.plainLatency.errors + r.fnLatency.errors,
+      0,
     );
+    console.log(`  function / plain req/s:    ${spread(rounds.map(ratio), (x) => `${x.toFixed(2)}x`)}`);
+    console.log(`  warm p50 overhead (-c1):   ${spread(rounds.map(overhead))} ms`);
+    console.log(
+      `  CPU per request:           function ${spread(
+        rounds.map((r) => r.fn.cpuUs),
+        (x) => x.toFixed(0),
+      )} µs, plain ${spread(
+        rounds.map((r) => r.plain.cpuUs),
+        (x) => x.toFixed(0),
+      )} µs`,
+    );
+    console.log(`  errors: ${errors}`);
   } finally {
     portier.kill('SIGTERM');
     plain.kill('SIGTERM');
@@ -134,5 +192,17 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+function inOrder<T>(fnFirst: boolean, plain: () => T, fn: () => T): { plain: T; fn: T } {
+  if (!fnFirst) {
+    const plainResult = plain();
+    return { plain: plainResult, fn: fn() };
+  }
+  const fnResult = fn();
+  return { plain: plain(), fn: fnResult };
+}
+
+const ratio = (r: Round) => r.fn.wrk.requestsPerSecond / r.plain.wrk.requestsPerSecond;
+const overhead = (r: Round) => r.fnLatency.p50Ms - r.plainLatency.p50Ms;
 
 await main();

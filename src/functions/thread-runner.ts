@@ -64,7 +64,9 @@ export class ThreadRunner implements FunctionRunner {
       }
     }
     const result = await worker.invoke(call, spec.limits.timeoutMs, spec.limits.maxBodyBytes);
-    return { ...result, cold, initMs };
+    result.cold = cold;
+    result.initMs = initMs;
+    return result;
   }
 
   async preload(spec: FunctionSpec): Promise<LoadInfo> {

@@ -8,7 +8,15 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { buildSync } from 'esbuild';
 import { LoadError, type InvocationCall, type LoadInfo, type RunResult } from './runner.js';
-import type { FromWorker, LoadMessage, ResultMessage } from './worker/protocol.js';
+import {
+  packHeaders,
+  transferable,
+  unpackHeaders,
+  type FromWorker,
+  type InvokeMessage,
+  type LoadMessage,
+  type ResultMessage,
+} from './worker/protocol.js';
 
 /**
  * Built, the worker runs dist/functions/worker/entry.js. From source (tests, `tsx`, dev) the entry
@@ -31,12 +39,11 @@ function workerEntry(): URL {
   return (entryUrl = new URL(`data:text/javascript,${encodeURIComponent(built.outputFiles[0]?.text ?? '')}`));
 }
 
-type CallResult = Omit<RunResult, 'cold' | 'initMs'>;
-
 interface Pending {
-  resolve: (result: CallResult) => void;
-  timer: NodeJS.Timeout;
+  resolve: (result: RunResult) => void;
   started: number;
+  deadline: number;
+  timeoutMs: number;
 }
 
 export class FunctionWorker {
@@ -48,6 +55,12 @@ export class FunctionWorker {
   private retired = false;
   private exited = false;
   private readonly exitListeners: (() => void)[] = [];
+  /**
+   * One timer for the timeouts of all calls in flight, armed for the earliest deadline, instead
+   * of a setTimeout and a clearTimeout per call. It holds the process open only while calls are pending.
+   */
+  private deadlineTimer?: NodeJS.Timeout;
+  private deadlineArmedFor = Infinity;
   lastUsed = performance.now();
 
   constructor(readonly memoryLimitMb: number) {
@@ -96,18 +109,27 @@ export class FunctionWorker {
     });
   }
 
-  invoke(call: InvocationCall, timeoutMs: number, maxResponseBytes: number): Promise<CallResult> {
+  invoke(call: InvocationCall, timeoutMs: number, maxResponseBytes: number): Promise<RunResult> {
     this.lastUsed = performance.now();
     const id = this.nextId++;
     if (this.exited) return Promise.resolve(failure('crash', 502, 0, 'the worker had already stopped'));
     return new Promise((resolve) => {
-      const timer = setTimeout(() => this.timeOut(id, timeoutMs), timeoutMs);
-      this.pending.set(id, { resolve, timer, started: performance.now() });
-      const transfer =
-        call.body && call.body.byteOffset === 0 && call.body.byteLength === call.body.buffer.byteLength
-          ? [call.body.buffer as ArrayBuffer]
-          : [];
-      this.worker.postMessage({ type: 'invoke', id, ...call, maxResponseBytes }, transfer);
+      const started = performance.now();
+      this.pending.set(id, { resolve, started, deadline: started + timeoutMs, timeoutMs });
+      if (this.pending.size === 1) this.deadlineTimer?.ref();
+      this.armDeadline(started + timeoutMs);
+      const message: InvokeMessage = [
+        id,
+        call.method,
+        call.url,
+        call.routePath,
+        call.requestId,
+        call.consumer,
+        maxResponseBytes,
+        call.body,
+        packHeaders(call.headers),
+      ];
+      this.worker.postMessage(message, transferable(call.body));
     });
   }
 
@@ -122,14 +144,32 @@ export class FunctionWorker {
     await this.worker.terminate();
   }
 
+  private armDeadline(deadline: number): void {
+    if (deadline >= this.deadlineArmedFor) return;
+    clearTimeout(this.deadlineTimer);
+    this.deadlineArmedFor = deadline;
+    this.deadlineTimer = setTimeout(() => this.timeOutExpired(), Math.max(0, deadline - performance.now()));
+  }
+
+  /** A timer may fire a fraction of a millisecond early: calls not yet due re-arm it. */
+  private timeOutExpired(): void {
+    this.deadlineTimer = undefined;
+    this.deadlineArmedFor = Infinity;
+    const now = performance.now();
+    let next = Infinity;
+    for (const [id, call] of this.pending) {
+      if (call.deadline <= now) this.timeOut(id, call);
+      else next = Math.min(next, call.deadline);
+    }
+    if (next < Infinity) this.armDeadline(next);
+  }
+
   /**
    * The caller gets its 504 now. Runaway code (a loop, a hung await) cannot be stopped from
    * outside except by ending the thread, so the worker is retired: calls already in it finish or
    * time out on their own, and the next call gets a fresh worker.
    */
-  private timeOut(id: number, timeoutMs: number): void {
-    const call = this.pending.get(id);
-    if (!call) return;
+  private timeOut(id: number, call: Pending): void {
     this.pending.delete(id);
     this.worker.postMessage({ type: 'abort', id });
     call.resolve(
@@ -137,14 +177,14 @@ export class FunctionWorker {
         'timeout',
         504,
         performance.now() - call.started,
-        `the function ran longer than its ${timeoutMs} ms timeout`,
+        `the function ran longer than its ${call.timeoutMs} ms timeout`,
       ),
     );
     this.retire();
   }
 
   private onMessage(message: FromWorker): void {
-    if (message.type === 'result') return this.settle(message);
+    if (Array.isArray(message)) return this.settle(message);
     const waiter = this.loadWaiter;
     if (!waiter) return;
     this.loadWaiter = undefined;
@@ -153,13 +193,24 @@ export class FunctionWorker {
     else waiter.reject(new LoadError(message.message, message.logs));
   }
 
-  private settle(message: ResultMessage): void {
-    const call = this.pending.get(message.id);
+  private settle([id, outcome, status, runMs, body, headers, params, logs, error]: ResultMessage): void {
+    const call = this.pending.get(id);
     if (!call) return;
-    this.pending.delete(message.id);
-    clearTimeout(call.timer);
-    const { outcome, status, headers, body, params, logs, runMs, error } = message;
-    call.resolve({ outcome, status, headers, body, params, logs, runMs, ...(error ? { error } : {}) });
+    this.pending.delete(id);
+    if (this.pending.size === 0) this.deadlineTimer?.unref();
+    const result: RunResult = {
+      outcome,
+      status,
+      headers: unpackHeaders(headers),
+      body,
+      params,
+      logs,
+      cold: false,
+      initMs: 0,
+      runMs,
+    };
+    if (error) result.error = error;
+    call.resolve(result);
     if (this.retired && this.pending.size === 0) void this.terminate();
   }
 
@@ -168,8 +219,8 @@ export class FunctionWorker {
     const cause = this.deathCause;
     const outOfMemory = cause?.code === 'ERR_WORKER_OUT_OF_MEMORY';
     const reason = cause ? (cause.stack ?? cause.message) : 'the worker was stopped';
+    clearTimeout(this.deadlineTimer);
     for (const call of this.pending.values()) {
-      clearTimeout(call.timer);
       call.resolve(failure(outOfMemory ? 'out-of-memory' : 'crash', 502, performance.now() - call.started, reason));
     }
     this.pending.clear();
@@ -182,6 +233,17 @@ export class FunctionWorker {
   }
 }
 
-function failure(outcome: CallResult['outcome'], status: number, runMs: number, error: string): CallResult {
-  return { outcome, status, headers: [], body: new Uint8Array(), params: {}, logs: [], runMs, error };
+function failure(outcome: RunResult['outcome'], status: number, runMs: number, error: string): RunResult {
+  return {
+    outcome,
+    status,
+    headers: [],
+    body: new Uint8Array(),
+    params: {},
+    logs: [],
+    cold: false,
+    initMs: 0,
+    runMs,
+    error,
+  };
 }

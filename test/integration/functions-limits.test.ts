@@ -38,6 +38,22 @@ describe('function isolation and limits', () => {
     assert.equal(lastRecord('hang')?.outcome, 'timeout');
   });
 
+  it('times out each call in flight at its own deadline', async () => {
+    await deploy('stall', 'export default () => new Promise(() => {});');
+    const timed = async (delayMs: number) => {
+      await new Promise((r) => setTimeout(r, delayMs));
+      const started = Date.now();
+      const res = await call('/stall');
+      return { status: res.status, ms: Date.now() - started };
+    };
+    const calls = await Promise.all([timed(0), timed(400)]);
+    for (const { status, ms } of calls) {
+      assert.equal(status, 504);
+      // The second call's deadline is 400 ms after the first's: one early sweep must not end it.
+      assert.ok(ms >= 950 && ms < 2500, `timed out after ${ms} ms, expected about 1000`);
+    }
+  });
+
   it('isolates a crash: only the crashing worker dies and is replaced on the next call', async () => {
     await deploy(
       'crash',

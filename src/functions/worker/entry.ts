@@ -7,8 +7,18 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
 import { compileRoute, type RouteMatcher } from '../route-pattern.js';
+import { lazyRequest } from './lazy-request.js';
+import {
+  packHeaders,
+  transferable,
+  unpackHeaders,
+  type FromWorker,
+  type InvokeMessage,
+  type LoadMessage,
+  type ToWorker,
+  type WorkerOutcome,
+} from './protocol.js';
 import { toResult, type ResultParts } from './to-result.js';
-import type { FromWorker, InvokeMessage, LoadMessage, ToWorker, WorkerOutcome } from './protocol.js';
 
 const MAX_LOG_LINES = 100;
 const MAX_LOG_LINE = 2048;
@@ -32,7 +42,8 @@ if (!port) throw new Error('worker entry must run in a worker thread');
 
 const currentLog = new AsyncLocalStorage<string[]>();
 const loadLogs: string[] = [];
-const aborts = new Map<number, AbortController>();
+/** Calls in flight, so that an abort finds its signal; the AbortController is made only if the function asks for it. */
+const inFlight = new Map<number, { controller?: AbortController; abortReason?: DOMException }>();
 let entry: Entry | undefined;
 let matchRoute: RouteMatcher = () => ({});
 let loaded: LoadMessage | undefined;
@@ -61,6 +72,8 @@ for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
 function send(message: FromWorker, transfer: ArrayBuffer[] = []): void {
   port?.postMessage(message, transfer);
 }
+
+const encoder = new TextEncoder();
 
 async function load(message: LoadMessage): Promise<void> {
   const started = performance.now();
@@ -106,46 +119,53 @@ function pickEntry(exported: unknown, fetchEnv: Readonly<Record<string, string>>
 
 async function invoke(message: InvokeMessage): Promise<void> {
   const started = performance.now();
+  const [id, method, url, routePath, requestId, consumer, maxResponseBytes, body, headers] = message;
   const logs: string[] = [];
-  const params = matchRoute(message.routePath);
+  const params = matchRoute(routePath);
   if (!entry || !loaded || !params) {
     const parts: ResultParts = {
       status: 404,
       headers: [['content-type', 'text/plain; charset=utf-8']],
-      body: new TextEncoder().encode('no route matches this path\n'),
+      body: encoder.encode('no route matches this path\n'),
     };
-    finish(message, 'no-route', parts, params ?? {}, logs, started);
+    finish(id, 'no-route', parts, params ?? {}, logs, started);
     return;
   }
-  const controller = new AbortController();
-  aborts.set(message.id, controller);
-  const url = new URL(message.url);
+  const call: { controller?: AbortController; abortReason?: DOMException } = {};
+  inFlight.set(id, call);
   const ctx: FunctionContext = {
     params,
-    query: Object.fromEntries(url.searchParams),
+    query: queryOf(url),
     env,
     log: (...args) => record('log', args),
-    requestId: message.requestId,
-    consumer: message.consumer,
-    signal: controller.signal,
+    requestId,
+    consumer,
+    get signal() {
+      if (!call.controller) {
+        call.controller = new AbortController();
+        if (call.abortReason) call.controller.abort(call.abortReason);
+      }
+      return call.controller.signal;
+    },
     functionName: loaded.name,
     version: loaded.version,
   };
+  const request = lazyRequest(
+    () =>
+      new Request(url, {
+        method,
+        headers: unpackHeaders(headers),
+        body: body && method !== 'GET' && method !== 'HEAD' ? body : null,
+      }),
+  );
   const handler = entry;
   try {
-    const parts = await currentLog.run(logs, async () => {
-      const request = new Request(url, {
-        method: message.method,
-        headers: message.headers,
-        body: message.body && message.method !== 'GET' && message.method !== 'HEAD' ? message.body : null,
-      });
-      return toResult(await handler(request, ctx));
-    });
-    if (parts.body.byteLength > message.maxResponseBytes) {
-      const note = `response body of ${parts.body.byteLength} bytes exceeds the limit of ${message.maxResponseBytes}`;
+    const parts = await currentLog.run(logs, async () => toResult(await handler(request, ctx)));
+    if (parts.body.byteLength > maxResponseBytes) {
+      const note = `response body of ${parts.body.byteLength} bytes exceeds the limit of ${maxResponseBytes}`;
       logs.push(`[error] ${note}`);
       finish(
-        message,
+        id,
         'response-too-large',
         { status: 502, headers: [], body: new Uint8Array() },
         params,
@@ -155,18 +175,24 @@ async function invoke(message: InvokeMessage): Promise<void> {
       );
       return;
     }
-    finish(message, 'ok', parts, params, logs, started);
+    finish(id, 'ok', parts, params, logs, started);
   } catch (error) {
     const text = describe(error);
     logs.push(`[error] ${text}`);
-    finish(message, 'error', { status: 500, headers: [], body: new Uint8Array() }, params, logs, started, text);
+    finish(id, 'error', { status: 500, headers: [], body: new Uint8Array() }, params, logs, started, text);
   } finally {
-    aborts.delete(message.id);
+    inFlight.delete(id);
   }
 }
 
+/** Most calls have no query string: they skip URL parsing altogether. */
+function queryOf(url: string): Record<string, string> {
+  const start = url.indexOf('?');
+  return start < 0 ? {} : Object.fromEntries(new URLSearchParams(url.slice(start + 1)));
+}
+
 function finish(
-  message: InvokeMessage,
+  id: number,
   outcome: WorkerOutcome,
   parts: ResultParts,
   params: Record<string, string>,
@@ -174,23 +200,10 @@ function finish(
   started: number,
   error?: string,
 ): void {
-  const body = parts.body;
-  const transfer =
-    body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? [body.buffer as ArrayBuffer] : [];
+  const { body } = parts;
   send(
-    {
-      type: 'result',
-      id: message.id,
-      outcome,
-      status: parts.status,
-      headers: parts.headers,
-      body,
-      params,
-      logs,
-      runMs: performance.now() - started,
-      ...(error ? { error } : {}),
-    },
-    transfer,
+    [id, outcome, parts.status, performance.now() - started, body, packHeaders(parts.headers), params, logs, error],
+    transferable(body),
   );
 }
 
@@ -199,10 +212,17 @@ function describe(error: unknown): string {
 }
 
 port.on('message', (message: ToWorker) => {
-  if (message.type === 'load') void load(message);
-  else if (message.type === 'invoke') void invoke(message);
-  else aborts.get(message.id)?.abort(new DOMException('the function timed out', 'TimeoutError'));
+  if (Array.isArray(message)) void invoke(message);
+  else if (message.type === 'load') void load(message);
+  else abort(message.id);
 });
+
+function abort(id: number): void {
+  const call = inFlight.get(id);
+  if (!call) return;
+  call.abortReason = new DOMException('the function timed out', 'TimeoutError');
+  call.controller?.abort(call.abortReason);
+}
 
 /**
  * Node builds fetch's Request and Response on first use, which costs tens of milliseconds. Doing
@@ -212,7 +232,7 @@ async function warmUp(): Promise<void> {
   const request = new Request('http://localhost/', {
     method: 'POST',
     body: '{}',
-    headers: [['content-type', 'application/json']],
+    headers: { 'content-type': 'application/json' },
   });
   await toResult(await request.json());
   await toResult(new Response('warm'));

@@ -1,4 +1,8 @@
-/** Messages between the proxy thread and a function worker. Plain structured-clone data only. */
+/**
+ * Messages between the proxy thread and a function worker. Rare messages (load, abort, loaded)
+ * are objects; the two sent on every call are tuples whose headers travel as one string, because
+ * structured clone pays per value: one packed string clones in a fraction of the time of 20.
+ */
 
 export type HeaderList = [string, string][];
 
@@ -10,20 +14,19 @@ export interface LoadMessage {
   env: Record<string, string>;
 }
 
-export interface InvokeMessage {
-  type: 'invoke';
-  id: number;
-  method: string;
+export type InvokeMessage = [
+  id: number,
+  method: string,
   /** Absolute URL the function's Request gets. */
-  url: string;
+  url: string,
   /** Path matched against the function's `route` (after the function name). */
-  routePath: string;
-  headers: HeaderList;
-  body: Uint8Array | null;
-  requestId: string;
-  consumer?: string;
-  maxResponseBytes: number;
-}
+  routePath: string,
+  requestId: string,
+  consumer: string | undefined,
+  maxResponseBytes: number,
+  body: Uint8Array | null,
+  headers: PackedHeaders,
+];
 
 export interface AbortMessage {
   type: 'abort';
@@ -47,17 +50,50 @@ export interface LoadFailedMessage {
 /** How one call ended inside the worker. */
 export type WorkerOutcome = 'ok' | 'error' | 'no-route' | 'response-too-large';
 
-export interface ResultMessage {
-  type: 'result';
-  id: number;
-  outcome: WorkerOutcome;
-  status: number;
-  headers: HeaderList;
-  body: Uint8Array;
-  params: Record<string, string>;
-  logs: string[];
-  runMs: number;
-  error?: string;
-}
+export type ResultMessage = [
+  id: number,
+  outcome: WorkerOutcome,
+  status: number,
+  runMs: number,
+  body: Uint8Array,
+  headers: PackedHeaders,
+  params: Record<string, string>,
+  logs: string[],
+  error: string | undefined,
+];
 
 export type FromWorker = LoadedMessage | LoadFailedMessage | ResultMessage;
+
+/**
+ * A HeaderList as one string, names and values joined by NUL. Both ends only ever see names and
+ * values that an HTTP parser (llhttp, nghttp2) or fetch's Headers accepted, and all of them refuse
+ * NUL, so it cannot occur inside one.
+ */
+export type PackedHeaders = string;
+
+const SEPARATOR = '\0';
+
+export function packHeaders(headers: HeaderList): PackedHeaders {
+  let packed = '';
+  for (const [name, value] of headers)
+    packed += packed === '' ? name + SEPARATOR + value : SEPARATOR + name + SEPARATOR + value;
+  return packed;
+}
+
+export function unpackHeaders(packed: PackedHeaders): HeaderList {
+  const headers: HeaderList = [];
+  if (packed === '') return headers;
+  const parts = packed.split(SEPARATOR);
+  for (let i = 0; i + 1 < parts.length; i += 2) headers.push([parts[i] ?? '', parts[i + 1] ?? '']);
+  return headers;
+}
+
+/** Below this, copying the bytes costs less than detaching and re-wrapping the buffer. */
+const TRANSFER_MIN_BYTES = 64 * 1024;
+
+/** The buffer to transfer with a message carrying `body`, when moving it beats copying it. */
+export function transferable(body: Uint8Array | null): ArrayBuffer[] {
+  if (!body || body.byteLength < TRANSFER_MIN_BYTES) return [];
+  // Only a view of a whole buffer can be moved: a Buffer from Node's pool shares its buffer with others.
+  return body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? [body.buffer as ArrayBuffer] : [];
+}
