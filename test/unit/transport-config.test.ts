@@ -146,7 +146,7 @@ test('the static serversTransport takes insecureSkipVerify and rootCAs, read nex
   const { config, errors, warnings } = loadStaticConfig({ configFile: file, args: [], env: {} });
   assert.deepEqual([errors, warnings], [[], []]);
   assert.deepEqual(config.serversTransport, { insecureSkipVerify: true, rootCAs: ['ca.pem'] });
-  const tls = transportOptions(config.serversTransport!, 'serversTransport', dir).tls;
+  const tls = transportOptions(config.serversTransport, 'serversTransport', dir).tls;
   assert.equal(tls.rejectUnauthorized, false);
   assert.match(String(tls.ca), /static/);
 });
