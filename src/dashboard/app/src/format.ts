@@ -17,3 +17,8 @@ export function timeAgo(iso: string | undefined, now = Date.now()): string {
   if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ago`;
   return new Date(iso).toLocaleDateString();
 }
+
+/** A thrown error's first line: the message, without the stack the invocation log also keeps. */
+export function firstLine(text: string): string {
+  return text.split('\n', 1)[0]!;
+}

@@ -1,8 +1,20 @@
-import { formatMs, timeAgo } from '../format.js';
+import { firstLine, formatMs, timeAgo } from '../format.js';
 import type { InvocationRecord } from '../functions-api.js';
 
 const GOOD = new Set(['ok']);
 const CALLER = new Set(['no-route', 'busy', 'request-too-large']);
+
+/** The message, with the stack folded away: it is long, and on a phone it would fill the screen. */
+function InvocationError({ error }: { error: string }) {
+  const message = firstLine(error);
+  if (message === error) return <div class="invocation-error">{error}</div>;
+  return (
+    <details class="invocation-error">
+      <summary>{message}</summary>
+      <pre>{error}</pre>
+    </details>
+  );
+}
 
 /** The recent calls, newest first, as `portier functions logs` prints them. */
 export function FunctionInvocations({ invocations }: { invocations: InvocationRecord[] }) {
@@ -46,7 +58,7 @@ export function FunctionInvocations({ invocations }: { invocations: InvocationRe
                   >
                     {call.outcome} {call.status}
                   </span>
-                  {call.error && <div class="invocation-error">{call.error}</div>}
+                  {call.error && <InvocationError error={call.error} />}
                 </td>
               </tr>
             ))}

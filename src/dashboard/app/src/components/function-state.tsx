@@ -1,3 +1,4 @@
+import { firstLine } from '../format.js';
 import type { FunctionItem } from '../functions-api.js';
 import { href } from '../route.js';
 
@@ -20,7 +21,7 @@ export function failureSummary(item: FunctionItem): string | undefined {
     return `last deploy refused: ${deployFailure.message}. The previous version still serves.`;
   }
   if (state === 'failing' && lastFailure) {
-    return `latest call ended in ${lastFailure.outcome}${lastFailure.error ? `: ${lastFailure.error}` : ''} (request ${lastFailure.requestId})`;
+    return `latest call ended in ${lastFailure.outcome}${lastFailure.error ? `: ${firstLine(lastFailure.error)}` : ''} (request ${lastFailure.requestId})`;
   }
   return undefined;
 }

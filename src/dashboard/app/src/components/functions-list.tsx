@@ -84,8 +84,8 @@ export function FunctionsList({ functions, lastEvent }: { functions: FunctionIte
                 <td data-label="Calls" data-testid="function-invocations">
                   {f.activity.invocations}
                 </td>
-                <td data-label="Errors" class={f.activity.errors ? 'error-count' : ''}>
-                  {f.activity.errors}
+                <td data-label="Errors">
+                  <span class={f.activity.errors ? 'error-count' : ''}>{f.activity.errors}</span>
                 </td>
                 <td data-label="p50">{formatMs(f.activity.p50Ms)}</td>
                 <td data-label="Last deploy" title={f.updatedAt}>
