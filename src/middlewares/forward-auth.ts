@@ -1,11 +1,12 @@
 import type { OutgoingHttpHeaders } from 'node:http';
-import { Agent, request, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import { z } from 'zod';
 import { ConfigError } from '../config/errors.js';
 import { onResponseHeaders, type RequestContext } from '../runtime/context.js';
 import { respond } from '../runtime/respond.js';
 import { stripResponseHopByHop } from '../runtime/transport/hop-by-hop.js';
 import { defineMiddleware } from './define.js';
+import { forwardAuthAgents } from './forward-auth-agents.js';
 import { compileAuthRequestHeaders } from './forward-auth-headers.js';
 import { compileGoRegexp } from './go-regexp.js';
 import { flag, integer, stringList } from './options.js';
@@ -42,9 +43,6 @@ type Options = z.output<typeof schema>;
 
 const AUTH_TIMEOUT_MS = 30_000;
 
-/** Agents for auth servers with custom TLS, shared across reloads by their settings. */
-const tlsAgents = new Map<string, Agent>();
-
 /** A PEM option holds either the PEM text itself or a file path (Traefik's FileOrContent). */
 function pem(value: string, key: string, deps: MiddlewareDeps): string | undefined {
   if (value === '') return undefined;
@@ -56,18 +54,15 @@ function pem(value: string, key: string, deps: MiddlewareDeps): string | undefin
   }
 }
 
-function dispatcherFor(tls: Options['tls'], deps: MiddlewareDeps): Dispatcher | undefined {
+/** How requests get their agent when the auth server has TLS settings; undici's global one otherwise. */
+function agentFor(tls: Options['tls'], deps: MiddlewareDeps): (() => Dispatcher) | undefined {
   if (!tls) return undefined;
-  const connect = {
+  return forwardAuthAgents.lease({
     ca: pem(tls.ca, 'tls.ca', deps),
     cert: pem(tls.cert, 'tls.cert', deps),
     key: pem(tls.key, 'tls.key', deps),
     rejectUnauthorized: !tls.insecureSkipVerify,
-  };
-  const id = JSON.stringify(connect);
-  let agent = tlsAgents.get(id);
-  if (!agent) tlsAgents.set(id, (agent = new Agent({ connect })));
-  return agent;
+  });
 }
 
 /** Go's canonical header spelling (`x-auth-role` → `X-Auth-Role`), which Traefik's regexes are written against. */
@@ -116,7 +111,7 @@ export const forwardAuth = defineMiddleware(
     if (options.tls?.caOptional !== undefined) {
       deps.log.warn({ middleware: deps.name }, 'forwardAuth tls.caOptional is deprecated and ignored');
     }
-    const dispatcher = dispatcherFor(options.tls, deps);
+    const agent = agentFor(options.tls, deps);
     const authHeaders = compileAuthRequestHeaders(options);
     const copiedHeaders = options.authResponseHeaders.map((name) => name.toLowerCase());
     const copiedRegex = options.authResponseHeadersRegex
@@ -181,7 +176,7 @@ export const forwardAuth = defineMiddleware(
           body: body?.length ? body : null,
           headersTimeout: AUTH_TIMEOUT_MS,
           bodyTimeout: AUTH_TIMEOUT_MS,
-          ...(dispatcher ? { dispatcher } : {}),
+          ...(agent ? { dispatcher: agent() } : {}),
         });
         status = response.statusCode;
         granted = response.headers;
