@@ -155,6 +155,14 @@ describe('dashboard function pages in a real browser', { skip }, () => {
     await page.locator(`[data-testid="version-row"][data-current="true"][data-version="${previous}"]`).waitFor();
   });
 
+  it('keeps unsaved edits when a version is deployed elsewhere, and says so', async () => {
+    const edited = `${SUM_V1}// edited in the browser\n`;
+    await page.getByTestId('function-source').fill(edited);
+    assert.equal((await fetch(`${setup.apiUrl}/api/functions/sum`, { method: 'PUT', body: SUM_V2 })).status, 201);
+    await page.getByTestId('editor-overtaken').waitFor({ timeout: 5000 });
+    assert.equal(await page.getByTestId('function-source').inputValue(), edited);
+  });
+
   it('puts a crashing function first, flagged on the list and in the nav', async () => {
     assert.equal((await fetch(`${setup.apiUrl}/api/functions/boom`, { method: 'PUT', body: BOOM })).status, 201);
     assert.equal((await call('/boom', 'e2e-boom')).status, 500);

@@ -76,6 +76,27 @@ describe('functions API for the dashboard', () => {
     assert.equal(seen.errors, 1);
   });
 
+  it('clears "failing" when a new version is deployed, before its first call', async () => {
+    await harness.deploy('crashy', 'export default () => { process.exit(1); };');
+    assert.equal((await fetch(harness.url + '/api/crashy/')).status, 502);
+    const crashed = await activity('crashy');
+    assert.deepEqual([crashed.state, crashed.lastFailure?.outcome], ['failing', 'crash']);
+    await harness.deploy('crashy', 'export default () => "fixed";');
+    const fixed = await activity('crashy');
+    assert.equal(fixed.state, 'ok');
+    assert.equal(fixed.errors, 1, 'the count since start is kept');
+  });
+
+  it('remembers a deploy refused at load time, without a line', async () => {
+    const refused = await harness.deploy('crashy', 'throw new Error("no config at load");\nexport default () => "x";');
+    assert.equal(refused.status, 400);
+    const failed = await activity('crashy');
+    assert.equal(failed.state, 'deploy-failed');
+    assert.match(failed.deployFailure?.message ?? '', /failed to load: .*no config at load/);
+    assert.equal(failed.deployFailure?.line, undefined);
+    assert.equal((await (await fetch(harness.url + '/api/crashy/')).text()).trim(), 'fixed');
+  });
+
   it('remembers a refused deploy with its line and column until a deploy succeeds, and changes nothing', async () => {
     const before = (await get<{ version: string }>('/api/functions/pick')).body.version;
     const refused = await harness.deploy('pick', 'export default () => {\n  return (;\n};\n');

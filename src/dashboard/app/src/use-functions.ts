@@ -43,7 +43,8 @@ export function useFunctions(): FunctionsState {
       refresh();
     });
     refresh();
-    const timer = window.setInterval(refresh, POLL_MS);
+    // A hidden tab has no one to show the counts to; events still refresh it.
+    const timer = window.setInterval(() => !document.hidden && refresh(), POLL_MS);
     return () => {
       stopHello();
       stopChanges();

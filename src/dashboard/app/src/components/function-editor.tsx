@@ -63,6 +63,8 @@ export function FunctionEditor(props: {
   validate?: () => string | undefined;
 }) {
   const [source, setSource] = useState(props.initialSource);
+  // The source the edits started from: when the server's moves on, the edits would replace a version unseen.
+  const [base, setBase] = useState(props.initialSource);
   const [dirty, setDirty] = useState(false);
   const [busy, setBusy] = useState(false);
   const [refusal, setRefusal] = useState<DeployRefusal>();
@@ -72,8 +74,11 @@ export function FunctionEditor(props: {
 
   // A deploy from elsewhere shows up here, unless it would overwrite unsaved edits.
   useEffect(() => {
-    if (!dirty) setSource(props.initialSource);
+    if (dirty) return;
+    setSource(props.initialSource);
+    setBase(props.initialSource);
   }, [props.initialSource]);
+  const overtaken = dirty && props.initialSource !== base;
 
   const locate = (line: number, column: number) => {
     const textarea = area.current;
@@ -98,6 +103,7 @@ export function FunctionEditor(props: {
       else {
         setRefusal(undefined);
         setDirty(false);
+        setBase(source);
         setDeployed(outcome.deployed);
         props.onDeployed(outcome.deployed);
       }
@@ -163,6 +169,11 @@ export function FunctionEditor(props: {
         </div>
       </div>
       <div class="editor-side">
+        {overtaken && (
+          <p class="banner banner-warning" data-testid="editor-overtaken">
+            Another version was deployed while you were editing. Deploy replaces it with your text.
+          </p>
+        )}
         {refusal && <RefusalNote refusal={refusal} onLocate={locate} />}
         {!refusal && deployed && (
           <div class="deploy-ok" role="status" data-testid="deploy-ok">
