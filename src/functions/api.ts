@@ -110,6 +110,7 @@ async function deployRecorded(
   } catch (error) {
     if (error instanceof CompileError)
       activity.deployFailed(name, { message: error.message, line: error.line, column: error.column });
+    // A load failure is the function's; an invalid name is the caller's typo and names no function.
     else if (error instanceof FunctionsError && error.status === 400 && !checkFunctionName(name))
       activity.deployFailed(name, { message: error.message });
     throw error;
