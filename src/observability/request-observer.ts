@@ -15,7 +15,7 @@ export function createRequestObserver(parts: { metrics: Metrics; accessLog?: Acc
     // metrics) stay out of the metrics, the access log and the charts. A user's router that
     // sends traffic to `api@internal` on purpose is counted like any other.
     if (ctx.routerName?.endsWith('@internal')) return;
-    const durationNs = process.hrtime.bigint() - ctx.startTime;
+    const durationNs = Number(process.hrtime.bigint() - ctx.startTime);
     live.record(ctx.serviceName, ctx.upstreamUrl, status);
     if (metrics.enabled) {
       metrics.observeRequest({
@@ -25,11 +25,11 @@ export function createRequestObserver(parts: { metrics: Metrics; accessLog?: Acc
         consumer: ctx.consumer,
         method: ctx.req.method ?? 'GET',
         status,
-        durationSeconds: Number(durationNs) / 1e9,
+        durationSeconds: durationNs / 1e9,
         requestBytes: Number(ctx.req.headers['content-length'] ?? 0) || 0,
         responseBytes: bytesSent,
       });
     }
-    accessLog?.write({ ctx, status, bytesSent, durationNs });
+    accessLog?.write(ctx, status, bytesSent, durationNs);
   };
 }

@@ -1,4 +1,4 @@
-import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
 import { createServer as createHttp2Server, type Http2Server, type Http2Session } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
@@ -11,9 +11,11 @@ import { parseListenAddress } from './listen-address.js';
 import { forwardedHeadersFilter } from './forwarded-trust.js';
 import { createRequestContext, type EntryPointInfo } from './request-context.js';
 import { ConnectionMux, type ConnectionTargets } from '../tls/connection-mux.js';
+import { bodyBytesSent, CountedHttp2Response, CountedResponse } from './counted-response.js';
 import type { TlsManager } from '../tls/tls-manager.js';
 
 export type Dispatch = (ctx: RequestContext) => void;
+/** Called when a response has finished; `bytesSent` counts the body bytes of this request alone. */
 export type RequestObserver = (ctx: RequestContext, status: number, bytesSent: number) => void;
 /** Called for each accepted client connection; the returned function when it closes. */
 export type ConnectionObserver = (entryPoint: string) => () => void;
@@ -58,6 +60,7 @@ export class EntryPoint {
     const key = `entryPoints.${name}.transport.respondingTimeouts`;
     const readTimeout = parseDuration(timeouts.readTimeout ?? '60s', `${key}.readTimeout`);
     this.server = createServer({
+      ServerResponse: CountedResponse,
       requestTimeout: readTimeout,
       keepAliveTimeout: parseDuration(timeouts.idleTimeout ?? '180s', `${key}.idleTimeout`),
       // node refuses a headers timeout longer than the whole-request one.
@@ -65,7 +68,7 @@ export class EntryPoint {
     });
     this.info = { name, scheme: 'http', port: 0 };
     this.tlsInfo = { name, scheme: 'https', port: 0 };
-    this.http2 = createHttp2Server();
+    this.http2 = createHttp2Server({ Http2ServerResponse: CountedHttp2Response });
     // Idle HTTP/2 connections are closed like idle HTTP/1.1 ones.
     this.http2.setTimeout(parseDuration(timeouts.idleTimeout ?? '180s', `${key}.idleTimeout`));
     this.http2.on('request', (req, res) =>
@@ -173,7 +176,7 @@ export class EntryPoint {
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
     this.dropUntrustedForwarded(req.headers, req.socket.remoteAddress);
-    const res = new ServerResponse(req);
+    const res = new CountedResponse(req);
     res.assignSocket(socket as Socket);
     const ctx = createRequestContext(req, res, this.infoFor(req));
     ctx.upgrade = { socket, head };
@@ -183,10 +186,8 @@ export class EntryPoint {
 
   private track(ctx: RequestContext): void {
     this.inFlight++;
-    const socket = ctx.req.socket;
-    const bytesBefore = socket.bytesWritten;
     ctx.res.once('close', () => {
-      this.hooks.observe?.(ctx, ctx.res.statusCode, socket.bytesWritten - bytesBefore);
+      this.hooks.observe?.(ctx, ctx.res.statusCode, bodyBytesSent(ctx.res, ctx.req.method));
       if (--this.inFlight === 0 && this.draining) this.drained?.();
     });
   }

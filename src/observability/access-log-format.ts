@@ -1,0 +1,17 @@
+import type { RequestContext } from '../runtime/context.js';
+
+/** One finished request, with what several fields share. */
+export interface FinishedRequest {
+  readonly ctx: RequestContext;
+  readonly status: number;
+  /** Body bytes sent to the client. */
+  readonly bytesSent: number;
+  readonly durationNs: number;
+  /** Requests seen since start, this one included (Traefik's `RequestCount`). */
+  readonly count: number;
+  /** When the response finished, in milliseconds since the epoch. */
+  readonly now: number;
+}
+
+/** Turns a finished request into one line of the access log, newline included. */
+export type LineFormatter = (line: FinishedRequest) => string;

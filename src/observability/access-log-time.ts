@@ -1,0 +1,45 @@
+/**
+ * Timestamps for the access log. Every line carries one or two, so the part that changes once a
+ * second is formatted once a second and the milliseconds come from a table.
+ */
+
+const MILLIS = Array.from({ length: 1000 }, (_, ms) => `.${String(ms).padStart(3, '0')}Z`);
+
+let isoSecond = -1;
+let isoPrefix = '';
+
+/** `2006-01-02T15:04:05.000Z` for a time in milliseconds since the epoch. */
+export function isoTime(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== isoSecond) {
+    isoSecond = second;
+    isoPrefix = new Date(second * 1000).toISOString().slice(0, 19);
+  }
+  return isoPrefix + MILLIS[ms - second * 1000];
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+let clfSecond = -1;
+let clfText = '';
+
+/** `02/Jan/2006:15:04:05 -0700` in local time, for a time in milliseconds since the epoch. */
+export function clfTime(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== clfSecond) {
+    clfSecond = second;
+    clfText = formatClf(new Date(second * 1000));
+  }
+  return clfText;
+}
+
+function formatClf(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const offset = -date.getTimezoneOffset();
+  const sign = offset >= 0 ? '+' : '-';
+  const zone = `${sign}${pad(Math.floor(Math.abs(offset) / 60))}${pad(Math.abs(offset) % 60)}`;
+  return (
+    `${pad(date.getDate())}/${MONTHS[date.getMonth()]}/${date.getFullYear()}:` +
+    `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())} ${zone}`
+  );
+}

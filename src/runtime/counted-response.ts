@@ -1,0 +1,55 @@
+import { ServerResponse, type IncomingMessage } from 'node:http';
+import { Http2ServerResponse, type Http2ServerRequest } from 'node:http2';
+
+/**
+ * Responses that count the body bytes written to them, for the access log and the metrics. The
+ * socket's byte counter cannot serve: it includes the headers, and with HTTP/2 every stream of the
+ * session shares it. Middlewares that wrap `write` (compress…) call these underneath, so the count
+ * is of the bytes that reach the client.
+ */
+export interface BodyCounter {
+  bodyBytes: number;
+}
+
+function chunkBytes(chunk: unknown, encoding: unknown): number {
+  if (typeof chunk === 'string') {
+    return Buffer.byteLength(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+  }
+  return (chunk as Uint8Array | null | undefined)?.byteLength ?? 0;
+}
+
+export class CountedResponse<Request extends IncomingMessage = IncomingMessage>
+  extends ServerResponse<Request>
+  implements BodyCounter
+{
+  bodyBytes = 0;
+
+  override write(chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
+    this.bodyBytes += chunkBytes(chunk, encoding);
+    return super.write(chunk, encoding as BufferEncoding, callback as () => void);
+  }
+
+  // node:http's `end` writes its last chunk without going through `write`.
+  override end(chunk?: unknown, encoding?: unknown, callback?: unknown): this {
+    if (typeof chunk !== 'function') this.bodyBytes += chunkBytes(chunk, encoding);
+    return super.end(chunk, encoding as BufferEncoding, callback as () => void);
+  }
+}
+
+export class CountedHttp2Response<Request extends Http2ServerRequest = Http2ServerRequest>
+  extends Http2ServerResponse<Request>
+  implements BodyCounter
+{
+  bodyBytes = 0;
+
+  // The HTTP/2 `end` hands its last chunk to `write`, so it is counted here too.
+  override write(chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
+    this.bodyBytes += chunkBytes(chunk, encoding);
+    return super.write(chunk as string, encoding as BufferEncoding, callback as () => void);
+  }
+}
+
+/** Body bytes sent for the request: none for HEAD, whose body node never sends. */
+export function bodyBytesSent(res: object, method: string | undefined): number {
+  return method === 'HEAD' ? 0 : ((res as Partial<BodyCounter>).bodyBytes ?? 0);
+}
