@@ -1,27 +1,47 @@
 #!/usr/bin/env bash
 # Builds the Portier image (default tag portier:local) with no registry and no base image: the
 # image is FROM scratch with this machine's node binary, the shared libraries it links, the
-# compiled dist/ and the production node_modules (native modules as built here, so the image
-# runs on the same architecture and glibc as this machine).
+# compiled dist/, the built dashboard, openssl and the production node_modules (native modules as built
+# here, so the image runs on the same architecture and glibc as this machine).
+#
+# The image is labelled with a hash of what goes into it; when the tag already carries the same
+# hash the build is skipped (about a minute saved), so callers may run this before every use.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source deploy/scratch-rootfs.sh
 tag=${1:-portier:local}
 [ -f dist/cli/main.js ] || npm run build
+node=$(command -v node)
+dashboard=src/dashboard/app/dist
+
+# File names and contents, in a fixed order, so equal inputs give equal hashes.
+hash=$(
+  {
+    find dist bin "$dashboard" -type f -print0 | sort -z | xargs -0 sha256sum
+    sha256sum package.json package-lock.json Dockerfile deploy/*.sh "$(readlink -f "$node")" "$(readlink -f "$(command -v openssl)")"
+  } | sha256sum | cut -c1-16
+)
+if [ "$(image_label "$tag" portier.content)" = "$hash" ]; then
+  echo "$tag"
+  exit 0
+fi
+
 stage=$(mktemp -d /tmp/portier-image-XXXXXX)
 trap 'rm -rf "$stage"' EXIT
 root=$stage/rootfs
-node=$(readlink -f "$(command -v node)")
-mkdir -p "$root/usr/bin" "$root/app" "$root/tmp"
+mkdir -p "$root/app/$dashboard" "$root/tmp"
 chmod 1777 "$root/tmp"
-cp "$node" "$root/usr/bin/node"
-# The dynamic loader and every library node links, at the paths it looks for them.
-for lib in $(ldd "$node" | awk '/=>/ { print $3 } /^[ \t]*\/lib/ { print $1 }'); do
-  cp --parents -L "$lib" "$root"
-done
+copy_with_libraries "$node" "$root" /usr/bin/node
+# Node cannot issue X.509 certificates: Portier's fallback TLS certificate comes from openssl.
+copy_with_libraries "$(command -v openssl)" "$root" /usr/bin/openssl
+mkdir -p "$root/usr/lib/ssl"
+cp -L /usr/lib/ssl/openssl.cnf "$root/usr/lib/ssl/"
 cp -r bin dist package.json package-lock.json "$root/app/"
+cp -r "$dashboard/." "$root/app/$dashboard/"
 cp -a node_modules "$root/app/"
-(cd "$root/app" && flock /tmp/npm.lock npm prune --omit=dev --offline --no-audit --no-fund >/dev/null)
+(cd "$root/app" && flock /tmp/npm.lock npm prune --omit=dev --offline --no-audit --no-fund > /dev/null 2>&1)
 # Build leftovers of the native SQLite module: only build/Release/*.node is loaded.
 rm -rf "$root/app/node_modules/better-sqlite3/"{deps,src,build/Release/obj,build/Release/obj.target}
-docker build -q -t "$tag" -f Dockerfile "$stage" >/dev/null
+cp Dockerfile "$stage/"
+build_scratch_image "$stage" "$tag" "$hash"
 echo "$tag"

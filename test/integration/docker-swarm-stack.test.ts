@@ -1,0 +1,169 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import { docker, DockerSandbox, dockerReady, ECHO_IMAGE } from '../helpers/docker-env.js';
+import { stackImages } from '../helpers/docker-images.js';
+import { ensureSwarm, PortierStack, taskContainers } from '../helpers/docker-stack.js';
+import { get } from '../helpers/http.js';
+import { freePort, waitFor } from '../helpers/portier.js';
+
+const skip = await dockerReady();
+// Swarm's virtual IPs are IPVS rules in each container's namespace: no IPVS, no VIP traffic.
+const ipvs = existsSync('/proc/net/ip_vs');
+
+/**
+ * deploy/portier-stack.yml deployed as users deploy it (the image built here, Redis beside it),
+ * and traffic sent only to the ports it publishes on 127.0.0.1: the host cannot reach overlay
+ * addresses, Portier inside the swarm can.
+ */
+describe('Portier deployed as a Swarm stack', { skip }, () => {
+  const sandbox = new DockerSandbox();
+  const stackName = sandbox.name('portier');
+  const echo = sandbox.name('echo');
+  let stack: PortierStack;
+  let restoreSwarm: () => Promise<void> = async () => undefined;
+  let web = '';
+  let api = '';
+  /** What setting up took, reported by the first test (hooks have no diagnostics of their own). */
+  const setupTimes: string[] = [];
+
+  before(
+    async () => {
+      const images = await stackImages();
+      setupTimes.push(
+        `images: ${images.portier.tag} ${images.portier.ms} ms, ${images.redis.tag} ${images.redis.ms} ms`,
+      );
+      restoreSwarm = await ensureSwarm();
+      const [httpPort, apiPort] = [await freePort(), await freePort()];
+      web = `http://127.0.0.1:${httpPort}`;
+      api = `http://127.0.0.1:${apiPort}`;
+      stack = new PortierStack(stackName, {
+        portierImage: images.portier.tag,
+        redisImage: images.redis.tag,
+        network: sandbox.name('edge'),
+        httpPort,
+        apiPort,
+      });
+      const started = Date.now();
+      await stack.deploy();
+      await waitFor(async () => (await get(`${api}/ping`)).status === 200, 120_000, 'Portier answering /ping');
+      setupTimes.push(`stack deploy → /ping answers: ${Date.now() - started} ms`);
+    },
+    { timeout: 300_000 },
+  );
+
+  after(
+    async () => {
+      await sandbox.cleanup();
+      await stack?.remove();
+      await restoreSwarm();
+    },
+    { timeout: 120_000 },
+  );
+
+  /** Host names that answer `count` requests in a row through Portier (the echo image's first line). */
+  async function hostnames(host: string, count: number): Promise<string[]> {
+    const seen: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const response = await get(`${web}/`, { headers: { host } });
+      assert.equal(response.status, 200, response.body);
+      seen.push(/^hostname: (\S+)/.exec(response.body)![1]!);
+    }
+    return seen;
+  }
+
+  async function apiServers(service: string): Promise<string[]> {
+    const response = await get(`${api}/api/http/services/${service}`);
+    if (response.status !== 200) return [];
+    const view = JSON.parse(response.body) as { loadBalancer?: { servers?: { url: string }[] } };
+    return (view.loadBalancer?.servers ?? []).map((server) => server.url).sort();
+  }
+
+  async function taskUrls(service: string): Promise<string[]> {
+    const network = stack.settings.network;
+    const ips = await Promise.all(
+      (await taskContainers(service)).map((id) =>
+        docker(['inspect', '-f', `{{ (index .NetworkSettings.Networks "${network}").IPAddress }}`, id]),
+      ),
+    );
+    return ips.map((ip) => `http://${ip}:80`).sort();
+  }
+
+  function echoService(name: string, router: string, replicas: number, labels: string[] = []): Promise<void> {
+    const all = [
+      'traefik.enable=true',
+      `traefik.http.routers.${router}.rule=Host(\`${router}.swarm.test\`)`,
+      `traefik.http.services.${router}.loadbalancer.server.port=80`,
+      ...labels,
+    ];
+    const args = ['--replicas', String(replicas), '--network', stack.settings.network, '--no-resolve-image'];
+    return sandbox.service(name, [...args, ...all.flatMap((label) => ['--label', label]), ECHO_IMAGE]);
+  }
+
+  test('a labelled service with 2 replicas: both tasks answer, alternating', async (t) => {
+    setupTimes.forEach((line) => t.diagnostic(line));
+    const created = Date.now();
+    await echoService(echo, 'echo', 2);
+    await waitFor(async () => (await taskContainers(echo)).length === 2, 60_000, 'two running tasks');
+    const tasks = await taskContainers(echo);
+    await waitFor(
+      async () => new Set(await hostnames('echo.swarm.test', 4)).size === 2,
+      30_000,
+      'both tasks through Portier',
+    );
+    t.diagnostic(`service create → both tasks routed: ${Date.now() - created} ms`);
+    const seen = await hostnames('echo.swarm.test', 6);
+    assert.deepEqual([...new Set(seen)].sort(), tasks);
+    assert.ok(
+      seen.every((name, i) => i === 0 || name !== seen[i - 1]),
+      `requests alternate: ${seen.join(' ')}`,
+    );
+  });
+
+  test("Portier's API shows the task addresses as the service's servers", async () => {
+    assert.deepEqual(await apiServers('echo@swarm'), await taskUrls(echo));
+    assert.equal((await get(`${api}/dashboard/`)).status, 200, 'the image carries the built dashboard');
+  });
+
+  test('docker service scale to 3 is picked up: three tasks answer', async (t) => {
+    const scaled = Date.now();
+    await docker(['service', 'scale', '-d', `${echo}=3`]);
+    await waitFor(async () => new Set(await hostnames('echo.swarm.test', 6)).size === 3, 30_000, 'three tasks');
+    t.diagnostic(`service scale → third task routed: ${Date.now() - scaled} ms`);
+    assert.ok(Date.now() - scaled < 15_000, `picked up within 15 s (took ${Date.now() - scaled} ms)`);
+    assert.deepEqual(new Set(await hostnames('echo.swarm.test', 6)), new Set(await taskContainers(echo)));
+    assert.deepEqual(await apiServers('echo@swarm'), await taskUrls(echo));
+  });
+
+  test('a route written to the stack’s Redis is served (KV provider)', async (t) => {
+    const written = Date.now();
+    // A KV router may use the Swarm provider's service: the two providers share one configuration.
+    await stack.redis(['set', 'traefik/http/routers/kv/rule', 'Host(`kv.swarm.test`)']);
+    await stack.redis(['set', 'traefik/http/routers/kv/service', 'echo@swarm']);
+    await waitFor(async () => (await get(`${web}/`, { headers: { host: 'kv.swarm.test' } })).status === 200, 30_000);
+    t.diagnostic(`redis-cli set → route served: ${Date.now() - written} ms`);
+    const tasks = new Set(await taskContainers(echo));
+    assert.ok((await hostnames('kv.swarm.test', 3)).every((name) => tasks.has(name)));
+  });
+
+  describe('traefik.swarm.lbswarm=true', () => {
+    const vipService = sandbox.name('vip');
+
+    test('the service VIP is the one server', async () => {
+      await echoService(vipService, 'vip', 2, ['traefik.swarm.lbswarm=true']);
+      const networkId = await docker(['network', 'inspect', '-f', '{{ .Id }}', stack.settings.network]);
+      const format = `{{ range .Endpoint.VirtualIPs }}{{ if eq .NetworkID "${networkId}" }}{{ .Addr }}{{ end }}{{ end }}`;
+      const vip = (await docker(['service', 'inspect', '-f', format, vipService])).split('/')[0]!;
+      assert.match(vip, /^\d+\.\d+\.\d+\.\d+$/);
+      await waitFor(async () => (await apiServers('vip@swarm')).length > 0, 30_000, 'the vip service');
+      assert.deepEqual(await apiServers('vip@swarm'), [`http://${vip}:80`]);
+    });
+
+    test('requests through the VIP reach its tasks', { skip: ipvs ? false : 'this kernel has no IPVS' }, async () => {
+      await waitFor(async () => (await taskContainers(vipService)).length === 2, 60_000, 'two running tasks');
+      const tasks = new Set(await taskContainers(vipService));
+      await waitFor(async () => (await get(`${web}/`, { headers: { host: 'vip.swarm.test' } })).status === 200, 30_000);
+      assert.ok((await hostnames('vip.swarm.test', 4)).every((name) => tasks.has(name)));
+    });
+  });
+});
