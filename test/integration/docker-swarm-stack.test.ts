@@ -146,6 +146,36 @@ describe('Portier deployed as a Swarm stack', { skip }, () => {
     assert.ok((await hostnames('kv.swarm.test', 3)).every((name) => tasks.has(name)));
   });
 
+  test('docker service scale to 1 under two looping clients: no failed request', async (t) => {
+    const failures: string[] = [];
+    let requests = 0;
+    let running = true;
+    const client = async () => {
+      while (running) {
+        requests++;
+        const response = await get(`${web}/`, { headers: { host: 'echo.swarm.test' } }).catch((error: Error) => ({
+          status: 0,
+          body: error.message,
+        }));
+        if (response.status !== 200) failures.push(`${response.status} ${response.body.slice(0, 80)}`);
+      }
+    };
+    const clients = [client(), client()];
+    try {
+      await docker(['service', 'scale', '-d', `${echo}=1`]);
+      await waitFor(async () => (await taskContainers(echo)).length === 1, 60_000, 'one running task');
+      await waitFor(async () => (await apiServers('echo@swarm')).length === 1, 15_000, 'one server');
+      // The removed tasks' containers are gone: any request still sent to them would fail now.
+      await new Promise((done) => setTimeout(done, 1000));
+    } finally {
+      running = false;
+      await Promise.all(clients);
+    }
+    t.diagnostic(`${requests} requests during the scale-down, ${failures.length} failed`);
+    assert.deepEqual(failures, []);
+    assert.deepEqual(await apiServers('echo@swarm'), await taskUrls(echo));
+  });
+
   describe('traefik.swarm.lbswarm=true', () => {
     const vipService = sandbox.name('vip');
 
