@@ -50,11 +50,12 @@ export class PortierStack {
     await run('docker', ['stack', 'deploy', '--resolve-image', 'never', '-c', STACK_FILE, this.name], { env });
   }
 
-  /** Runs a command in the stack's Redis task container (redis-cli ships in the image). */
-  async redis(args: string[]): Promise<string> {
-    const [container] = (await this.containers('redis')).split('\n');
-    if (!container) throw new Error(`no running task of ${this.name}_redis`);
-    return docker(['exec', container, 'redis-cli', ...args]);
+  /** Runs a command in the running task container of one of the stack's services. */
+  async exec(service: 'portier' | 'redis', command: string[]): Promise<string> {
+    const fullName = `${this.name}_${service}`;
+    const [container] = await taskContainers(fullName);
+    if (!container) throw new Error(`no running task of ${fullName}`);
+    return docker(['exec', container, ...command]);
   }
 
   /** Removes the stack, then its volume once the last task container is gone. */
@@ -67,10 +68,6 @@ export class PortierStack {
       await new Promise((done) => setTimeout(done, 250));
     }
     await docker(['volume', 'rm', `${this.name}_redis-data`]).catch(() => undefined);
-  }
-
-  private containers(service: string): Promise<string> {
-    return docker(['ps', '-q', '--filter', `label=com.docker.swarm.service.name=${this.name}_${service}`]);
   }
 }
 

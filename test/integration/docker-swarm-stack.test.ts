@@ -138,12 +138,31 @@ describe('Portier deployed as a Swarm stack', { skip }, () => {
   test('a route written to the stack’s Redis is served (KV provider)', async (t) => {
     const written = Date.now();
     // A KV router may use the Swarm provider's service: the two providers share one configuration.
-    await stack.redis(['set', 'traefik/http/routers/kv/rule', 'Host(`kv.swarm.test`)']);
-    await stack.redis(['set', 'traefik/http/routers/kv/service', 'echo@swarm']);
+    await stack.exec('redis', ['redis-cli', 'set', 'traefik/http/routers/kv/rule', 'Host(`kv.swarm.test`)']);
+    await stack.exec('redis', ['redis-cli', 'set', 'traefik/http/routers/kv/service', 'echo@swarm']);
     await waitFor(async () => (await get(`${web}/`, { headers: { host: 'kv.swarm.test' } })).status === 200, 30_000);
     t.diagnostic(`redis-cli set → route served: ${Date.now() - written} ms`);
     const tasks = new Set(await taskContainers(echo));
     assert.ok((await hostnames('kv.swarm.test', 3)).every((name) => tasks.has(name)));
+  });
+
+  test('a function deployed to the stack lands in its Redis (cluster store) and runs', async () => {
+    // Function changes through the insecure API are taken from loopback only: deploy from inside.
+    const deploy = `
+      const response = await fetch('http://127.0.0.1:8080/api/functions/hello', { method: 'PUT', body: process.argv[1] });
+      if (!response.ok) throw new Error(response.status + ' ' + (await response.text()));`;
+    const source = 'export default () => ({ from: "swarm" });';
+    await stack.exec('portier', ['/usr/bin/node', '--input-type=module', '-e', deploy, source]);
+    const pointers = await stack.exec('redis', ['redis-cli', '--scan', '--pattern', 'portier:functions:pointer:*']);
+    assert.deepEqual(pointers.split('\n'), ['portier:functions:pointer:hello']);
+    await stack.exec('redis', ['redis-cli', 'set', 'traefik/http/routers/fn/rule', 'Host(`fn.swarm.test`)']);
+    await stack.exec('redis', ['redis-cli', 'set', 'traefik/http/routers/fn/service', 'functions@internal']);
+    await waitFor(
+      async () => (await get(`${web}/hello`, { headers: { host: 'fn.swarm.test' } })).status === 200,
+      30_000,
+    );
+    const response = await get(`${web}/hello`, { headers: { host: 'fn.swarm.test' } });
+    assert.deepEqual(JSON.parse(response.body), { from: 'swarm' });
   });
 
   test('docker service scale to 1 under two looping clients: no failed request', async (t) => {
