@@ -13,6 +13,7 @@ import {
   transferable,
   unpackHeaders,
   type FromWorker,
+  type InvokeBatch,
   type InvokeMessage,
   type LoadMessage,
   type ResultMessage,
@@ -61,6 +62,8 @@ export class FunctionWorker {
    */
   private deadlineTimer?: NodeJS.Timeout;
   private deadlineArmedFor = Infinity;
+  private outbox: InvokeBatch = [];
+  private outboxTransfer: ArrayBuffer[] = [];
   lastUsed = performance.now();
 
   constructor(readonly memoryLimitMb: number) {
@@ -129,9 +132,23 @@ export class FunctionWorker {
         call.body,
         packHeaders(call.headers),
       ];
-      this.worker.postMessage(message, transferable(call.body));
+      this.send(message, transferable(call.body));
     });
   }
+
+  /** Calls made in the same event-loop turn leave together, in one message, when the turn ends. */
+  private send(message: InvokeMessage, transfer: ArrayBuffer[]): void {
+    if (this.outbox.push(message) === 1) setImmediate(this.flushOutbox);
+    for (const buffer of transfer) this.outboxTransfer.push(buffer);
+  }
+
+  private readonly flushOutbox = (): void => {
+    const batch: InvokeBatch = this.outbox;
+    const transfer = this.outboxTransfer;
+    this.outbox = [];
+    this.outboxTransfer = [];
+    this.worker.postMessage(batch, transfer);
+  };
 
   /** Takes no new calls; terminates once the calls in flight are answered. */
   retire(): void {

@@ -29,6 +29,8 @@ describe('lazy Request handed to functions', () => {
     const request = lazyRequest(build({ built: 0 }));
     assert.equal(request.json, request.json);
     assert.equal(Object.prototype.toString.call(request), '[object Request]');
+    assert.equal(JSON.stringify(request), JSON.stringify(new Request('http://localhost/')));
+    assert.deepEqual(Object.keys(request), Object.keys(new Request('http://localhost/')));
     assert.equal(await request.clone().text(), '{"a":2}');
     const copy = new Request(request);
     assert.equal(copy.url, 'http://localhost/sum?x=1');

@@ -5,22 +5,45 @@
  * test (`instanceof`, its methods and getters, `new Request(it)`, `fetch(it)`), and the real one
  * is made the first time anything of it is read.
  */
+const BUILD = Symbol('build');
+const REAL = Symbol('real');
+const BOUND = Symbol('bound');
+
+interface Stand {
+  [BUILD]: () => Request;
+  [REAL]?: Request;
+  /** Methods are bound once each, so `request.json === request.json` as on a real Request. */
+  [BOUND]?: WeakMap<object, unknown>;
+}
+
+function real(stand: Stand): Request {
+  return (stand[REAL] ??= stand[BUILD]());
+}
+
+// One handler for every stand-in: a call allocates only the stand-in and its proxy.
+const handler: ProxyHandler<Stand> = {
+  get(stand, key) {
+    const request = real(stand);
+    const value: unknown = Reflect.get(request, key, request);
+    if (typeof value !== 'function') return value;
+    const bound = (stand[BOUND] ??= new WeakMap());
+    let method = bound.get(value);
+    if (method === undefined) bound.set(value, (method = (value as (...args: unknown[]) => unknown).bind(request)));
+    return method;
+  },
+  set: (stand, key, value) => Reflect.set(real(stand), key, value),
+  has: (stand, key) => Reflect.has(real(stand), key),
+  ownKeys: (stand) => Reflect.ownKeys(real(stand)),
+  getOwnPropertyDescriptor: (stand, key) => {
+    const descriptor = Reflect.getOwnPropertyDescriptor(real(stand), key);
+    // A proxy may only report a property its target lacks as configurable.
+    return descriptor && { ...descriptor, configurable: true };
+  },
+  getPrototypeOf: () => Request.prototype,
+};
+
 export function lazyRequest(build: () => Request): Request {
-  let real: Request | undefined;
-  const request = () => (real ??= build());
-  // Methods are bound once each: `request.json === request.json`, as on a real Request.
-  const bound = new WeakMap<object, unknown>();
-  return new Proxy(Object.create(Request.prototype) as Request, {
-    get(_, key) {
-      const target = request();
-      const value: unknown = Reflect.get(target, key, target);
-      if (typeof value !== 'function') return value;
-      let method = bound.get(value);
-      if (method === undefined) bound.set(value, (method = (value as (...args: unknown[]) => unknown).bind(target)));
-      return method;
-    },
-    set: (_, key, value) => Reflect.set(request(), key, value),
-    has: (_, key) => Reflect.has(request(), key),
-    getPrototypeOf: () => Request.prototype,
-  });
+  const stand = Object.create(Request.prototype) as Stand;
+  stand[BUILD] = build;
+  return new Proxy(stand, handler) as unknown as Request;
 }

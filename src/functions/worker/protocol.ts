@@ -1,6 +1,6 @@
 /**
  * Messages between the proxy thread and a function worker. Rare messages (load, abort, loaded)
- * are objects; the two sent on every call are tuples whose headers travel as one string, because
+ * are objects; calls and results are tuples whose headers travel as one string, because
  * structured clone pays per value: one packed string clones in a fraction of the time of 20.
  */
 
@@ -33,7 +33,13 @@ export interface AbortMessage {
   id: number;
 }
 
-export type ToWorker = LoadMessage | InvokeMessage | AbortMessage;
+/**
+ * The calls that reached a worker during one turn of the proxy's event loop, sent as one message:
+ * waking a sleeping thread costs more than cloning a call, so a burst of calls pays it once.
+ */
+export type InvokeBatch = InvokeMessage[];
+
+export type ToWorker = LoadMessage | InvokeBatch | AbortMessage;
 
 export interface LoadedMessage {
   type: 'loaded';
