@@ -13,7 +13,7 @@ import type { Handler, RequestContext } from '../runtime/context.js';
 import { respond } from '../runtime/respond.js';
 import type { RuntimeView } from '../runtime/view.js';
 import { EventStream } from './event-stream.js';
-import { findObject, isHttpObjectKind, listObjects } from './http-objects.js';
+import { findObject, listObjects, objectPath } from './objects.js';
 import { sendError, sendJson } from './json.js';
 import { paginate, PageError } from './list-query.js';
 import { overview } from './overview.js';
@@ -46,14 +46,8 @@ export interface ApiHandlers {
   close(): void;
 }
 
-/** Portier has no TCP or UDP routing yet: these Traefik lists answer empty so scripts keep working. */
-const EMPTY_LISTS = new Set([
-  '/api/tcp/routers',
-  '/api/tcp/services',
-  '/api/tcp/middlewares',
-  '/api/udp/routers',
-  '/api/udp/services',
-]);
+/** Portier has no UDP routing yet: these Traefik lists answer empty so scripts keep working. */
+const EMPTY_LISTS = new Set(['/api/udp/routers', '/api/udp/services']);
 
 export function createApiHandler(deps: ApiDeps): ApiHandlers {
   const stream = new EventStream(
@@ -130,9 +124,10 @@ export function createApiHandler(deps: ApiDeps): ApiHandlers {
       const found = entryPoints(view).find((ep) => ep.name === name);
       return found ? sendJson(ctx, 200, found) : sendError(ctx, 404, `entry point not found: ${name}`);
     }
-    if (section === 'http' && kind !== undefined && isHttpObjectKind(kind)) {
-      if (rest.length === 0) return sendList(ctx, listObjects(view, kind, query), query);
-      const result = findObject(view, kind, decodeSegment(rest.join('/')));
+    const objects = section !== undefined && kind !== undefined ? objectPath(section, kind) : undefined;
+    if (objects) {
+      if (rest.length === 0) return sendList(ctx, listObjects(view, ...objects, query), query);
+      const result = findObject(view, ...objects, decodeSegment(rest.join('/')));
       return 'found' in result ? sendJson(ctx, 200, result.found) : sendError(ctx, 404, result.notFound);
     }
     sendError(ctx, 404, `not found: ${ctx.path}`);

@@ -33,7 +33,11 @@ function providerLabel(name: string): string {
 export function overview(view: RuntimeView, features: OverviewFeatures) {
   return {
     http: { routers: count(view.routers), services: count(view.services), middlewares: count(view.middlewares) },
-    tcp: { routers: EMPTY, services: EMPTY, middlewares: EMPTY },
+    tcp: {
+      routers: count(view.tcp?.routers ?? {}),
+      services: count(view.tcp?.services ?? {}),
+      middlewares: count(view.tcp?.middlewares ?? {}),
+    },
     udp: { routers: EMPTY, services: EMPTY },
     features,
     providers: Object.keys(view.providers)

@@ -1,4 +1,4 @@
-import type { MiddlewareView, RouterView, RuntimeView } from '../runtime/view.js';
+import type { MiddlewareView, RouterView, RuntimeView, TcpRouterView } from '../runtime/view.js';
 
 /**
  * Runtime objects as Traefik's API prints them: the view plus Traefik's conventions (TLS options
@@ -9,6 +9,11 @@ export function routerRepresentation(router: RouterView): RouterView & { priorit
   // Traefik adds the priority as a string too: JSON readers lose precision past 2^53.
   const tls = router.tls && !router.tls.options ? { ...router.tls, options: 'default' } : router.tls;
   return { ...router, tls, priorityStr: String(router.priority) };
+}
+
+/** Traefik always prints `passthrough` in a TCP router's `tls`. */
+export function tcpRouterRepresentation(router: TcpRouterView): TcpRouterView {
+  return router.tls ? { ...router, tls: { passthrough: false, ...router.tls } } : router;
 }
 
 export function middlewareRepresentation(middleware: MiddlewareView): MiddlewareView {
@@ -33,5 +38,22 @@ export function rawData(view: RuntimeView): Record<string, unknown> {
     routers: mapValues(view.routers, (r) => withoutIdentity(routerRepresentation(r))),
     middlewares: mapValues(view.middlewares, (m) => withoutIdentity(m, ['type'])),
     services: mapValues(view.services, (s) => withoutIdentity(s, ['type'])),
+    // Traefik leaves out empty TCP sections (`omitempty`).
+    ...nonEmpty(
+      'tcpRouters',
+      mapValues(view.tcp?.routers ?? {}, (r) => withoutIdentity(tcpRouterRepresentation(r))),
+    ),
+    ...nonEmpty(
+      'tcpMiddlewares',
+      mapValues(view.tcp?.middlewares ?? {}, (m) => withoutIdentity(m, ['type'])),
+    ),
+    ...nonEmpty(
+      'tcpServices',
+      mapValues(view.tcp?.services ?? {}, (s) => withoutIdentity(s, ['type'])),
+    ),
   };
+}
+
+function nonEmpty(key: string, objects: Record<string, unknown>): Record<string, unknown> {
+  return Object.keys(objects).length > 0 ? { [key]: objects } : {};
 }

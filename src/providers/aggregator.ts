@@ -8,7 +8,7 @@ export interface Configuration {
   http: Required<HttpConfig>;
   /** Certificates of all providers; option names qualified `name@provider`. */
   tls?: TlsConfig;
-  /** TCP routers and services of all providers, qualified `name@provider`. */
+  /** TCP routers, services and middlewares of all providers, qualified `name@provider`. */
   tcp?: Required<TcpConfig>;
   /** Provider name → its issues and when it last sent a snapshot. */
   providers: Record<string, ProviderState>;
@@ -100,13 +100,14 @@ export class Aggregator {
       serversTransports: {},
     };
     const tls: Required<TlsConfig> = { certificates: [], options: {}, stores: {} };
-    const tcp: Required<TcpConfig> = { routers: {}, services: {} };
+    const tcp: Required<TcpConfig> = { routers: {}, services: {}, middlewares: {} };
     for (const [provider, snapshot] of this.snapshots) {
       tls.certificates.push(...(snapshot.config.tls?.certificates ?? []));
       qualifyInto(tls.options, snapshot.config.tls?.options ?? {}, provider);
       Object.assign(tls.stores, snapshot.config.tls?.stores);
       qualifyInto(tcp.routers, snapshot.config.tcp?.routers ?? {}, provider);
       qualifyInto(tcp.services, snapshot.config.tcp?.services ?? {}, provider);
+      qualifyInto(tcp.middlewares, snapshot.config.tcp?.middlewares ?? {}, provider);
       const source = snapshot.config.http;
       qualifyInto(http.routers, source.routers, provider);
       qualifyInto(http.services, source.services, provider);

@@ -198,7 +198,7 @@ function compose(chain: Middleware[], last: Handler): Handler {
   return handler;
 }
 
-function objectFields(name: string, errors: string[], status?: ObjectStatus) {
+export function objectFields(name: string, errors: string[], status?: ObjectStatus) {
   return {
     name,
     provider: providerOf(name),
@@ -215,7 +215,7 @@ function serviceType(config: ServiceConfig): ServiceView['type'] {
 }
 
 /** Provider issues that name one object disable that object, keyed `kind:qualifiedName`. */
-function issuesByObject(configuration: Configuration): Map<string, string[]> {
+export function issuesByObject(configuration: Configuration): Map<string, string[]> {
   const result = new Map<string, string[]>();
   for (const [provider, state] of Object.entries(configuration.providers)) {
     for (const issue of state.issues) {

@@ -9,7 +9,7 @@ import type { Provider } from '../providers/types.js';
 import type { Service, ServerStatusEvent } from '../services/types.js';
 import type { MiddlewareTypes } from './build-middlewares.js';
 import type { ServiceFactory } from './build-services.js';
-import { buildRouting, type Routing } from './build.js';
+import { buildRouting, issuesByObject, type Routing } from './build.js';
 import type { RequestContext } from './context.js';
 import { EntryPoint, type ConnectionObserver, type RequestObserver } from './entrypoint.js';
 import { redactUrl } from './redact.js';
@@ -17,8 +17,9 @@ import { respond } from './respond.js';
 import { entryPointRedirects, type Redirect } from '../tls/entrypoint-redirect.js';
 import { TlsManager } from '../tls/tls-manager.js';
 import { AcmeManager } from '../acme/acme-manager.js';
-import { buildTcpTables, type TcpTable } from '../tcp/tcp-routing.js';
-import type { RuntimeEvent, RuntimeView, ServiceView } from './view.js';
+import { buildTcp, type TcpRouting } from '../tcp/tcp-build.js';
+import { TcpConnectionCounts } from '../tcp/tcp-middlewares.js';
+import type { RuntimeEvent, RuntimeView, ServiceView, TcpView } from './view.js';
 
 /** The service layer: builds services and owns what must outlive a configuration (pools, health). */
 export interface ServiceLayer {
@@ -72,7 +73,9 @@ export class Portier {
   private readonly redirects: Map<string, Redirect>;
   /** ACME resolvers: certificates for the routers' domains, and their challenges. */
   readonly acme: AcmeManager;
-  private tcpTables = new Map<string, TcpTable>();
+  private tcp: TcpRouting | undefined;
+  /** Open TCP connections per client, for inFlightConn; kept across configurations. */
+  private readonly tcpCounts = new TcpConnectionCounts();
 
   constructor(private readonly parts: PortierParts) {
     this.events = parts.events ?? new EventEmitter();
@@ -95,7 +98,7 @@ export class Portier {
           observeConnection: parts.observeConnection,
           tls: this.tls,
           acmeChallenge: (name) => this.acme.alpnChallenge(name),
-          tcp: () => this.tcpTables.get(name),
+          tcp: () => this.tcp?.tables.get(name),
           reservedHeaders: parts.reservedHeaders,
         }),
       );
@@ -174,6 +177,7 @@ export class Portier {
       routers: this.routing.routers,
       services,
       middlewares: this.routing.middlewares,
+      ...(this.tcp ? { tcp: this.tcp.view } : {}),
       certificates: this.tls.list(),
       providers: Object.fromEntries(
         Object.entries(this.configuration.providers).map(([name, state]) => [name, { name, ...state }]),
@@ -219,13 +223,13 @@ export class Portier {
     const routing = this.build(configuration);
     this.tls.update(configuration.tls, configuration.http.routers);
     this.acme.update(configuration.http.routers);
-    this.tcpTables = this.buildTcp(configuration);
+    this.tcp = this.buildTcp(configuration);
     this.routing = routing;
     this.configuration = configuration;
     this.generation++;
     this.updatedAt = new Date().toISOString();
     this.services.retain(configuration.http.services);
-    this.logNewErrors(routing);
+    this.logNewErrors(routing, this.tcp.view);
     logger.info(
       { generation: this.generation, routers: Object.keys(routing.routers).length, ms: performance.now() - started },
       'configuration applied',
@@ -233,12 +237,15 @@ export class Portier {
     this.events.emit('event', { type: 'config', generation: this.generation });
   }
 
-  private buildTcp(configuration: Configuration): Map<string, TcpTable> {
+  private buildTcp(configuration: Configuration): TcpRouting {
     const entryPoints = [...this.entryPoints.keys()];
-    const publicEntryPoints = entryPoints.filter((ep) => ep !== this.parts.apiEntryPoint);
-    const { tables, errors } = buildTcpTables(configuration.tcp, entryPoints, publicEntryPoints);
-    for (const error of errors) logger.error(error);
-    return tables;
+    return buildTcp({
+      tcp: configuration.tcp,
+      entryPoints,
+      defaultEntryPoints: entryPoints.filter((ep) => ep !== this.parts.apiEntryPoint),
+      counts: this.tcpCounts,
+      objectIssues: issuesByObject(configuration),
+    });
   }
 
   private build(configuration: Configuration): Routing {
@@ -259,12 +266,15 @@ export class Portier {
   }
 
   /** Each broken object is logged once, when it breaks, not at every rebuild. */
-  private logNewErrors(routing: Routing): void {
+  private logNewErrors(routing: Routing, tcp: TcpView): void {
     const current = new Set<string>();
     const kinds = [
       ['router', routing.routers],
       ['middleware', routing.middlewares],
       ['service', Object.fromEntries(Object.entries(routing.services).map(([n, s]) => [n, s.view]))],
+      ['TCP router', tcp.routers],
+      ['TCP middleware', tcp.middlewares],
+      ['TCP service', tcp.services],
     ] as const;
     for (const [kind, objects] of kinds) {
       for (const [name, object] of Object.entries(objects)) {

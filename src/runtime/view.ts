@@ -1,4 +1,4 @@
-import type { RouterConfig, ServiceConfig } from '../config/dynamic/types.js';
+import type { RouterConfig, ServiceConfig, TcpRouterConfig, TcpServiceConfig } from '../config/dynamic/types.js';
 import type { ProviderIssue } from '../providers/types.js';
 import type { ServerState, ServerStatusEvent } from '../services/types.js';
 
@@ -37,6 +37,29 @@ export interface MiddlewareView extends ObjectView {
   [middlewareType: string]: unknown;
 }
 
+export type TcpRouterView = TcpRouterConfig &
+  ObjectView & {
+    /** Entry points the router is attached to. */
+    using: string[];
+    priority: number;
+  };
+
+export type TcpServiceView = TcpServiceConfig & ObjectView & { type: 'loadbalancer' | 'weighted'; usedBy: string[] };
+
+/** `{ "<type>": { options… } }` plus the status fields, as for HTTP middlewares. */
+export interface TcpMiddlewareView extends ObjectView {
+  type: string;
+  usedBy: string[];
+  [middlewareType: string]: unknown;
+}
+
+/** TCP routers, services and middlewares, as `/api/tcp/*` shows them. */
+export interface TcpView {
+  routers: Record<string, TcpRouterView>;
+  services: Record<string, TcpServiceView>;
+  middlewares: Record<string, TcpMiddlewareView>;
+}
+
 export interface EntryPointView {
   name: string;
   address: string;
@@ -58,6 +81,8 @@ export interface RuntimeView {
   services: Record<string, ServiceView>;
   middlewares: Record<string, MiddlewareView>;
   providers: Record<string, ProviderView>;
+  /** TCP routers, services and middlewares; absent until the first configuration is applied. */
+  tcp?: TcpView;
   /** Certificates served (files, ACME, the default), for `/api/certificates`. */
   certificates?: CertificateView[];
 }

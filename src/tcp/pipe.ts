@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { logger } from '../observability/logger.js';
-import type { TcpAddress } from './tcp-routing.js';
+import type { TcpAddress } from './tcp-services.js';
 
 const CONNECT_TIMEOUT_MS = 30_000;
 

@@ -15,23 +15,44 @@ const routerSchema = z.strictObject({
       passthrough: z.boolean().optional(),
       options: z.string().optional(),
       certResolver: z.string().optional(),
-      domains: z.array(z.unknown()).optional(),
+      domains: z
+        .array(z.strictObject({ main: z.string().optional(), sans: z.array(z.string()).optional() }))
+        .optional(),
     })
     .optional(),
 });
 
-const serviceSchema = z.strictObject({
-  loadBalancer: z
-    .strictObject({
-      servers: z.array(z.strictObject({ address: z.string(), tls: z.boolean().optional() })).default([]),
-      proxyProtocol: z.unknown().optional(),
-      serversTransport: z.string().optional(),
-      terminationDelay: z.number().optional(),
-    })
-    .optional(),
-});
+const serviceSchema = z
+  .strictObject({
+    loadBalancer: z
+      .strictObject({
+        servers: z.array(z.strictObject({ address: z.string(), tls: z.boolean().optional() })).default([]),
+        serversTransport: z.string().optional(),
+        terminationDelay: z.number().optional(),
+      })
+      .optional(),
+    weighted: z
+      .strictObject({
+        services: z.array(z.strictObject({ name: z.string(), weight: z.number().int().min(0).optional() })),
+      })
+      .optional(),
+  })
+  .refine((service) => (service.loadBalancer === undefined) !== (service.weighted === undefined), {
+    message: 'a TCP service has exactly one of loadBalancer or weighted',
+  });
 
-/** The dynamic `tcp` section, one router / service at a time so that a broken one is left out alone. */
+const sourceRange = z.strictObject({ sourceRange: z.array(z.string()) });
+const middlewareSchema = z
+  .strictObject({
+    ipAllowList: sourceRange.optional(),
+    ipWhiteList: sourceRange.optional(),
+    inFlightConn: z.strictObject({ amount: z.number().int().min(1) }).optional(),
+  })
+  .refine((middleware) => Object.keys(middleware).length === 1, {
+    message: 'a TCP middleware has exactly one type: ipAllowList, ipWhiteList or inFlightConn',
+  });
+
+/** The dynamic `tcp` section, one object at a time so that a broken one is left out alone. */
 export function validateTcpSection(raw: unknown, locate: Locate, issues: ProviderIssue[]): TcpConfig | undefined {
   if (!isRecord(raw)) {
     if (raw !== undefined && raw !== null)
@@ -39,9 +60,10 @@ export function validateTcpSection(raw: unknown, locate: Locate, issues: Provide
     return undefined;
   }
   const tcp: TcpConfig = {};
-  for (const [section, schema] of [
-    ['routers', routerSchema],
-    ['services', serviceSchema],
+  for (const [section, schema, kind] of [
+    ['routers', routerSchema, 'tcpRouter'],
+    ['services', serviceSchema, 'tcpService'],
+    ['middlewares', middlewareSchema, 'tcpMiddleware'],
   ] as const) {
     const objects = raw[section];
     if (objects === undefined || objects === null) continue;
@@ -53,13 +75,18 @@ export function validateTcpSection(raw: unknown, locate: Locate, issues: Provide
     for (const [name, value] of Object.entries(objects)) {
       const parsed = parseLocated(schema as z.ZodType, value, ['tcp', section, name], locate);
       if (parsed.ok) target[name] = parsed.data;
-      else for (const e of parsed.errors) issues.push({ message: e.message, key: e.key, location: e.location });
+      // Keyed to the object, so the API lists it disabled with this error.
+      else {
+        for (const e of parsed.errors) {
+          issues.push({ message: e.message, key: e.key, location: e.location, object: { kind, name } });
+        }
+      }
     }
     (tcp as Record<string, unknown>)[section] = target;
   }
   for (const key of Object.keys(raw)) {
     if (key !== 'routers' && key !== 'services' && key !== 'middlewares' && key !== 'serversTransports') {
-      issues.push({ message: `unknown key "${key}": tcp has routers and services`, key: `tcp.${key}` });
+      issues.push({ message: `unknown key "${key}": tcp has routers, services and middlewares`, key: `tcp.${key}` });
     }
   }
   return tcp;

@@ -2,7 +2,6 @@ import type { Http2Server } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createSecureContext, createServer as createTlsServer, TLSSocket, type Server as TlsServer } from 'node:tls';
-import { pipeTo } from '../tcp/pipe.js';
 import type { TcpRoute, TcpTable } from '../tcp/tcp-routing.js';
 import { logger } from '../observability/logger.js';
 import { parseClientHello, TLS_HANDSHAKE } from './client-hello.js';
@@ -50,7 +49,7 @@ export class ConnectionMux {
     const tcp = this.targets.tcp?.();
     // Only plain TCP here: no need to wait for the client (server-first protocols never speak).
     if (tcp?.plainCatchAll && !tcp.hasTlsRoutes) {
-      pipeTo(socket, tcp.plainCatchAll.next(), tcp.plainCatchAll.name);
+      tcp.plainCatchAll.serve(socket, socket.remoteAddress);
       return;
     }
     socket.setTimeout(this.targets.handshakeTimeoutMs, () => socket.destroy());
@@ -72,7 +71,7 @@ export class ConnectionMux {
       socket.setTimeout(0);
       const plainTcp = this.targets.tcp?.()?.plainCatchAll;
       if (plainTcp) {
-        pipeTo(socket, plainTcp.next(), plainTcp.name);
+        plainTcp.serve(socket, socket.remoteAddress);
         return true;
       }
       const h2c = seen.subarray(0, H2_PREFACE.length).equals(H2_PREFACE);
@@ -99,7 +98,7 @@ export class ConnectionMux {
     const serverName = hello.complete ? hello.serverName : undefined;
     const tcpRoute = this.targets.tcp?.()?.matchTls(serverName);
     if (tcpRoute?.passthrough) {
-      pipeTo(socket, tcpRoute.next(), tcpRoute.name);
+      tcpRoute.serve(socket, socket.remoteAddress);
       return true;
     }
     const choice = this.targets.tls.choose(serverName);
@@ -145,7 +144,7 @@ export class ConnectionMux {
     const timer = setTimeout(() => secure.destroy(), this.targets.handshakeTimeoutMs);
     secure.once('secure', () => {
       clearTimeout(timer);
-      pipeTo(secure, route.next(), route.name);
+      route.serve(secure, socket.remoteAddress);
     });
     secure.on('error', () => {
       clearTimeout(timer);

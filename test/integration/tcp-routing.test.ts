@@ -13,7 +13,7 @@ let portier: RunningPortier;
 let ca: TestCert;
 const servers: Server[] = [];
 let http: Upstream;
-const ports = { tls: 0, plain: 0 };
+const ports = { tls: 0, plain: 0, split: 0, capped: 0, lan: 0, api: 0 };
 
 /** Starts `server` (an echo server, see `onEachConnection`) on loopback; resolves with its port. */
 async function listen(server: Server): Promise<number> {
@@ -24,11 +24,16 @@ async function listen(server: Server): Promise<number> {
 
 /** Makes `server` answer `<tag>:<what it got>` to each chunk. */
 function onEachConnection(server: Server, event: string, tag: string): Server {
-  server.on(event, (socket: NodeJS.ReadWriteStream) =>
-    socket.on('data', (d: Buffer) => socket.write(`${tag}:${d.toString()}`)),
-  );
+  server.on(event, (socket: NodeJS.ReadWriteStream) => {
+    // The proxy may reset a connection it gives up on; that is not this server's failure.
+    socket.on('error', () => undefined);
+    socket.on('data', (d: Buffer) => socket.write(`${tag}:${d.toString()}`));
+  });
   return server;
 }
+
+/** A connection the proxy refused: closed, or reset when the client had already written. */
+const CUT_OFF = /closed before an answer|ECONNRESET/;
 
 /** Sends `text` and resolves with the first answer. */
 function exchange(socket: NodeJS.ReadWriteStream & { destroy(): void }, text: string): Promise<string> {
@@ -38,6 +43,7 @@ function exchange(socket: NodeJS.ReadWriteStream & { destroy(): void }, text: st
       socket.destroy();
     });
     socket.once('error', reject);
+    socket.once('close', () => reject(new Error('the connection closed before an answer')));
     socket.write(text);
   });
 }
@@ -63,7 +69,7 @@ before(async () => {
     onEachConnection(createTlsServer({ cert: backendCert.cert, key: backendCert.key }), 'secureConnection', 'P'),
   );
   http = await startEchoUpstream('web');
-  [ports.tls, ports.plain] = [await freePort(), await freePort()];
+  for (const name of Object.keys(ports) as (keyof typeof ports)[]) ports[name] = await freePort();
   writeFileSync(
     join(dir, 'dynamic.yml'),
     `tcp:
@@ -86,10 +92,35 @@ before(async () => {
       rule: "HostSNIRegexp(\`.*\`)"
       entryPoints: [edge]
       service: only-a
+    split:
+      rule: "HostSNI(\`*\`)"
+      entryPoints: [split]
+      service: three-to-one
+    capped:
+      rule: "HostSNI(\`*\`)"
+      entryPoints: [capped]
+      service: only-a
+      middlewares: [local-only, two-at-once]
+    outsiders:
+      rule: "HostSNI(\`*\`)"
+      entryPoints: [lan]
+      priority: 1000
+      service: only-a
+      middlewares: [not-loopback]
+    fallback:
+      rule: "HostSNI(\`*\`)"
+      entryPoints: [lan]
+      service: only-b
+  middlewares:
+    local-only: { ipAllowList: { sourceRange: ["127.0.0.1/32", "::1"] } }
+    not-loopback: { ipAllowList: { sourceRange: ["10.0.0.0/8"] } }
+    two-at-once: { inFlightConn: { amount: 2 } }
   services:
     tls-backend: { loadBalancer: { servers: [{ address: "127.0.0.1:${passthrough}" }] } }
     only-a: { loadBalancer: { servers: [{ address: "127.0.0.1:${a}" }] } }
+    only-b: { loadBalancer: { servers: [{ address: "127.0.0.1:${b}" }] } }
     both: { loadBalancer: { servers: [{ address: "127.0.0.1:${a}" }, { address: "127.0.0.1:${b}" }] } }
+    three-to-one: { weighted: { services: [{ name: only-a, weight: 3 }, { name: only-b, weight: 1 }] } }
 http:
   routers:
     web:
@@ -109,6 +140,11 @@ tls:
     `entryPoints:
   edge: { address: "127.0.0.1:${ports.tls}" }
   raw: { address: "127.0.0.1:${ports.plain}" }
+  split: { address: "127.0.0.1:${ports.split}" }
+  capped: { address: "127.0.0.1:${ports.capped}" }
+  lan: { address: "127.0.0.1:${ports.lan}" }
+  traefik: { address: "127.0.0.1:${ports.api}" }
+api: { insecure: true, dashboard: false }
 providers:
   file: { filename: dynamic.yml }
 `,
@@ -146,6 +182,55 @@ test('HostSNI(`*`) on a plain entry point balances raw TCP over its servers, rou
   assert.deepEqual(answers.sort(), ['A:x', 'A:x', 'B:x', 'B:x']);
 });
 
-test('an unsupported TCP rule disables that router with an error naming it', () => {
-  assert.match(portier.logs(), /tcp\.routers\.broken@file\.rule: .*HostSNIRegexp.* is not supported/);
+test('a higher-priority router whose ipAllowList refuses the client closes the connection', async () => {
+  // `outsiders` (priority 1000, 10.0.0.0/8 only) claims the lan entry point's plain connections,
+  // as in Traefik: the lower `fallback` router never sees them, so the client is cut off.
+  const router = (await getJson(`/api/tcp/routers/outsiders@file`)) as { status: string };
+  assert.equal(router.status, 'enabled');
+  await assert.rejects(exchange(netConnect(ports.lan, '127.0.0.1'), 'x'), CUT_OFF);
 });
+
+test('a weighted TCP service shares connections between its services by weight, 3:1', async () => {
+  const answers: string[] = [];
+  for (let i = 0; i < 8; i++) answers.push(await exchange(netConnect(ports.split, '127.0.0.1'), 'w'));
+  assert.deepEqual([answers.filter((a) => a === 'A:w').length, answers.filter((a) => a === 'B:w').length], [6, 2]);
+});
+
+test('inFlightConn caps the connections a client IP has open; closing one frees its slot', async () => {
+  const open = [netConnect(ports.capped, '127.0.0.1'), netConnect(ports.capped, '127.0.0.1')];
+  // Each is counted once the proxy has joined it to the backend: a round trip proves it.
+  await Promise.all(open.map((socket) => echoOnce(socket, 'k')));
+  await assert.rejects(exchange(netConnect(ports.capped, '127.0.0.1'), 'third'), CUT_OFF);
+  const closed = open.map((socket) => new Promise((resolve) => socket.once('close', resolve)));
+  for (const socket of open) socket.end();
+  await Promise.all(closed);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(await exchange(netConnect(ports.capped, '127.0.0.1'), 'again'), 'A:again');
+});
+
+test('an unsupported TCP rule disables that router: the API shows it with the reason, the log names it', async () => {
+  const router = (await getJson('/api/tcp/routers/broken@file')) as { status: string; error: string[] };
+  assert.equal(router.status, 'disabled');
+  assert.match(router.error[0]!, /^rule: "HostSNIRegexp" in .* is not supported in TCP rules; write HostSNI/);
+  assert.match(portier.logs(), /TCP router broken@file: rule: \\"HostSNIRegexp\\"/);
+  const overview = (await getJson('/api/overview')) as { tcp: { routers: { total: number; errors: number } } };
+  assert.deepEqual(overview.tcp.routers, { total: 8, warnings: 0, errors: 1 });
+  const weighted = (await getJson('/api/tcp/services/three-to-one@file')) as { type: string; usedBy: string[] };
+  assert.equal(weighted.type, 'weighted');
+  assert.deepEqual(weighted.usedBy, ['split@file']);
+});
+
+async function getJson(path: string): Promise<unknown> {
+  const response = await fetch(`http://127.0.0.1:${ports.api}${path}`);
+  assert.equal(response.status, 200, path);
+  return response.json();
+}
+
+/** Writes `text` and waits for its echo, leaving the connection open. */
+function echoOnce(socket: ReturnType<typeof netConnect>, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.once('data', () => resolve());
+    socket.write(text);
+  });
+}

@@ -136,4 +136,5 @@ function mergeTcp(config: DynamicConfig, tcp: TcpConfig | undefined): void {
   const target = (config.tcp ??= {});
   target.routers = { ...tcp.routers, ...target.routers };
   target.services = { ...tcp.services, ...target.services };
+  target.middlewares = { ...tcp.middlewares, ...target.middlewares };
 }
