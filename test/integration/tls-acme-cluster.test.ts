@@ -1,0 +1,184 @@
+/**
+ * Several Portier instances sharing ACME state in Redis, against a real pebble: one order per
+ * certificate, challenges answered by whichever instance the CA reaches, certificates served by
+ * all of them, and an instance that dies mid-order replaced by another once its lock expires.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { freePort, startPortier, tempDir, waitFor, type RunningPortier } from '../helpers/portier.js';
+import { startKvServer, type KvServer } from '../helpers/kv-servers.js';
+import { makeCa, type TestCert } from '../helpers/tls-certs.js';
+import { tlsGet } from '../helpers/tls-client.js';
+import { startPebble, type Pebble } from '../helpers/tls-pebble.js';
+import { startEchoUpstream, type Upstream } from '../helpers/upstream.js';
+
+interface Instance {
+  name: string;
+  dir: string;
+  websecure: number;
+  portier: RunningPortier;
+  /** Hosts routed over HTTPS, each with its resolver. */
+  route(hosts: Record<string, 'http01' | 'alpn'>): void;
+}
+
+let redis: KvServer;
+let pebble: Pebble;
+let upstream: Upstream;
+let root: string;
+let dir: string;
+let localCa: TestCert;
+/** The CA validates challenges at instance `a` only: orders placed by `b` need `a` to answer. */
+const aPorts = { web: 0, websecure: 0 };
+const instances: Instance[] = [];
+
+async function startInstance(name: string, ports?: { web: number; websecure: number }): Promise<Instance> {
+  const home = join(dir, name);
+  mkdirSync(home);
+  const web = ports?.web ?? (await freePort());
+  const websecure = ports?.websecure ?? (await freePort());
+  const acme = (challenge: string) =>
+    `{ email: ops@example.com, storage: acme.json, caServer: "${pebble.directory}", ${challenge} }`;
+  writeFileSync(
+    join(home, 'portier.yml'),
+    `entryPoints:
+  web: { address: "127.0.0.1:${web}" }
+  websecure: { address: "127.0.0.1:${websecure}" }
+certificatesResolvers:
+  http01: { acme: ${acme('httpChallenge: { entryPoint: web }')} }
+  alpn: { acme: ${acme('tlsChallenge: {}')} }
+cluster:
+  redis: { endpoint: "${redis.endpoint}" }
+providers:
+  file: { filename: dynamic.yml }
+`,
+  );
+  const route = (hosts: Record<string, 'http01' | 'alpn'>) => {
+    const routers = Object.entries(hosts).map(
+      ([host, resolver]) => `    ${host.replaceAll('.', '-')}:
+      rule: "Host(\`${host}\`)"
+      entryPoints: [websecure]
+      service: echo
+      tls: { certResolver: ${resolver} }`,
+    );
+    writeFileSync(
+      join(home, 'dynamic.yml'),
+      `http:
+  routers:${routers.length ? `\n${routers.join('\n')}` : ' {}'}
+  services:
+    echo: { loadBalancer: { servers: [{ url: "${upstream.url}" }] } }
+`,
+    );
+  };
+  route({});
+  const portier = await startPortier(['-c', join(home, 'portier.yml')], {
+    env: { NODE_EXTRA_CA_CERTS: localCa.certFile },
+  });
+  const instance = { name, dir: home, websecure, portier, route };
+  instances.push(instance);
+  return instance;
+}
+
+/** Lines in which an instance logged `message` for exactly this domain list. */
+function logged(instance: Instance, message: string, host: string): number {
+  const line = new RegExp(`"domains":\\["${host.replaceAll('.', '\\.')}"\\][^\\n]*"msg":"${message}"`, 'g');
+  return instance.portier.logs().match(line)?.length ?? 0;
+}
+
+const orders = (host: string, among: Instance[]) =>
+  among.reduce((sum, instance) => sum + logged(instance, 'ordering a certificate', host), 0);
+
+/** The SHA-256 fingerprint of the certificate an instance serves for `host`, once it answers 200. */
+async function servedFingerprint(instance: Instance, host: string, timeoutMs = 20_000): Promise<string> {
+  let fingerprint = '';
+  await waitFor(
+    async () => {
+      const reply = await tlsGet(instance.websecure, host, '/', { ca: root });
+      fingerprint = reply.peer.fingerprint256;
+      return reply.status === 200;
+    },
+    timeoutMs,
+    `${instance.name} to serve a trusted certificate for ${host}`,
+  );
+  return fingerprint;
+}
+
+let a: Instance;
+let b: Instance;
+
+before(async () => {
+  dir = tempDir();
+  localCa = makeCa(dir);
+  [aPorts.web, aPorts.websecure] = [await freePort(), await freePort()];
+  [redis, upstream] = await Promise.all([startKvServer('redis'), startEchoUpstream('echo')]);
+  pebble = await startPebble(dir, localCa, { httpPort: aPorts.web, tlsPort: aPorts.websecure });
+  root = await pebble.root();
+  [a, b] = await Promise.all([startInstance('a', aPorts), startInstance('b')]);
+});
+
+after(async () => {
+  await Promise.all(instances.map((instance) => stopWithin(instance.portier, 3000)));
+  await pebble?.stop();
+  await redis?.stop();
+  await upstream?.close();
+});
+
+/**
+ * SIGTERM, then SIGKILL if the drain does not finish: shutting down can wait on a TLS connection
+ * the test client already closed (an entry point issue outside ACME; see the session report).
+ */
+async function stopWithin(portier: RunningPortier, ms: number): Promise<void> {
+  const timer = setTimeout(() => portier.process.kill('SIGKILL'), ms);
+  await portier.stop();
+  clearTimeout(timer);
+}
+
+test('a certificate ordered by one instance, validated at another (HTTP-01 and TLS-ALPN-01), is served by both', async () => {
+  b.route({ 'http.example.com': 'http01', 'alpn.example.com': 'alpn' });
+  const fromB = {
+    http: await servedFingerprint(b, 'http.example.com'),
+    alpn: await servedFingerprint(b, 'alpn.example.com'),
+  };
+  a.route({ 'http.example.com': 'http01', 'alpn.example.com': 'alpn' });
+  assert.equal(await servedFingerprint(a, 'http.example.com'), fromB.http);
+  assert.equal(await servedFingerprint(a, 'alpn.example.com'), fromB.alpn);
+  for (const host of ['http.example.com', 'alpn.example.com']) {
+    assert.equal(logged(b, 'certificate obtained', host), 1, `b obtained ${host}`);
+    assert.equal(orders(host, [a]), 0, `a ordered ${host} too`);
+  }
+});
+
+test('two instances wanting the same certificate at once: one order, one certificate', async () => {
+  const hosts = { 'http.example.com': 'http01', 'alpn.example.com': 'alpn', 'both.example.com': 'http01' } as const;
+  a.route(hosts);
+  b.route(hosts);
+  const [onA, onB] = await Promise.all([
+    servedFingerprint(a, 'both.example.com'),
+    servedFingerprint(b, 'both.example.com'),
+  ]);
+  assert.equal(onA, onB);
+  assert.equal(orders('both.example.com', [a, b]), 1);
+  const issued = pebble.logs().match(/Issued certificate serial/g)?.length ?? 0;
+  assert.equal(issued, 3, `pebble issued ${issued} certificates for 3 domain lists:\n${pebble.logs()}`);
+});
+
+test('an instance killed mid-order: another orders once its lock expires, and serves everything', async () => {
+  const before = await servedFingerprint(a, 'http.example.com');
+  b.route({ 'crash.example.com': 'http01' });
+  await waitFor(() => logged(b, 'ordering a certificate', 'crash.example.com') === 1, 10_000, 'b to start ordering');
+  b.portier.process.kill('SIGKILL');
+  a.route({ 'http.example.com': 'http01', 'both.example.com': 'http01', 'crash.example.com': 'http01' });
+  await servedFingerprint(a, 'crash.example.com', 30_000);
+  assert.equal(logged(a, 'certificate obtained', 'crash.example.com'), 1);
+  assert.equal(logged(b, 'certificate obtained', 'crash.example.com'), 0, 'b was killed too late');
+  assert.equal(await servedFingerprint(a, 'http.example.com'), before);
+});
+
+test('a new instance serves the stored certificates without ordering', async () => {
+  const c = await startInstance('c');
+  c.route({ 'http.example.com': 'http01', 'both.example.com': 'http01' });
+  assert.equal(await servedFingerprint(c, 'http.example.com'), await servedFingerprint(a, 'http.example.com'));
+  assert.equal(await servedFingerprint(c, 'both.example.com'), await servedFingerprint(a, 'both.example.com'));
+  assert.equal(orders('http.example.com', [c]) + orders('both.example.com', [c]), 0);
+});
