@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadStaticConfig } from '../config/static/index.js';
 import type { StaticConfig } from '../config/static/types.js';
@@ -5,6 +6,8 @@ import { gatewayMiddlewareTypes } from '../gateway/middlewares.js';
 import { builtinMiddlewareTypes } from '../middlewares/registry.js';
 import { Aggregator } from '../providers/aggregator.js';
 import { loadDynamicFiles } from '../providers/file/index.js';
+import { embeddedStorePath, kvSources, readKvOnce } from '../providers/kv/index.js';
+import type { ProviderSnapshot } from '../providers/types.js';
 import { MiddlewareTypes } from '../runtime/build-middlewares.js';
 import { buildRouting } from '../runtime/build.js';
 import { createServiceLayer } from '../runtime/service-layer.js';
@@ -12,11 +15,15 @@ import { takeConfigFile } from './args.js';
 import { handlerService } from './assemble.js';
 import { INTERNAL_SERVICE_NAMES, internalRouters } from './internal-routes.js';
 
+/** A KV store that has not answered by then is reported unreachable. */
+const KV_TIMEOUT_MS = 5000;
+
 const HELP = `Usage: portier check [-c FILE] [--<static.key>=VALUE…]
 
-Validates the static configuration and the dynamic files its file provider points to: every
-key, rule, middleware and service reference is checked exactly as a running Portier would.
-Prints every problem with its key and location, and exits 1 if there is any.
+Validates the static configuration, the dynamic files its file provider points to and the
+configuration in its KV providers (etcd, Redis, ZooKeeper, embedded; each read once, giving up
+after ${KV_TIMEOUT_MS / 1000}s): every key, rule, middleware and service reference is checked exactly as a
+running Portier would. Prints every problem with its key and location, and exits 1 if there is any.
 `;
 
 export async function runCheck(args: string[]): Promise<number> {
@@ -38,16 +45,34 @@ export async function runCheck(args: string[]): Promise<number> {
   return 0;
 }
 
-/** Compiles the file provider's configuration as the runtime would, without listening anywhere. */
+/** What the file and KV providers would provide now, by provider name. */
+async function providerSnapshots(config: StaticConfig, baseDir: string): Promise<Map<string, ProviderSnapshot>> {
+  const snapshots = new Map<string, ProviderSnapshot>();
+  if (config.providers.file) snapshots.set('file', await loadDynamicFiles(config.providers.file, baseDir));
+  const embedded = config.providers.embedded && embeddedStorePath(config.providers.embedded, baseDir);
+  const sources = kvSources(config.providers, baseDir, { zooKeeperConnectTimeoutMs: KV_TIMEOUT_MS }).filter(
+    (source) => {
+      if (source.name !== 'embedded' || !embedded || existsSync(embedded)) return true;
+      // Opening it would create it.
+      console.log(`warning: providers.embedded: ${embedded} does not exist yet; Portier will create it empty`);
+      return false;
+    },
+  );
+  const read = await Promise.all(sources.map((source) => readKvOnce(source, KV_TIMEOUT_MS)));
+  sources.forEach((source, index) => snapshots.set(source.name, read[index]!));
+  return snapshots;
+}
+
+/** Compiles the providers' configuration as the runtime would, without listening anywhere. */
 async function dynamicProblems(config: StaticConfig): Promise<string[]> {
-  if (!config.providers.file) return [];
   const baseDir = config.source?.file ? dirname(config.source.file) : process.cwd();
-  const snapshot = await loadDynamicFiles(config.providers.file, baseDir);
-  const problems = snapshot.issues.map((issue) =>
-    [issue.location, issue.key, issue.message].filter(Boolean).join(': '),
+  const snapshots = await providerSnapshots(config, baseDir);
+  if (snapshots.size === 0) return [];
+  const problems = [...snapshots.values()].flatMap((snapshot) =>
+    snapshot.issues.map((issue) => [issue.location, issue.key, issue.message].filter(Boolean).join(': ')),
   );
   const configuration = new Aggregator(0, () => undefined);
-  configuration.update('file', snapshot);
+  for (const [name, snapshot] of snapshots) configuration.update(name, snapshot);
   const services = createServiceLayer(config, () => undefined);
   try {
     const { routers: internal } = internalRouters(config);
@@ -62,7 +87,7 @@ async function dynamicProblems(config: StaticConfig): Promise<string[]> {
       baseDir,
     });
     const objects = [
-      ...Object.values(routing.routers).filter((r) => r.provider === 'file'),
+      ...Object.values(routing.routers).filter((r) => snapshots.has(r.provider)),
       ...Object.values(routing.middlewares),
       ...Object.values(routing.services).map((s) => s.view),
     ];

@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
 import type { StaticConfig } from '../../config/static/types.js';
 import type { Provider } from '../types.js';
-import { createKvProvider } from './provider.js';
+import { createKvProvider, type KvProviderOptions } from './provider.js';
 
 export { decodeKvPairs } from './decode.js';
 export { createKvProvider, type KvProviderOptions } from './provider.js';
+export { readKvOnce } from './read-once.js';
 export type { KvPair, KvStore, KvWatch, KvWatchListener } from './store.js';
 
 // Each store's client (a native SQLite binding, a ZooKeeper client…) loads only when configured.
@@ -25,53 +26,58 @@ export function embeddedStorePath(config: StaticConfig['providers']['embedded'],
   return resolve(baseDir, config?.filename ?? DEFAULT_EMBEDDED_FILE);
 }
 
-/** One provider per KV section of the static configuration, with Traefik's default endpoints. */
-export function createKvProviders(providers: StaticConfig['providers'], baseDir: string): Provider[] {
-  const created: Provider[] = [];
+/**
+ * How to reach each KV store the static configuration names, with Traefik's default endpoints.
+ * `zooKeeperConnectTimeoutMs` shortens ZooKeeper's wait for a session (for one-shot reads).
+ */
+export function kvSources(
+  providers: StaticConfig['providers'],
+  baseDir: string,
+  options: { zooKeeperConnectTimeoutMs?: number } = {},
+): KvProviderOptions[] {
+  const sources: KvProviderOptions[] = [];
   const { etcd, redis, zooKeeper, embedded } = providers;
   if (etcd) {
     const endpoints = etcd.endpoints ?? ['127.0.0.1:2379'];
-    created.push(
-      createKvProvider({
-        name: 'etcd',
-        rootKey: etcd.rootKey,
-        where: `etcd ${endpoints.join(',')}`,
-        connect: () => connectEtcd({ ...etcd, endpoints }),
-      }),
-    );
+    sources.push({
+      name: 'etcd',
+      rootKey: etcd.rootKey,
+      where: `etcd ${endpoints.join(',')}`,
+      connect: () => connectEtcd({ ...etcd, endpoints }),
+    });
   }
   if (redis) {
     const endpoints = redis.endpoints ?? ['127.0.0.1:6379'];
-    created.push(
-      createKvProvider({
-        name: 'redis',
-        rootKey: redis.rootKey,
-        where: `redis ${endpoints.join(',')}`,
-        connect: () => connectRedis({ ...redis, endpoints }),
-      }),
-    );
+    sources.push({
+      name: 'redis',
+      rootKey: redis.rootKey,
+      where: `redis ${endpoints.join(',')}`,
+      connect: () => connectRedis({ ...redis, endpoints }),
+    });
   }
   if (zooKeeper) {
     const endpoints = zooKeeper.endpoints ?? ['127.0.0.1:2181'];
-    created.push(
-      createKvProvider({
-        name: 'zookeeper',
-        rootKey: zooKeeper.rootKey,
-        where: `zookeeper ${endpoints.join(',')}`,
-        connect: () => connectZooKeeper({ ...zooKeeper, endpoints }),
-      }),
-    );
+    sources.push({
+      name: 'zookeeper',
+      rootKey: zooKeeper.rootKey,
+      where: `zookeeper ${endpoints.join(',')}`,
+      connect: () => connectZooKeeper({ ...zooKeeper, endpoints }, options.zooKeeperConnectTimeoutMs),
+    });
   }
   if (embedded) {
     const file = embeddedStorePath(embedded, baseDir);
-    created.push(
-      createKvProvider({
-        name: 'embedded',
-        rootKey: embedded.rootKey,
-        where: `embedded ${file}`,
-        connect: () => openSqliteStore(file),
-      }),
-    );
+    sources.push({
+      name: 'embedded',
+      rootKey: embedded.rootKey,
+      where: `embedded ${file}`,
+      settingKey: 'providers.embedded.filename',
+      connect: () => openSqliteStore(file),
+    });
   }
-  return created;
+  return sources;
+}
+
+/** One provider per KV section of the static configuration. */
+export function createKvProviders(providers: StaticConfig['providers'], baseDir: string): Provider[] {
+  return kvSources(providers, baseDir).map(createKvProvider);
 }

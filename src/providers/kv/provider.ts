@@ -1,5 +1,5 @@
 import { logger } from '../../observability/logger.js';
-import type { Provider, ProviderSnapshot } from '../types.js';
+import type { Provider, ProviderIssue, ProviderSnapshot } from '../types.js';
 import { decodeKvPairs } from './decode.js';
 import type { KvStore, KvWatch } from './store.js';
 
@@ -16,6 +16,22 @@ export interface KvProviderOptions {
   connect: () => Promise<KvStore>;
   /** Where the store is, for the issue shown while it cannot be reached. */
   where: string;
+  /** The static key that says where the store is, for that issue (default `providers.<name>.endpoints`). */
+  settingKey?: string;
+}
+
+/** The prefix a provider lists and watches: `rootKey` (default `traefik`) and a slash. */
+export function kvPrefix(rootKey: string | undefined): string {
+  return `${(rootKey ?? 'traefik').replace(/^\/+|\/+$/g, '')}/`;
+}
+
+/** The issue for a store that could not be read: the setting that points at it, and why. */
+export function unreachableIssue(options: KvProviderOptions, reason: string): ProviderIssue {
+  return {
+    message: `cannot read ${options.where}: ${reason}`,
+    key: options.settingKey ?? `providers.${options.name}.endpoints`,
+    location: options.where,
+  };
 }
 
 export function createKvProvider(options: KvProviderOptions): Provider {
@@ -44,7 +60,7 @@ class KvProvider implements Provider {
 
   constructor(private readonly options: KvProviderOptions) {
     this.name = options.name;
-    this.prefix = `${(options.rootKey ?? 'traefik').replace(/^\/+|\/+$/g, '')}/`;
+    this.prefix = kvPrefix(options.rootKey);
   }
 
   async start(emit: (snapshot: ProviderSnapshot) => void): Promise<void> {
@@ -115,11 +131,10 @@ class KvProvider implements Provider {
       // Traefik keeps the last configuration while its store is away; so do we.
       config: this.last?.config ?? { http: { routers: {}, services: {}, middlewares: {} } },
       issues: [
-        {
-          message: `cannot read ${this.options.where}: ${error.message}; the last configuration read is still served, retrying in ${seconds}s`,
-          key: `providers.${this.name}.endpoints`,
-          location: this.options.where,
-        },
+        unreachableIssue(
+          this.options,
+          `${error.message}; the last configuration read is still served, retrying in ${seconds}s`,
+        ),
       ],
     });
     this.retryTimer = setTimeout(() => void this.connect(), this.retryMs);

@@ -22,14 +22,17 @@ export interface ZooKeeperOptions {
  * `/traefik/http/routers/web/rule`, its data the value; only leaves carry values. ZooKeeper
  * watches fire once, so every listing sets them again on each node it reads.
  */
-export async function connectZooKeeper(options: ZooKeeperOptions): Promise<KvStore> {
+export async function connectZooKeeper(
+  options: ZooKeeperOptions,
+  connectTimeoutMs = CONNECT_TIMEOUT_MS,
+): Promise<KvStore> {
   const connection = options.endpoints.join(',');
   const client = zookeeper.createClient(connection, { sessionTimeout: 10_000, spinDelay: 200, retries: 0 });
   await new Promise<void>((connected, failed) => {
     const timer = setTimeout(() => {
       closeClient(client);
-      failed(new Error(`ZooKeeper at ${connection} did not answer within ${CONNECT_TIMEOUT_MS} ms`));
-    }, CONNECT_TIMEOUT_MS);
+      failed(new Error(`ZooKeeper at ${connection} did not answer within ${connectTimeoutMs} ms`));
+    }, connectTimeoutMs);
     client.once('connected', () => {
       clearTimeout(timer);
       connected();
