@@ -103,8 +103,11 @@ test('constraints: precedence, negation, parentheses and errors', () => {
   assert.equal(c({ c: 'axxb' }), true);
   assert.equal(c({}), false);
   assert.equal(compileConstraints('Label(`a`,`1`) || Label(`b`,`2`) && Label(`c`,`3`)')({ a: '1' }), true);
-  assert.throws(() => compileConstraints('Label(`a`)'), /expected ","/);
-  assert.throws(() => compileConstraints('Tag(`a`, `b`)'), /unknown matcher "Tag"/);
+  assert.throws(() => compileConstraints('Label(`a`)'), /Label takes 2 arguments, not 1/);
+  assert.throws(
+    () => compileConstraints('Host(`a`)'),
+    /unknown matcher "Host" \(use Label, LabelRegex, Tag, TagRegex\)/,
+  );
 });
 
 test('stopped and unhealthy containers are dropped', () => {

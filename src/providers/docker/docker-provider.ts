@@ -90,7 +90,7 @@ export function isRoutingEvent(event: EngineEvent): boolean {
 export function workloadOptions(config: DockerProviderConfig, swarm: boolean, section: string): WorkloadOptions {
   return {
     exposedByDefault: config.exposedByDefault ?? true,
-    constraints: compileConstraints(config.constraints ?? '', `providers.${section}.constraints`),
+    constraints: compileConstraints(config.constraints ?? '', `providers.${section}.constraints`, config.labelPrefix),
     defaultRule: compileDefaultRule(config.defaultRule ?? DEFAULT_RULE, `providers.${section}.defaultRule`),
     network: config.network,
     labelPrefix: config.labelPrefix,

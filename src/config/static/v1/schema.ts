@@ -116,12 +116,14 @@ export const v1StaticSchema = z.strictObject({
       exposedByDefault: z.boolean().optional(),
       network: z.string().optional(),
       useBindPortIP: z.boolean().optional(),
-      constraints: ignored,
+      constraints: z.array(z.string()).optional(),
       filename: ignored,
       templateVersion: ignored,
       tls: ignored,
     })
     .optional(),
+  /** Applies to every provider; Portier's only v1 provider with tags is Docker. */
+  constraints: z.array(z.string()).optional(),
   backends: z.unknown().optional(),
   frontends: z.unknown().optional(),
   checkNewVersion: ignored,

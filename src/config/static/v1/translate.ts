@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { ConfigError } from '../../errors.js';
 import type { Locate } from '../../schema/parse-located.js';
+import { translateV1Constraints } from './constraints.js';
 import { ignoredV1Settings, type V1StaticInput } from './schema.js';
 
 type Tree = Record<string, unknown>;
@@ -54,7 +55,7 @@ export function translateV1Static(v1: V1StaticInput, file: string | undefined, l
       forwardingTimeouts: v1.forwardingTimeouts,
     });
   }
-  tree.providers = translateProviders(v1, file);
+  tree.providers = translateProviders(v1, file, errors, locate);
   return { tree, warnings, errors };
 }
 
@@ -141,7 +142,7 @@ function translateAccessLog(v1: V1StaticInput): Tree | undefined {
   return compact({ filePath, format, bufferingSize }) ?? {};
 }
 
-function translateProviders(v1: V1StaticInput, file: string | undefined): Tree {
+function translateProviders(v1: V1StaticInput, file: string | undefined, errors: ConfigError[], locate: Locate): Tree {
   const providers: Tree = {};
   if (v1.file) {
     const { filename, directory, watch } = v1.file;
@@ -159,11 +160,30 @@ function translateProviders(v1: V1StaticInput, file: string | undefined): Tree {
       network,
       useBindPortIP,
       refreshSeconds: swarmMode ? swarmModeRefreshSeconds : undefined,
+      constraints: dockerConstraints(v1, errors, locate),
       v1: true,
     });
     providers[swarmMode ? 'swarm' : 'docker'] = docker;
   }
   return providers;
+}
+
+/** The global and `[docker]` v1 constraints, all of which must hold, as a v3 expression. */
+function dockerConstraints(v1: V1StaticInput, errors: ConfigError[], locate: Locate): string | undefined {
+  const expressions: string[] = [];
+  for (const [path, entries] of [
+    [['constraints'], v1.constraints],
+    [['docker', 'constraints'], v1.docker?.constraints],
+  ] as const) {
+    if (!entries?.length) continue;
+    try {
+      expressions.push(translateV1Constraints(entries, path.join('.'), locate([...path])));
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      errors.push(error);
+    }
+  }
+  return expressions.length ? expressions.join(' && ') : undefined;
 }
 
 /** The object without its undefined members, or undefined when nothing is left. */
