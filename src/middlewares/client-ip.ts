@@ -1,6 +1,6 @@
-import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
 import { ConfigError } from '../config/errors.js';
+import { IpSet, parseIPv6 } from '../rules/client-ip.js';
 import type { RequestContext } from '../runtime/context.js';
 import { flag, integer, stringList } from './options.js';
 import { requestHeader } from './request-tools.js';
@@ -28,59 +28,18 @@ export type SourceCriterionOptions = z.output<typeof sourceCriterionSchema>;
 /** Extracts the identity of a request's source ('' when it cannot be told). */
 export type SourceExtractor = (ctx: RequestContext) => string;
 
-/** A set of addresses and CIDR ranges, IPv4-mapped IPv6 addresses included. */
-export class IpSet {
-  private readonly list = new BlockList();
-
-  /** `key` names the option (`sourceRange`) for errors; entries are IPs or CIDRs. */
-  constructor(entries: readonly string[], key: string) {
-    entries.forEach((raw, i) => {
-      const entry = raw.trim();
-      const [address = '', prefix, extra] = entry.split('/');
-      const family = isIP(address);
-      const bits = family === 6 ? 128 : 32;
-      const valid =
-        family !== 0 &&
-        extra === undefined &&
-        (prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= bits));
-      if (!valid) {
-        throw new ConfigError(`"${raw}" is neither an IP address nor a CIDR range like "10.0.0.0/8"`, `${key}[${i}]`);
-      }
-      const type = family === 6 ? 'ipv6' : 'ipv4';
-      if (prefix === undefined) this.list.addAddress(address, type);
-      else this.list.addSubnet(address, Number(prefix), type);
-    });
-  }
-
-  has(address: string): boolean {
-    const family = isIP(address);
-    return family !== 0 && this.list.check(address, family === 6 ? 'ipv6' : 'ipv4');
-  }
-}
+// One implementation of IP ranges, shared with the ClientIP matcher, offered here to the ipStrategy users.
+export { IpSet };
 
 /** The first address of the IPv6 subnet of `prefix` bits containing `address`; others unchanged. */
 export function ipv6SubnetStart(address: string, prefix: number): string {
-  if (isIP(address) !== 6) return address;
-  const groups = expandIpv6(address);
+  const groups = address.includes(':') ? parseIPv6(address) : undefined;
+  if (!groups) return address;
   const masked = groups.map((group, i) => {
     const bitsLeft = Math.max(0, Math.min(16, prefix - i * 16));
     return bitsLeft === 16 ? group : group & (0xffff << (16 - bitsLeft)) & 0xffff;
   });
   return masked.map((group) => group.toString(16)).join(':');
-}
-
-function expandIpv6(address: string): number[] {
-  let text = address.split('%')[0]!;
-  const embedded = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  if (embedded) {
-    const [a, b, c, d] = embedded.slice(1).map(Number) as [number, number, number, number];
-    text = `${text.slice(0, embedded.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head = '', tail] = text.split('::');
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const zeros = tail === undefined ? [] : Array<string>(8 - left.length - right.length).fill('0');
-  return [...left, ...zeros, ...right].map((group) => parseInt(group, 16));
 }
 
 /** Splits X-Forwarded-For into its entries, in order. */

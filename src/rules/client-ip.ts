@@ -1,32 +1,74 @@
 import { isIPv4, isIPv6 } from 'node:net';
+import { ConfigError } from '../config/errors.js';
 import { MatcherProblem } from './problem.js';
 
+/** What is wrong with a text that should be an IP address or CIDR range. */
+class IpRangeProblem extends Error {
+  constructor(readonly maxPrefix?: number) {
+    super(maxPrefix === undefined ? 'not an IP address' : `the prefix length must be between 0 and ${maxPrefix}`);
+  }
+}
+
 /**
- * Builds a test for `ClientIP(ip|cidr)` against the TCP peer address. IPv4 peers that reach an
- * IPv6 socket arrive as `::ffff:a.b.c.d` and are compared as the IPv4 address they are.
+ * The one implementation of IP ranges, for `ClientIP`, ipAllowList, ipStrategy.excludedIPs and
+ * trusted proxies: a test of an address against `ip` or `ip/prefix` (IPv6 also in brackets).
+ * IPv4 peers that reach an IPv6 socket arrive as `::ffff:a.b.c.d` and are compared as the IPv4
+ * address they are. Throws IpRangeProblem.
  */
-export function clientIpTest(range: string): (clientIp: string) => boolean {
+function ipRangeTest(range: string): (ip: string) => boolean {
   const slash = range.indexOf('/');
   const address = slash < 0 ? range : range.slice(0, slash);
   const prefixText = slash < 0 ? undefined : range.slice(slash + 1);
-  if (isIPv4(address)) return ipv4Test(address, parsePrefix(prefixText, 32, range));
+  if (isIPv4(address)) return ipv4Test(address, parsePrefix(prefixText, 32));
   const bare = address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address;
   if (isIPv6(bare)) {
     const mapped = mappedIPv4(bare);
     if (mapped !== undefined && prefixText === undefined) return ipv4Test(mapped, 32);
-    return ipv6Test(parseIPv6(bare)!, parsePrefix(prefixText, 128, range));
+    return ipv6Test(parseIPv6(bare)!, parsePrefix(prefixText, 128));
   }
-  throw new MatcherProblem(
-    `invalid value "${range}" for ClientIP: expected an IP address or a CIDR range such as 192.168.0.0/16 or 2001:db8::/32`,
-  );
+  throw new IpRangeProblem();
 }
 
-function parsePrefix(text: string | undefined, max: number, range: string): number {
+/** Builds a test for `ClientIP(ip|cidr)` against the TCP peer address. */
+export function clientIpTest(range: string): (clientIp: string) => boolean {
+  try {
+    return ipRangeTest(range);
+  } catch (error) {
+    if (!(error instanceof IpRangeProblem)) throw error;
+    throw new MatcherProblem(
+      error.maxPrefix === undefined
+        ? `invalid value "${range}" for ClientIP: expected an IP address or a CIDR range such as 192.168.0.0/16 or 2001:db8::/32`
+        : `invalid CIDR "${range}" for ClientIP: ${error.message}`,
+    );
+  }
+}
+
+/** A set of addresses and CIDR ranges of both families, IPv4-mapped IPv6 addresses included. */
+export class IpSet {
+  private readonly tests: ((ip: string) => boolean)[];
+
+  /** `key` names the option (`sourceRange`) for errors; entries are IPs or CIDRs. */
+  constructor(entries: readonly string[], key: string) {
+    this.tests = entries.map((raw, i) => {
+      try {
+        return ipRangeTest(raw.trim());
+      } catch (error) {
+        if (!(error instanceof IpRangeProblem)) throw error;
+        throw new ConfigError(`"${raw}" is neither an IP address nor a CIDR range like "10.0.0.0/8"`, `${key}[${i}]`);
+      }
+    });
+  }
+
+  has(address: string): boolean {
+    for (const test of this.tests) if (test(address)) return true;
+    return false;
+  }
+}
+
+function parsePrefix(text: string | undefined, max: number): number {
   if (text === undefined) return max;
   const bits = /^\d{1,3}$/.test(text) ? Number(text) : NaN;
-  if (!(bits <= max)) {
-    throw new MatcherProblem(`invalid CIDR "${range}" for ClientIP: the prefix length must be between 0 and ${max}`);
-  }
+  if (!(bits <= max)) throw new IpRangeProblem(max);
   return bits;
 }
 
@@ -83,7 +125,7 @@ function mappedIPv4(address: string): string | undefined {
 }
 
 /** An IPv6 address as eight 16-bit groups (zone ids dropped), or undefined. */
-function parseIPv6(text: string): number[] | undefined {
+export function parseIPv6(text: string): number[] | undefined {
   const zone = text.indexOf('%');
   const address = zone >= 0 ? text.slice(0, zone) : text;
   const halves = address.split('::');
