@@ -38,8 +38,10 @@ mkdir -p "$root/usr/lib/ssl"
 cp -L /usr/lib/ssl/openssl.cnf "$root/usr/lib/ssl/"
 cp -r bin dist package.json package-lock.json "$root/app/"
 cp -r "$dashboard/." "$root/app/$dashboard/"
-cp -a node_modules "$root/app/"
-(cd "$root/app" && flock /tmp/npm.lock npm prune --omit=dev --offline --no-audit --no-fund > /dev/null 2>&1)
+# Only the production dependency tree, as npm lists it (half of node_modules); a nested package
+# comes with the top-level one it sits in.
+npm ls --omit=dev --all --parseable | sed "s|^$PWD/||" | grep -E '^node_modules/(@[^/]+/)?[^/]+$' |
+  tar -cf - -T - | tar -xf - -C "$root/app"
 # Build leftovers of the native SQLite module: only build/Release/*.node is loaded.
 rm -rf "$root/app/node_modules/better-sqlite3/"{deps,src,build/Release/obj,build/Release/obj.target}
 cp Dockerfile "$stage/"

@@ -26,7 +26,6 @@ mkdir -p "$root/data" "$root/tmp"
 chmod 1777 "$root/tmp"
 cat > "$stage/Dockerfile" << 'DOCKERFILE'
 FROM scratch
-COPY rootfs/ /
 ENV PATH=/usr/bin
 WORKDIR /data
 VOLUME /data
@@ -34,6 +33,10 @@ EXPOSE 6379
 # Without a config file Redis only accepts loopback clients; in a container, the network is the
 # boundary (the official image's entrypoint does the same).
 CMD ["redis-server", "--protected-mode", "no"]
+# Settings first, files last (see the repo's Dockerfile).
+ARG PORTIER_CONTENT=
+LABEL portier.content=$PORTIER_CONTENT
+COPY rootfs/ /
 DOCKERFILE
 build_scratch_image "$stage" "$tag" "$hash"
 echo "$tag"

@@ -20,15 +20,16 @@ image_label() {
   docker image inspect -f "{{ index .Config.Labels \"$2\" }}" "$1" 2> /dev/null || true
 }
 
-# build_scratch_image <context> <tag> <hash> [dockerfile]: builds quietly, labelled with the
-# hash of its inputs; prints the build log only when the build fails. The image the tag named
+# build_scratch_image <context> <tag> <hash> [dockerfile]: builds quietly, passing the hash of
+# its inputs as PORTIER_CONTENT (the Dockerfile turns it into the portier.content label; the
+# builder's --label would add a slow last step); prints the build log only when the build fails. The image the tag named
 # before is removed (unless a container uses it), so rebuilds do not pile up.
 build_scratch_image() {
   local context=$1 tag=$2 hash=$3 dockerfile=${4:-$1/Dockerfile} log previous
   previous=$(docker image inspect -f '{{ .Id }}' "$tag" 2> /dev/null || true)
   log=$(mktemp /tmp/portier-image-build-XXXXXX.log)
   # The legacy builder needs no buildx plugin (Debian's docker.io has none).
-  if ! DOCKER_BUILDKIT=0 docker build --label "portier.content=$hash" -t "$tag" -f "$dockerfile" "$context" \
+  if ! DOCKER_BUILDKIT=0 docker build --build-arg "PORTIER_CONTENT=$hash" -t "$tag" -f "$dockerfile" "$context" \
     > "$log" 2>&1; then
     cat "$log" >&2
     rm -f "$log"
