@@ -32,6 +32,8 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Extra `docker run` arguments (health checks, --expose…). */
   args?: string[];
+  /** The command to run instead of the image's HTTP echo server (e.g. a raw TCP `nc`). */
+  command?: string[];
 }
 
 /**
@@ -65,7 +67,7 @@ export class DockerSandbox {
     for (const [key, value] of Object.entries(options.env ?? {})) args.push('-e', `${key}=${value}`);
     if (options.network) args.push('--network', options.network);
     this.containers.add(name);
-    return docker([...args, ...(options.args ?? []), ECHO_IMAGE], this.host);
+    return docker([...args, ...(options.args ?? []), ECHO_IMAGE, ...(options.command ?? [])], this.host);
   }
 
   async network(name: string, driver?: string): Promise<void> {
