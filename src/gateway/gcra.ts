@@ -1,7 +1,8 @@
 /**
  * The generic cell rate algorithm: one number per key, the theoretical arrival time (TAT) of the
- * next request. A request is admitted while TAT − burst·interval ≤ now. The Redis store runs the
- * same arithmetic in Lua (rate-limit-redis.ts); keep the two in step.
+ * next request. A request is admitted while TAT − burst·interval ≤ now. The memory and etcd stores
+ * call this; the Redis store runs the same arithmetic in Lua (rate-limit-stores.ts): keep the two
+ * in step.
  */
 export interface GcraDecision {
   allowed: boolean;

@@ -4,7 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import { EtcdConnection } from '../../src/cluster/etcd-connection.js';
 import { StoreUnavailable } from '../../src/cluster/store-unavailable.js';
 import { rateLimit } from '../../src/gateway/rate-limit.js';
-import { closeGateway, configureGateway } from '../../src/gateway/settings.js';
+import { closeGateway, configureGateway, gatewayClock } from '../../src/gateway/settings.js';
+import { publicJwks } from '../../src/gateway/signing-keys.js';
 import { connectEtcd, type EtcdStore } from '../../src/providers/kv/etcd-store.js';
 import { buildMiddleware, gatewayDeps, startHarness, type Harness } from '../helpers/gateway-harness.js';
 import { startKvServer, type KvServer } from '../helpers/kv-servers.js';
@@ -107,5 +108,39 @@ describe('rateLimit on cluster.etcd', () => {
     } finally {
       await etcd.start();
     }
+  });
+});
+
+describe('signing-key ring on cluster.etcd', () => {
+  const realNow = gatewayClock.now;
+  after(async () => {
+    gatewayClock.now = realNow;
+    await closeGateway();
+    configureGateway({});
+  });
+
+  it('publishes the ring kept in etcd, and one rotation per period writes it back', async () => {
+    configureGateway({ jwt: { keyRotation: '1h' } }, { etcd: { endpoints: [etcd.endpoint] } });
+    let now = Date.now();
+    gatewayClock.now = () => now;
+    type StoredRing = { rotatedAt: number; current: { jwk: { x: string } }; next: { jwk: { x: string } } };
+    const stored = async () => JSON.parse((await connection.get('portier:jwt:ring'))!) as StoredRing;
+    const published = async () => (await publicJwks()).keys.map((key) => key.x);
+
+    const [current, next] = await published();
+    const created = await stored();
+    assert.deepEqual([created.current.jwk.x, created.next.jwk.x], [current, next]);
+
+    now += 3_600_000;
+    const rotated = await published();
+    assert.deepEqual([rotated[0], rotated[2]], [next, current], 'next signs now; the old key stays published');
+    const rewritten = await stored();
+    assert.equal(rewritten.rotatedAt, now);
+    assert.deepEqual([rewritten.current.jwk.x, rewritten.next.jwk.x], rotated.slice(0, 2));
+    assert.equal(
+      await connection.setIfAbsent(`portier:jwt:ring:rotation:${created.rotatedAt}`, '1', 1000),
+      false,
+      'the rotation of that period is claimed, so no other instance repeats it',
+    );
   });
 });
