@@ -150,3 +150,16 @@ test('the static serversTransport takes insecureSkipVerify and rootCAs, read nex
   assert.equal(tls.rejectUnauthorized, false);
   assert.match(String(tls.ca), /static/);
 });
+
+test('a v1 file’s InsecureSkipVerify and RootCAs (list or comma-separated) become the static serversTransport', () => {
+  const file = join(dir, 'traefik.toml');
+  writeFileSync(file, 'InsecureSkipVerify = true\nRootCAs = "a.pem, b.pem"\nMaxIdleConnsPerHost = 5\n');
+  const { config, errors, warnings } = loadStaticConfig({ configFile: file, args: [], env: {} });
+  assert.deepEqual(errors, []);
+  assert.ok(!warnings.some((warning) => /insecureSkipVerify|rootCAs/i.test(warning)), warnings.join('\n'));
+  assert.deepEqual(config.serversTransport, {
+    insecureSkipVerify: true,
+    rootCAs: ['a.pem', 'b.pem'],
+    maxIdleConnsPerHost: 5,
+  });
+});

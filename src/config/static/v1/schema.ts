@@ -128,8 +128,9 @@ export const v1StaticSchema = z.strictObject({
   frontends: z.unknown().optional(),
   checkNewVersion: ignored,
   sendAnonymousUsage: ignored,
-  insecureSkipVerify: ignored,
-  rootCAs: ignored,
+  insecureSkipVerify: z.boolean().optional(),
+  /** A list, or v1's comma-separated string. */
+  rootCAs: z.union([z.array(z.string()), z.string()]).optional(),
   keepTrailingSlash: ignored,
   retry: ignored,
   healthcheck: ignored,

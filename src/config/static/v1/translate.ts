@@ -49,12 +49,13 @@ export function translateV1Static(v1: V1StaticInput, file: string | undefined, l
   if (log) tree.log = log;
   const accessLog = translateAccessLog(v1);
   if (accessLog) tree.accessLog = accessLog;
-  if (v1.forwardingTimeouts || v1.maxIdleConnsPerHost !== undefined) {
-    tree.serversTransport = compact({
-      maxIdleConnsPerHost: v1.maxIdleConnsPerHost,
-      forwardingTimeouts: v1.forwardingTimeouts,
-    });
-  }
+  const transport = compact({
+    insecureSkipVerify: v1.insecureSkipVerify,
+    rootCAs: typeof v1.rootCAs === 'string' ? v1.rootCAs.split(',').map((ca) => ca.trim()) : v1.rootCAs,
+    maxIdleConnsPerHost: v1.maxIdleConnsPerHost,
+    forwardingTimeouts: v1.forwardingTimeouts,
+  });
+  if (transport) tree.serversTransport = transport;
   tree.providers = translateProviders(v1, file, errors, locate);
   return { tree, warnings, errors };
 }
