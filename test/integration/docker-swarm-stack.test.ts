@@ -195,6 +195,30 @@ describe('Portier deployed as a Swarm stack', { skip }, () => {
     assert.deepEqual(await apiServers('echo@swarm'), await taskUrls(echo));
   });
 
+  test('Portier killed: Swarm starts a new task that serves the same routes and functions', async (t) => {
+    const portier = `${stackName}_portier`;
+    const [killed] = await taskContainers(portier);
+    await docker(['kill', killed!]);
+    const since = Date.now();
+    await waitFor(
+      async () => {
+        const [current] = await taskContainers(portier);
+        return current !== undefined && current !== killed && (await get(`${api}/ping`)).status === 200;
+      },
+      120_000,
+      'a new Portier task',
+    );
+    t.diagnostic(`docker kill → new Portier task answering: ${Date.now() - since} ms`);
+    // Nothing lived in the killed instance: routes come back from Swarm and Redis, the function from Redis.
+    await waitFor(
+      async () => (await get(`${web}/hello`, { headers: { host: 'fn.swarm.test' } })).status === 200,
+      30_000,
+    );
+    const response = await get(`${web}/hello`, { headers: { host: 'fn.swarm.test' } });
+    assert.deepEqual(JSON.parse(response.body), { from: 'swarm' });
+    assert.deepEqual(await hostnames('echo.swarm.test', 2), await taskContainers(echo).then((ids) => [...ids, ...ids]));
+  });
+
   describe('traefik.swarm.lbswarm=true', () => {
     const vipService = sandbox.name('vip');
 
