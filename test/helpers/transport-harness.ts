@@ -1,6 +1,10 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createSecureServer } from 'node:http2';
 import { createServer as createHttpsServer, type ServerOptions } from 'node:https';
 import type { AddressInfo, Server, Socket } from 'node:net';
+import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import type { ServersTransportConfig, ServiceConfig } from '../../src/config/dynamic/types.js';
 import type { StaticConfig } from '../../src/config/static/types.js';
@@ -8,6 +12,7 @@ import { ServiceBuilder } from '../../src/runtime/build-services.js';
 import type { ServiceLayer } from '../../src/runtime/portier.js';
 import { createServiceLayer } from '../../src/runtime/service-layer.js';
 import { startProxy, type Running } from './proxy-harness.js';
+import type { TestCert } from './tls-certs.js';
 
 /** What an https test upstream saw of one request's connection. */
 export interface TlsRequestSeen {
@@ -38,6 +43,39 @@ export function startHttpsUpstream(options: ServerOptions, handler = answerOk): 
     handler(req, res);
   });
   return listenCounted(server, 'https', seen);
+}
+
+/** A real https upstream that also speaks HTTP/2 (by ALPN); `handler` answers. */
+export function startHttp2Upstream(options: ServerOptions, handler = answerOk): Promise<CountedUpstream> {
+  const server = createSecureServer({ ...options, allowHTTP1: true }, handler as never);
+  return listenCounted(server, 'https', []);
+}
+
+/** A server certificate for `localhost` whose only other name is the URI SAN `uri` (SPIFFE style). */
+export function makeUriLeaf(dir: string, ca: TestCert, name: string, uri: string): TestCert {
+  const run = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+  writeFileSync(join(dir, `${name}.ext`), `subjectAltName=DNS:localhost,URI:${uri}\nextendedKeyUsage=serverAuth\n`);
+  run(
+    ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=localhost'].concat([
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.csr`,
+    ]),
+  );
+  run(
+    ['x509', '-req', '-in', `${name}.csr`, '-CA', ca.certFile, '-CAkey', ca.keyFile, '-CAcreateserial'].concat([
+      '-days',
+      '1',
+      '-extfile',
+      `${name}.ext`,
+      '-out',
+      `${name}.crt`,
+    ]),
+  );
+  const certFile = join(dir, `${name}.crt`);
+  const keyFile = join(dir, `${name}.key`);
+  return { certFile, keyFile, cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') };
 }
 
 /** A real plain-HTTP upstream on loopback; `handler` answers. */

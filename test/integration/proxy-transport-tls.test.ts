@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { send } from '../helpers/proxy-harness.js';
 import { makeCa, makeLeaf, type TestCert } from '../helpers/tls-certs.js';
-import { startHttpsUpstream, transportRig, type CountedUpstream } from '../helpers/transport-harness.js';
+import {
+  makeUriLeaf,
+  startHttp2Upstream,
+  startHttpsUpstream,
+  transportRig,
+  type CountedUpstream,
+} from '../helpers/transport-harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'portier-transport-'));
 let ca: TestCert;
@@ -16,10 +22,14 @@ let clientLeaf: TestCert;
 const upstreams: CountedUpstream[] = [];
 const rig = transportRig();
 
-async function upstream(...args: Parameters<typeof startHttpsUpstream>): Promise<CountedUpstream> {
-  const started = await startHttpsUpstream(...args);
+async function tracked(starting: Promise<CountedUpstream>): Promise<CountedUpstream> {
+  const started = await starting;
   upstreams.push(started);
   return started;
+}
+
+function upstream(...args: Parameters<typeof startHttpsUpstream>): Promise<CountedUpstream> {
+  return tracked(startHttpsUpstream(...args));
 }
 
 before(() => {
@@ -143,4 +153,44 @@ test('a missing serversTransport disables only the service naming it, with a did
   );
   assert.equal(proxies['other@docker']!.error, undefined, 'a qualified name reaches another provider');
   assert.equal((await send(proxies['fine@file']!.url!)).status, 200);
+});
+
+test('peerCertURI: the certificate must carry that URI SAN, whatever its host names', async () => {
+  const spiffeLeaf = makeUriLeaf(dir, ca, 'spiffe', 'spiffe://example.org/backend');
+  const backend = await tracked(startHttpsUpstream({ cert: spiffeLeaf.cert, key: spiffeLeaf.key }));
+  const servers = [{ url: backend.url }];
+  const proxies = await rig.apply(
+    {
+      'right@file': { loadBalancer: { servers, serversTransport: 'right' } },
+      'wrong@file': { loadBalancer: { servers, serversTransport: 'wrong' } },
+    },
+    {
+      'right@file': { rootCAs: [ca.cert], peerCertURI: 'spiffe://example.org/backend' },
+      'wrong@file': { rootCAs: [ca.cert], peerCertURI: 'spiffe://example.org/other' },
+    },
+  );
+  assert.equal((await send(proxies['right@file']!.url!)).status, 200, 'the IP in the URL is not checked');
+  assert.equal((await send(proxies['wrong@file']!.url!)).status, 502);
+});
+
+test('gRPC to an https server goes over HTTP/2 with the transport TLS settings; disableHTTP2 sends HTTP/1.1', async () => {
+  const versions: string[] = [];
+  const backend = await tracked(
+    startHttp2Upstream({ cert: localLeaf.cert, key: localLeaf.key }, (req, res) => {
+      versions.push(req.httpVersion);
+      res.end('ok');
+    }),
+  );
+  const servers = [{ url: backend.url }];
+  const proxies = await rig.apply(
+    {
+      'h2@file': { loadBalancer: { servers, serversTransport: 'h2' } },
+      'h1@file': { loadBalancer: { servers, serversTransport: 'h1' } },
+    },
+    { 'h2@file': { rootCAs: [ca.cert] }, 'h1@file': { rootCAs: [ca.cert], disableHTTP2: true } },
+  );
+  const grpc = { method: 'POST', headers: { 'content-type': 'application/grpc' }, body: '' };
+  assert.equal((await send(proxies['h2@file']!.url!, grpc)).status, 200);
+  assert.equal((await send(proxies['h1@file']!.url!, grpc)).status, 200);
+  assert.deepEqual(versions, ['2.0', '1.1']);
 });
