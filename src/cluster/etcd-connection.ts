@@ -9,7 +9,8 @@ export interface Versioned {
   modRevision: string;
 }
 
-export type SwapOutcome = { swapped: true } | { swapped: false; current: Versioned | undefined };
+/** After a swap: the revision it wrote at, or what the key holds instead. */
+export type SwapOutcome = { swapped: true; revision: string } | { swapped: false; current: Versioned | undefined };
 
 interface Kv {
   key: string;
@@ -18,6 +19,7 @@ interface Kv {
 }
 
 interface TxnReply {
+  header?: { revision?: string };
   /** The JSON gateway leaves `false` out. */
   succeeded?: boolean;
   responses?: { response_range?: { kvs?: Kv[] } }[];
@@ -68,7 +70,8 @@ export class EtcdConnection implements SharedKv {
   async swap(key: string, expected: Versioned | undefined, value: string, ttlMs?: number): Promise<SwapOutcome> {
     const compare = { target: 'MOD', mod_revision: expected?.modRevision ?? '0' } as const;
     const reply = await this.transaction(key, compare, value, ttlMs);
-    if (reply.succeeded) return { swapped: true };
+    // The transaction's revision is the one the key was written at.
+    if (reply.succeeded) return { swapped: true, revision: reply.header?.revision ?? '0' };
     return { swapped: false, current: versioned(reply.responses?.[0]?.response_range?.kvs?.[0]) };
   }
 

@@ -1,7 +1,6 @@
-import type { EtcdConnection } from '../cluster/etcd-connection.js';
-import { StoreUnavailable } from '../cluster/store-unavailable.js';
 import { gatewayClusterStore, gatewayEtcd } from './cluster-store.js';
 import { gcra, type GcraDecision, type GcraLimit } from './gcra.js';
+import { EtcdRateLimitStore } from './rate-limit-etcd.js';
 import { withRedis, type RedisConnection } from './redis.js';
 import { gatewayClock } from './settings.js';
 
@@ -71,35 +70,6 @@ class RedisRateLimitStore implements RateLimitStore {
     });
     const [allowed, remaining, retryAfterMs, resetMs] = reply as number[];
     return { allowed: allowed === 1, remaining: remaining!, retryAfterMs: retryAfterMs!, resetMs: resetMs! };
-  }
-}
-
-/**
- * GCRA over etcd: read the TAT with its revision, decide, and write the new TAT in a transaction
- * that only succeeds if no instance wrote in between; a lost race decides again on the value the
- * transaction handed back, so exactly `burst` requests pass however many instances race. etcd
- * lends no clock, so instances use their own: keep them in NTP sync.
- */
-class EtcdRateLimitStore implements RateLimitStore {
-  /** Each lost race means another request was admitted, so this bounds only pathological churn. */
-  private static readonly MAX_ATTEMPTS = 200;
-
-  constructor(private readonly etcd: () => EtcdConnection) {}
-
-  async take(key: string, limit: GcraLimit): Promise<GcraDecision> {
-    const etcd = this.etcd();
-    const stored = `portier:rl:${key}`;
-    let current = await etcd.read(stored);
-    for (let attempt = 0; attempt < EtcdRateLimitStore.MAX_ATTEMPTS; attempt++) {
-      const now = gatewayClock.now();
-      const decision = gcra(current && Number(current.value), now, limit);
-      // A refusal writes nothing: the TAT read is as recent as etcd had it.
-      if (!decision.allowed) return decision;
-      const outcome = await etcd.swap(stored, current, String(decision.tat), decision.tat - now + 1);
-      if (outcome.swapped) return decision;
-      current = outcome.current;
-    }
-    throw new StoreUnavailable(`etcd: rate-limit key "${key}" changed by other requests too often`);
   }
 }
 

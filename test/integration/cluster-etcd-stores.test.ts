@@ -59,9 +59,10 @@ describe('EtcdConnection', () => {
   });
 
   it('swaps only from the revision read, and hands back the current value otherwise', async () => {
-    assert.deepEqual(await connection.swap('t:tat', undefined, '1'), { swapped: true });
+    const created = await connection.swap('t:tat', undefined, '1');
     const first = await connection.read('t:tat');
-    assert.deepEqual(await connection.swap('t:tat', first, '2'), { swapped: true });
+    assert.deepEqual(created, { swapped: true, revision: first?.modRevision });
+    assert.equal((await connection.swap('t:tat', first, '2')).swapped, true);
     const stale = await connection.swap('t:tat', first, '3');
     assert.equal(stale.swapped, false);
     assert.equal(!stale.swapped && stale.current?.value, '2');
@@ -94,6 +95,21 @@ describe('rateLimit on cluster.etcd', () => {
     const statuses = (await Promise.all(Array.from({ length: 60 }, () => server.send({})))).map((r) => r.status);
     assert.equal(statuses.filter((status) => status === 200).length, 25, statuses.join(','));
     assert.equal(statuses.filter((status) => status === 429).length, 35, statuses.join(','));
+  });
+
+  it('lifts a limit whose key an operator deleted, though this instance remembers it', async () => {
+    const server = await startHarness(
+      buildMiddleware(rateLimit, { average: 2, period: '1h', burst: 2 }, gatewayDeps({}, [], 'lifted@file')),
+    );
+    servers.push(server);
+    const statuses = async (count: number) => {
+      const replies: number[] = [];
+      for (let i = 0; i < count; i++) replies.push((await server.send({})).status);
+      return replies;
+    };
+    assert.deepEqual(await statuses(3), [200, 200, 429]);
+    assert.equal(await raw.delete('portier:rl:lifted@file:', { prefix: true }), 1);
+    assert.deepEqual(await statuses(3), [200, 200, 429]);
   });
 
   it('fails closed with 503 once etcd is gone', async () => {
