@@ -18,7 +18,7 @@ dashboard=src/dashboard/app/dist
 hash=$(
   {
     find dist bin "$dashboard" -type f -print0 | sort -z | xargs -0 sha256sum
-    sha256sum package.json package-lock.json Dockerfile deploy/*.sh "$(readlink -f "$node")" "$(readlink -f "$(command -v openssl)")"
+    sha256sum package.json package-lock.json Dockerfile deploy/build-image.sh deploy/scratch-rootfs.sh "$(readlink -f "$node")" "$(readlink -f "$(command -v openssl)")"
   } | sha256sum | cut -c1-16
 )
 if [ "$(image_label "$tag" portier.content)" = "$hash" ]; then
