@@ -3,8 +3,6 @@
  * shared machine swings by ±8%, more than the cost being measured, so each Portier variant runs
  * side by side, gets the same fixed number of requests (h2load) in alternating rounds, and is
  * charged the CPU time its threads used (/proc/<pid>/task/<tid>/schedstat, in nanoseconds).
- * The cost is the share of requests per CPU-second lost against the plain proxy (1 − plain/variant),
- * from the median over rounds of each variant's CPU time per request.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,24 +10,37 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { nginxUpstream } from './lib/peers.js';
 
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 10_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const UPSTREAM_PORT = 18_920;
-/** Another checkout's entry point can be measured with BENCH_PORTIER_MAIN (e.g. before and after a change). */
-const MAIN = process.env.BENCH_PORTIER_MAIN ?? resolve(import.meta.dirname, '../src/cli/main.ts');
+
+/**
+ * The checkouts measured: this one, and with BENCH_COMPARE_MAIN another checkout's
+ * `src/cli/main.ts` (before a change, say) in the same rounds, so both see the same machine.
+ */
+const CHECKOUTS = [
+  { label: '', main: resolve(import.meta.dirname, '../src/cli/main.ts') },
+  ...(process.env.BENCH_COMPARE_MAIN ? [{ label: ' (compare)', main: process.env.BENCH_COMPARE_MAIN }] : []),
+];
 
 interface Variant {
   name: string;
+  main: string;
   /** Static configuration added to the shared entry point and provider. */
-  extra: (dir: string) => string;
+  extra: string;
 }
 
-const VARIANTS: Variant[] = [
-  { name: 'plain', extra: () => '' },
-  { name: 'json', extra: (dir) => `[accessLog]\nformat = "json"\nfilePath = "${dir}/json.log"\n` },
-  { name: 'common', extra: (dir) => `[accessLog]\nformat = "common"\nfilePath = "${dir}/common.log"\n` },
-];
+const VARIANTS_PER_CHECKOUT = 3;
+
+function variantsOf(checkout: (typeof CHECKOUTS)[number], index: number, dir: string): Variant[] {
+  const log = (format: string) => `[accessLog]\nformat = "${format}"\nfilePath = "${dir}/${format}-${index}.log"\n`;
+  return [
+    { name: `plain${checkout.label}`, main: checkout.main, extra: '' },
+    { name: `json${checkout.label}`, main: checkout.main, extra: log('json') },
+    { name: `common${checkout.label}`, main: checkout.main, extra: log('common') },
+  ];
+}
 
 /** CPU time used so far by every thread of a process, in nanoseconds. */
 function cpuNanoseconds(pid: number): number {
@@ -51,13 +62,13 @@ function load(port: number, requests: number, connections = CONNECTIONS): void {
 }
 
 async function startPortier(dir: string, variant: Variant, port: number): Promise<ChildProcess> {
-  const config = join(dir, `${variant.name}.toml`);
+  const config = join(dir, `${port}.toml`);
   writeFileSync(
     config,
     `[entryPoints.web]\naddress = "127.0.0.1:${port}"\n[providers.file]\nfilename = "${dir}/dynamic.toml"\n` +
-      `[log]\nlevel = "WARN"\n${variant.extra(dir)}`,
+      `[log]\nlevel = "WARN"\n${variant.extra}`,
   );
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '-c', config], {
+  const child = spawn(process.execPath, ['--import', 'tsx', variant.main, '-c', config], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   for (let i = 0; i < 200; i++) {
@@ -74,6 +85,23 @@ async function startPortier(dir: string, variant: Variant, port: number): Promis
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
+/**
+ * Each round measures every variant within seconds, so a variant's CPU per request is divided by
+ * the plain proxy's of the same round: the machine's load drifts over minutes, and pairing cancels
+ * most of it. The cost is 1 − 1/ratio: the share of requests per CPU-second lost.
+ */
+function report(rows: { name: string; perRequest: number[]; plain: number[] }[]): void {
+  console.log(`\nAccess log cost: ${ROUNDS} rounds of ${REQUESTS} requests, h2load -c${CONNECTIONS}, 1 KiB answers`);
+  console.log('variant              CPU µs/request (median)   cost (median of rounds)   cost per round');
+  for (const row of rows) {
+    const costs = row.perRequest.map((value, round) => (1 - row.plain[round]! / value) * 100);
+    console.log(
+      `${row.name.padEnd(20)} ${median(row.perRequest).toFixed(1).padStart(10)}` +
+        `${median(costs).toFixed(1).padStart(25)}%   ${costs.map((cost) => cost.toFixed(0)).join(' ')}`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'portier-bench-log-'));
   writeFileSync(
@@ -85,8 +113,9 @@ async function main(): Promise<void> {
   const upstream = spawn(upstreamSpec.command[0]!, upstreamSpec.command.slice(1), { stdio: 'ignore' });
   const children: ChildProcess[] = [];
   try {
-    const running = [];
-    for (const [i, variant] of VARIANTS.entries()) {
+    const running: { variant: Variant; port: number; pid: number; perRequest: number[] }[] = [];
+    const variants = CHECKOUTS.flatMap((checkout, index) => variantsOf(checkout, index, dir));
+    for (const [i, variant] of variants.entries()) {
       const port = UPSTREAM_PORT + 1 + i;
       const child = await startPortier(dir, variant, port);
       children.push(child);
@@ -102,20 +131,14 @@ async function main(): Promise<void> {
         run.perRequest.push((cpuNanoseconds(run.pid) - before) / REQUESTS / 1000);
       }
     }
-    const plain = median(running[0]!.perRequest);
-    console.log(`\nAccess log cost: ${ROUNDS} rounds of ${REQUESTS} requests, h2load -c${CONNECTIONS}, 1 KiB answers`);
-    console.log('variant   CPU µs/request (median)   all rounds                        cost');
-    for (const run of running) {
-      const mid = median(run.perRequest);
-      console.log(
-        `${run.variant.name.padEnd(9)} ${mid.toFixed(1).padStart(10)}               ` +
-          `${run.perRequest
-            .map((v) => v.toFixed(1))
-            .join(' ')
-            .padEnd(34)}` +
-          `${((1 - plain / mid) * 100).toFixed(1).padStart(5)}%`,
-      );
-    }
+    // Each checkout's variants are compared with its own plain proxy, the first of its three.
+    report(
+      running.map((run, i) => ({
+        name: run.variant.name,
+        perRequest: run.perRequest,
+        plain: running[i - (i % VARIANTS_PER_CHECKOUT)]!.perRequest,
+      })),
+    );
   } finally {
     for (const child of children) child.kill('SIGTERM');
     await Promise.all(children.map((child) => new Promise((r) => child.once('exit', r))));

@@ -9,6 +9,7 @@ import { createAccessLog } from '../../src/observability/access-log.js';
 import { clfTime } from '../../src/observability/access-log-time.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { createRequestObserver } from '../../src/observability/request-observer.js';
+import type { RequestContext } from '../../src/runtime/context.js';
 import { createRequestContext } from '../../src/runtime/request-context.js';
 import { tempDir } from '../helpers/portier.js';
 
@@ -16,7 +17,11 @@ import { tempDir } from '../helpers/portier.js';
  * Serves one request through a real node:http server whose handler fills the context the way the
  * router and the load balancer do, observed by the real request observer, and returns the log text.
  */
-async function logOneRequest(config: NonNullable<StaticConfig['accessLog']>, headers: Record<string, string> = {}) {
+async function logOneRequest(
+  config: NonNullable<StaticConfig['accessLog']>,
+  headers: Record<string, string> = {},
+  prepare: (ctx: RequestContext) => void = () => undefined,
+) {
   const dir = tempDir();
   const accessLog = createAccessLog({ ...config, filePath: join(dir, 'logs/access.log') })!;
   const observe = createRequestObserver({ metrics: createMetrics(undefined), accessLog });
@@ -26,6 +31,7 @@ async function logOneRequest(config: NonNullable<StaticConfig['accessLog']>, hea
     ctx.serviceName = 'app@file';
     ctx.upstreamUrl = 'http://10.0.0.7:3000';
     ctx.consumer = 'alice';
+    prepare(ctx);
     res.once('close', () => observe(ctx, res.statusCode, 42));
     res.setHeader('x-secret-token', 'shh');
     res.writeHead(201, { 'content-type': 'text/plain' }).end('created');
@@ -114,6 +120,77 @@ describe('access log', () => {
   it('buffers lines with bufferingSize and writes them all out on close', async () => {
     const text = await logOneRequest({ format: 'json', bufferingSize: 1000 });
     assert.equal(JSON.parse(text).DownstreamStatus, 201);
+  });
+
+  it('writes only the lines the filters keep, still counting every request', async () => {
+    const dir = tempDir();
+    const filePath = join(dir, 'access.log');
+    const accessLog = createAccessLog({ format: 'json', filePath, filters: { statusCodes: ['500-599'] } })!;
+    const server = createServer((req, res) => {
+      const ctx = createRequestContext(req, res, { name: 'web', scheme: 'http', port: 8000 });
+      const status = Number(req.url?.slice(1));
+      res.once('close', () => accessLog.write(ctx, status, 0, 1000));
+      res.writeHead(status).end();
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const { port } = server.address() as AddressInfo;
+    for (const status of [200, 503, 404, 500]) {
+      await new Promise<void>((done) =>
+        request({ port, host: '127.0.0.1', path: `/${status}` }, (res) => res.resume().once('end', done)).end(),
+      );
+    }
+    await new Promise((done) => server.close(done));
+    await accessLog.close();
+    const entries = readFileSync(filePath, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    assert.deepEqual(
+      entries.map((entry) => [entry.DownstreamStatus, entry.RequestCount]),
+      [
+        [503, 2],
+        [500, 4],
+      ],
+    );
+  });
+
+  it('adds the function call to the line of a request a function answered', async () => {
+    const invocation = {
+      requestId: 'req-7',
+      function: 'sum',
+      version: 'abc123',
+      cold: true,
+      initMs: 4.5,
+      runMs: 0.25,
+      outcome: 'ok',
+    };
+    const entry = JSON.parse(await logOneRequest({ format: 'json' }, {}, (ctx) => (ctx.invocation = invocation)));
+    assert.equal(entry.FunctionName, 'sum');
+    assert.equal(entry.FunctionVersion, 'abc123');
+    assert.equal(entry.FunctionRequestId, 'req-7');
+    assert.equal(entry.FunctionStart, 'cold');
+    assert.equal(entry.FunctionInitDuration, 4_500_000);
+    assert.equal(entry.FunctionDuration, 250_000);
+    assert.equal(entry.FunctionOutcome, 'ok');
+    const plain = JSON.parse(await logOneRequest({ format: 'json' }));
+    assert.equal(Object.keys(plain).filter((key) => key.startsWith('Function')).length, 0);
+    const dropped = JSON.parse(
+      await logOneRequest(
+        { format: 'json', fields: { names: { FunctionVersion: 'drop' } } },
+        {},
+        (ctx) => (ctx.invocation = invocation),
+      ),
+    );
+    assert.equal(dropped.FunctionVersion, undefined);
+    assert.equal(dropped.FunctionName, 'sum');
+  });
+
+  it('records retries and escapes what a client sent', async () => {
+    const entry = JSON.parse(
+      await logOneRequest({ format: 'json' }, { host: 'we"ird\\host' }, (ctx) => (ctx.retryAttempts = 2)),
+    );
+    assert.equal(entry.RetryAttempts, 2);
+    assert.equal(entry.RequestAddr, 'we"ird\\host');
   });
 
   it('is off without an accessLog section', () => {
