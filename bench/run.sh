@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
-for pkg in wrk:wrk nginx:nginx-light haproxy:haproxy caddy:caddy; do
+for pkg in wrk:wrk h2load:nghttp2-client nginx:nginx-light haproxy:haproxy caddy:caddy; do
   command -v "${pkg%%:*}" > /dev/null || need+=("${pkg##*:}")
 done
 if [ ${#need[@]} -gt 0 ]; then
