@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Portier image (default tag portier:local) with no registry and no base image: the
-# image is FROM scratch with this machine's node binary, the shared libraries it links, the
-# compiled dist/, the built dashboard, openssl and the production node_modules (native modules as built
-# here, so the image runs on the same architecture and glibc as this machine).
+# image is FROM scratch with this machine's node binary and openssl, the shared libraries they
+# link, the compiled dist/, the built dashboard and the production node_modules (native modules
+# as built here, so the image runs on the same architecture and glibc as this machine).
 #
 # The image is labelled with a hash of what goes into it; when the tag already carries the same
 # hash the build is skipped (about a minute saved), so callers may run this before every use.
@@ -12,13 +12,15 @@ source deploy/scratch-rootfs.sh
 tag=${1:-portier:local}
 [ -f dist/cli/main.js ] || npm run build
 node=$(command -v node)
+openssl=$(command -v openssl)
 dashboard=src/dashboard/app/dist
 
 # File names and contents, in a fixed order, so equal inputs give equal hashes.
 hash=$(
   {
     find dist bin "$dashboard" -type f -print0 | sort -z | xargs -0 sha256sum
-    sha256sum package.json package-lock.json Dockerfile deploy/build-image.sh deploy/scratch-rootfs.sh "$(readlink -f "$node")" "$(readlink -f "$(command -v openssl)")"
+    sha256sum package.json package-lock.json Dockerfile deploy/build-image.sh deploy/scratch-rootfs.sh \
+      "$(readlink -f "$node")" "$(readlink -f "$openssl")"
   } | sha256sum | cut -c1-16
 )
 if [ "$(image_label "$tag" portier.content)" = "$hash" ]; then
@@ -33,7 +35,7 @@ mkdir -p "$root/app/$dashboard" "$root/tmp"
 chmod 1777 "$root/tmp"
 copy_with_libraries "$node" "$root" /usr/bin/node
 # Node cannot issue X.509 certificates: Portier's fallback TLS certificate comes from openssl.
-copy_with_libraries "$(command -v openssl)" "$root" /usr/bin/openssl
+copy_with_libraries "$openssl" "$root" /usr/bin/openssl
 mkdir -p "$root/usr/lib/ssl"
 cp -L /usr/lib/ssl/openssl.cnf "$root/usr/lib/ssl/"
 cp -r bin dist package.json package-lock.json "$root/app/"
