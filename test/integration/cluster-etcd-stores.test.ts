@@ -69,6 +69,16 @@ describe('EtcdConnection', () => {
     assert.equal((await connection.swap('t:tat', undefined, '4')).swapped, false, 'no longer absent');
   });
 
+  it('uses the first endpoint that answers', async () => {
+    const failover = new EtcdConnection(['127.0.0.1:9', etcd.endpoint]);
+    try {
+      await failover.set('t:failover', 'reached', 10_000);
+      assert.equal(await connection.get('t:failover'), 'reached');
+    } finally {
+      await failover.close();
+    }
+  });
+
   it('rejects at once with StoreUnavailable when etcd is unreachable', async () => {
     const nowhere = new EtcdConnection(['127.0.0.1:9']);
     const started = Date.now();
