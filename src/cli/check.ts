@@ -22,8 +22,9 @@ const HELP = `Usage: portier check [-c FILE] [--<static.key>=VALUE…]
 
 Validates the static configuration, the dynamic files its file provider points to and the
 configuration in its KV providers (etcd, Redis, ZooKeeper, embedded; each read once, giving up
-after ${KV_TIMEOUT_MS / 1000}s): every key, rule, middleware and service reference is checked exactly as a
-running Portier would. Prints every problem with its key and location, and exits 1 if there is any.
+after ${KV_TIMEOUT_MS / 1000}s): every key, rule, middleware and service reference is checked exactly
+as a running Portier would. Prints every problem with its key and location, and exits 1 if there
+is any.
 `;
 
 export async function runCheck(args: string[]): Promise<number> {
