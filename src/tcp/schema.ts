@@ -29,6 +29,10 @@ const serviceSchema = z
         servers: z.array(z.strictObject({ address: z.string(), tls: z.boolean().optional() })).default([]),
         serversTransport: z.string().optional(),
         terminationDelay: z.number().optional(),
+        // Refused, not ignored: a backend expecting the PROXY header would misread every connection.
+        proxyProtocol: z
+          .never({ error: 'is not supported yet: Portier cannot send the PROXY protocol header; remove it' })
+          .optional(),
       })
       .optional(),
     weighted: z

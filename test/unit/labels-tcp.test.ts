@@ -72,6 +72,14 @@ test('a typo under traefik.tcp gets the same "did you mean" as HTTP labels', () 
   }
 });
 
+test('proxyProtocol is refused with the reason, not silently dropped', () => {
+  const label = 'traefik.tcp.services.db.loadbalancer.proxyprotocol.version';
+  const { problems } = decodeLabels({ [label]: '2' }, { defaultName: 'db' });
+  assert.equal(problems.length, 1);
+  assert.equal(problems[0]!.label, label);
+  assert.match(problems[0]!.message, /"proxyprotocol" is not supported yet: .*PROXY protocol header; remove the label/);
+});
+
 test('a container with only TCP labels gets a TCP service on its port and no HTTP router', () => {
   const { config, issues } = snapshot([container('db', { 'traefik.tcp.routers.db.rule': 'HostSNI(`*`)' })]);
   assert.deepEqual(issues, []);

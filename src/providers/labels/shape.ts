@@ -17,7 +17,9 @@ export type Shape =
   /** `key.<any name>.field`: objects under names the user picks (v1 `errors.<name>.status`). */
   | { kind: 'named'; item: Shape }
   /** Accepted and dropped: Traefik features Portier has no field for. */
-  | { kind: 'ignored' };
+  | { kind: 'ignored' }
+  /** A Traefik key Portier knows but cannot honour safely: any label under it is an error saying why. */
+  | { kind: 'refused'; reason: string };
 
 export const str: Shape = { kind: 'string' };
 export const int: Shape = { kind: 'int' };
@@ -60,6 +62,7 @@ export function assignLabel(target: Tree, shape: Shape, segments: string[], valu
   }
   const [name, child] = entry;
   if (child.kind === 'ignored') return;
+  if (child.kind === 'refused') throw new ShapeProblem(`"${written}" ${child.reason}`);
   if (child.kind === 'array') {
     if (!indexed) throw new ShapeProblem(`"${written}" needs an index, as in ${written}[0]`);
     const items = (target[name] ??= []) as Tree[];
@@ -154,6 +157,7 @@ export function keyPaths(shape: Shape, depth = 4): string[][] {
   if (shape.kind !== 'object' || depth === 0) return [];
   const paths: string[][] = [];
   for (const [name, child] of Object.entries(shape.fields)) {
+    if (child.kind === 'refused') continue;
     const key = child.kind === 'array' ? `${name}[0]` : child.kind === 'named' ? `${name}.<name>` : name;
     if (child.kind === 'object' || child.kind === 'array' || child.kind === 'named') {
       const inner = child.kind === 'object' ? child : child.item;

@@ -21,14 +21,18 @@ export const tcpRouterShape = obj({
 
 /**
  * `traefik.tcp.services.<name>.*`: `server` becomes each container's `address`. `proxyProtocol`
- * is absent on purpose: Portier cannot send the PROXY header yet, and a backend expecting it would
- * misread every connection, so such a label is an error rather than silently ignored.
+ * is refused: Portier cannot send the PROXY header yet, and a backend expecting it would misread
+ * every connection, so such a label is an error rather than silently ignored.
  */
 export const tcpServiceShape = obj({
   loadBalancer: obj({
     server: obj({ port: int, tls: bool }),
     serversTransport: str,
     terminationDelay: int,
+    proxyProtocol: {
+      kind: 'refused',
+      reason: 'is not supported yet: Portier cannot send the PROXY protocol header; remove the label',
+    },
   }),
   weighted: obj({ services: { kind: 'array', item: obj({ name: str, weight: int }) } }),
 });

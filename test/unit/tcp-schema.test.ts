@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { validateDynamicConfig } from '../../src/config/dynamic/index.js';
+
+const validate = (tcp: unknown) => validateDynamicConfig({ tcp }, { name: 'file' } as never);
+
+test('TCP middlewares and weighted services are kept; broken ones are reported against themselves', () => {
+  const { config, issues } = validate({
+    routers: { db: { rule: 'HostSNI(`*`)', service: 'split', middlewares: ['lan'] } },
+    services: {
+      a: { loadBalancer: { servers: [{ address: '10.0.0.1:5432' }] } },
+      split: { weighted: { services: [{ name: 'a', weight: 2 }] } },
+      both: { loadBalancer: { servers: [] }, weighted: { services: [] } },
+      pp: { loadBalancer: { servers: [{ address: 'a:1' }], proxyProtocol: { version: 2 } } },
+    },
+    middlewares: {
+      lan: { ipAllowList: { sourceRange: ['10.0.0.0/8'] } },
+      cap: { inFlightConn: { amount: 0 } },
+      two: { ipAllowList: { sourceRange: [] }, inFlightConn: { amount: 1 } },
+    },
+  });
+  assert.deepEqual(Object.keys(config.tcp!.services!).sort(), ['a', 'split']);
+  assert.deepEqual(Object.keys(config.tcp!.middlewares!), ['lan']);
+  assert.deepEqual(config.tcp!.routers!.db!.middlewares, ['lan']);
+  const byObject = new Map(issues.map((issue) => [`${issue.object?.kind}:${issue.object?.name}`, issue]));
+  assert.match(byObject.get('tcpService:both')!.message, /exactly one of loadBalancer or weighted/);
+  assert.equal(byObject.get('tcpService:pp')!.key, 'tcp.services.pp.loadBalancer.proxyProtocol');
+  assert.match(byObject.get('tcpService:pp')!.message, /PROXY protocol header; remove it/);
+  assert.equal(byObject.get('tcpMiddleware:cap')!.key, 'tcp.middlewares.cap.inFlightConn.amount');
+  assert.match(byObject.get('tcpMiddleware:two')!.message, /exactly one type/);
+});
