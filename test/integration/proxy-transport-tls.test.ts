@@ -194,3 +194,19 @@ test('gRPC to an https server goes over HTTP/2 with the transport TLS settings; 
   assert.equal((await send(proxies['h1@file']!.url!, grpc)).status, 200);
   assert.deepEqual(versions, ['2.0', '1.1']);
 });
+
+test('an IP server gets no SNI, and requests for different Hosts share its connection', async () => {
+  const backend = await upstream({ cert: localLeaf.cert, key: localLeaf.key });
+  const proxies = await rig.apply(
+    { 'byip@file': { loadBalancer: { servers: [{ url: backend.url }], serversTransport: 'ca' } } },
+    { 'ca@file': { rootCAs: [ca.cert] } },
+  );
+  for (const host of ['a.example', 'b.example', 'a.example']) {
+    assert.equal((await send(proxies['byip@file']!.url!, { headers: { host } })).status, 200);
+  }
+  assert.deepEqual(
+    backend.seen.map((seen) => seen.servername),
+    ['', '', ''],
+  );
+  assert.equal(backend.accepted, 1);
+});

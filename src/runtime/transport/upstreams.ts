@@ -1,7 +1,7 @@
 import type { ClientHttp2Session } from 'node:http2';
 import { isIP } from 'node:net';
 import { checkServerIdentity, type ConnectionOptions } from 'node:tls';
-import { Pool } from 'undici';
+import { buildConnector, Pool } from 'undici';
 import { ConfigError } from '../../config/errors.js';
 import { Http2Sessions } from './http2-sessions.js';
 import { OriginPool } from './origin-pool.js';
@@ -23,10 +23,11 @@ export interface UpstreamServer {
   /** `h2c://`: HTTP/2 without TLS, for every request. */
   readonly h2c: boolean;
   /**
-   * The TLS server name (SNI) to send, as Traefik does: the transport's `serverName`, else the
-   * server's host name, never the client's Host header; undefined for an IP address.
+   * The TLS server name of every request to this server, as Traefik does: the transport's
+   * `serverName`, else the server's host, never the client's Host header. An IP address is sent
+   * as no SNI at all (see `withoutIpServername`).
    */
-  readonly servername: string | undefined;
+  readonly servername: string;
   /** The transport the server is reached through. */
   readonly upstreams: Upstreams;
 }
@@ -91,7 +92,7 @@ export class Upstreams {
       port: Number(parsed.port) || (secure ? 443 : 80),
       secure,
       h2c,
-      servername: this.options.tls.servername ?? (isIP(hostname) ? undefined : hostname),
+      servername: this.options.tls.servername ?? hostname,
       upstreams: this,
     };
   }
@@ -103,7 +104,9 @@ export class Upstreams {
       const dispatcher = new Pool(origin, {
         // Concurrency is not capped, as in Traefik; OriginPool caps the idle connections.
         connections: null,
-        connect: { timeout: connectTimeout, ...tlsFor(originHostname(origin), this.options.tls) },
+        connect: withoutIpServername(
+          buildConnector({ timeout: connectTimeout, ...tlsFor(originHostname(origin), this.options.tls) }),
+        ),
         headersTimeout,
         // Traefik has no body timeout: long polls and streams may stay quiet for as long as they like.
         bodyTimeout: 0,
@@ -123,7 +126,8 @@ export class Upstreams {
 
   /** TLS options for a connection of its own to `server` (upgrades). */
   tlsOptions(server: UpstreamServer): ConnectionOptions {
-    return { ...tlsFor(server.hostname, this.options.tls), servername: server.servername };
+    const servername = isIP(server.servername) ? undefined : server.servername;
+    return { ...tlsFor(server.hostname, this.options.tls), servername };
   }
 
   /** Closes the pools of origins no longer in the configuration; requests in flight finish first. */
@@ -152,6 +156,18 @@ function tlsFor(hostname: string, tls: ConnectionOptions): ConnectionOptions {
   if (tls.checkServerIdentity) return tls;
   const expected = tls.servername ?? hostname;
   return { ...tls, checkServerIdentity: (_name, cert) => checkServerIdentity(expected, cert) };
+}
+
+/**
+ * undici takes the SNI from each request (from its Host header unless given) and reconnects when
+ * it changes, so every request names its server's host, a constant; an IP address must not be sent
+ * as SNI (RFC 6066), so the connector leaves it out.
+ */
+function withoutIpServername(connector: buildConnector.connector): buildConnector.connector {
+  return (options, callback) => {
+    const servername = options.servername && isIP(options.servername) ? undefined : options.servername;
+    connector({ ...options, servername }, callback);
+  };
 }
 
 function originHostname(origin: string): string {
