@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import WebSocket, { WebSocketServer } from 'ws';
 import { send } from '../helpers/proxy-harness.js';
 import { makeCa, makeLeaf, type TestCert } from '../helpers/tls-certs.js';
 import {
@@ -209,4 +210,33 @@ test('an IP server gets no SNI, and requests for different Hosts share its conne
     ['', '', ''],
   );
   assert.equal(backend.accepted, 1);
+});
+
+test('a WebSocket to a wss:// server is upgraded over TLS with the transport settings', async () => {
+  const backend = await upstream({ cert: localLeaf.cert, key: localLeaf.key, ca: ca.cert, requestCert: true });
+  const wss = new WebSocketServer({ server: backend.server });
+  wss.on('connection', (socket) => socket.on('message', (data) => socket.send(`echo:${String(data)}`)));
+  const servers = [{ url: backend.url }];
+  const proxies = await rig.apply(
+    {
+      'untrusted@file': { loadBalancer: { servers } },
+      'mtls@file': { loadBalancer: { servers, serversTransport: 'mtls' } },
+    },
+    { 'mtls@file': { rootCAs: [ca.cert], certificates: [{ certFile: clientLeaf.cert, keyFile: clientLeaf.key }] } },
+  );
+  const open = (url: string) =>
+    new Promise<WebSocket>((resolve, reject) => {
+      const socket = new WebSocket(url.replace('http:', 'ws:'));
+      socket.once('open', () => resolve(socket));
+      socket.once('error', reject);
+    });
+  await assert.rejects(open(proxies['untrusted@file']!.url!), /Unexpected server response: 502/);
+  const socket = await open(proxies['mtls@file']!.url!);
+  const reply = new Promise((resolve) => socket.once('message', (data) => resolve(String(data))));
+  socket.send('hi');
+  assert.equal(await reply, 'echo:hi');
+  socket.close();
+  for (const client of wss.clients) client.terminate();
+  wss.close();
+  assert.equal(backend.seen.length, 0, 'upgrades bypass the request handler');
 });
