@@ -1,15 +1,22 @@
-import { connect } from 'node:net';
+import { connect, isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { connect as connectTls } from 'node:tls';
 import { logger } from '../observability/logger.js';
 import type { TcpAddress } from './tcp-services.js';
 
 const CONNECT_TIMEOUT_MS = 30_000;
 
-/** Joins a client connection to a new one to `address`; either side closing closes both. */
+/**
+ * Joins a client connection to a new one to `address` (over TLS, verified against the system's
+ * CAs, for servers with `tls: true`); either side closing closes both.
+ */
 export function pipeTo(client: Duplex, address: TcpAddress, router: string): void {
-  const upstream = connect({ host: address.host, port: address.port });
+  const { host, port } = address;
+  const upstream = address.tls
+    ? connectTls({ host, port, ...(isIP(host) ? {} : { servername: host }) })
+    : connect({ host, port });
   upstream.setTimeout(CONNECT_TIMEOUT_MS, () => upstream.destroy(new Error('connect timed out')));
-  upstream.once('connect', () => upstream.setTimeout(0));
+  upstream.once(address.tls ? 'secureConnect' : 'connect', () => upstream.setTimeout(0));
   const close = (error?: Error) => {
     if (error) logger.debug({ err: error.message, router, upstream: address }, 'TCP connection failed');
     client.destroy();
@@ -17,6 +24,7 @@ export function pipeTo(client: Duplex, address: TcpAddress, router: string): voi
   };
   upstream.on('error', close);
   client.on('error', close);
+  // Data the client sends before the upstream handshake ends is buffered by the socket.
   client.pipe(upstream);
   upstream.pipe(client);
 }

@@ -5,6 +5,8 @@ import { providerOf, qualify } from '../providers/aggregator.js';
 export interface TcpAddress {
   host: string;
   port: number;
+  /** Dial the server over TLS. */
+  tls?: boolean;
 }
 
 /** Picks the server for each new connection; undefined when the service has none. */
@@ -55,9 +57,10 @@ export class TcpServiceBuilder {
       throw new ConfigError(`${key}: a service is either loadBalancer or weighted, not both; remove one`);
     }
     if (config.weighted) return this.weighted(name, config.weighted.services, `${key}.weighted.services`);
-    const servers = (config.loadBalancer?.servers ?? []).map((server, i) =>
-      parseAddress(server.address, `${key}.loadBalancer.servers[${i}].address`),
-    );
+    const servers = (config.loadBalancer?.servers ?? []).map((server, i) => ({
+      ...parseAddress(server.address, `${key}.loadBalancer.servers[${i}].address`),
+      ...(server.tls ? { tls: true } : {}),
+    }));
     let turn = 0;
     return () => (servers.length ? servers[turn++ % servers.length] : undefined);
   }

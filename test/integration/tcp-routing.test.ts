@@ -13,7 +13,7 @@ let portier: RunningPortier;
 let ca: TestCert;
 const servers: Server[] = [];
 let http: Upstream;
-const ports = { tls: 0, plain: 0, split: 0, capped: 0, lan: 0, api: 0 };
+const ports = { tls: 0, plain: 0, split: 0, capped: 0, lan: 0, reencrypt: 0, untrusted: 0, api: 0 };
 
 /** Starts `server` (an echo server, see `onEachConnection`) on loopback; resolves with its port. */
 async function listen(server: Server): Promise<number> {
@@ -62,7 +62,11 @@ before(async () => {
   const dir = tempDir();
   ca = makeCa(dir);
   makeLeaf(dir, ca, 'proxy', ['term.example.com', 'web.example.com']);
-  const backendCert = makeLeaf(dir, ca, 'backend', ['pass.example.com']);
+  const backendCert = makeLeaf(dir, ca, 'backend', ['pass.example.com', 'IP:127.0.0.1']);
+  const strangerCert = makeLeaf(dir, makeCa(dir, 'stranger-ca'), 'stranger', ['IP:127.0.0.1']);
+  const stranger = await listen(
+    onEachConnection(createTlsServer({ cert: strangerCert.cert, key: strangerCert.key }), 'secureConnection', 'S'),
+  );
   const a = await listen(onEachConnection(createServer(), 'connection', 'A'));
   const b = await listen(onEachConnection(createServer(), 'connection', 'B'));
   const passthrough = await listen(
@@ -92,6 +96,14 @@ before(async () => {
       rule: "HostSNIRegexp(\`.*\`)"
       entryPoints: [edge]
       service: only-a
+    reencrypt:
+      rule: "HostSNI(\`*\`)"
+      entryPoints: [reencrypt]
+      service: tls-dial
+    untrusted:
+      rule: "HostSNI(\`*\`)"
+      entryPoints: [untrusted]
+      service: tls-dial-stranger
     split:
       rule: "HostSNI(\`*\`)"
       entryPoints: [split]
@@ -120,6 +132,8 @@ before(async () => {
     only-a: { loadBalancer: { servers: [{ address: "127.0.0.1:${a}" }] } }
     only-b: { loadBalancer: { servers: [{ address: "127.0.0.1:${b}" }] } }
     both: { loadBalancer: { servers: [{ address: "127.0.0.1:${a}" }, { address: "127.0.0.1:${b}" }] } }
+    tls-dial: { loadBalancer: { servers: [{ address: "127.0.0.1:${passthrough}", tls: true }] } }
+    tls-dial-stranger: { loadBalancer: { servers: [{ address: "127.0.0.1:${stranger}", tls: true }] } }
     three-to-one: { weighted: { services: [{ name: only-a, weight: 3 }, { name: only-b, weight: 1 }] } }
 http:
   routers:
@@ -143,13 +157,16 @@ tls:
   split: { address: "127.0.0.1:${ports.split}" }
   capped: { address: "127.0.0.1:${ports.capped}" }
   lan: { address: "127.0.0.1:${ports.lan}" }
+  reencrypt: { address: "127.0.0.1:${ports.reencrypt}" }
+  untrusted: { address: "127.0.0.1:${ports.untrusted}" }
   traefik: { address: "127.0.0.1:${ports.api}" }
 api: { insecure: true, dashboard: false }
 providers:
   file: { filename: dynamic.yml }
 `,
   );
-  portier = await startPortier(['-c', join(dir, 'portier.yml')]);
+  // The test CA is trusted by Portier as a system CA would be, for servers dialled with `tls: true`.
+  portier = await startPortier(['-c', join(dir, 'portier.yml')], { env: { NODE_EXTRA_CA_CERTS: ca.certFile } });
 });
 
 after(async () => {
@@ -190,6 +207,11 @@ test('a higher-priority router whose ipAllowList refuses the client closes the c
   await assert.rejects(exchange(netConnect(ports.lan, '127.0.0.1'), 'x'), CUT_OFF);
 });
 
+test('servers with `tls: true` are dialled over TLS and verified: a server from an unknown CA is cut off', async () => {
+  assert.equal(await exchange(netConnect(ports.reencrypt, '127.0.0.1'), 'plain in'), 'P:plain in');
+  await assert.rejects(exchange(netConnect(ports.untrusted, '127.0.0.1'), 'x'), CUT_OFF);
+});
+
 test('a weighted TCP service shares connections between its services by weight, 3:1', async () => {
   const answers: string[] = [];
   for (let i = 0; i < 8; i++) answers.push(await exchange(netConnect(ports.split, '127.0.0.1'), 'w'));
@@ -214,7 +236,7 @@ test('an unsupported TCP rule disables that router: the API shows it with the re
   assert.match(router.error[0]!, /^rule: "HostSNIRegexp" in .* is not supported in TCP rules; write HostSNI/);
   assert.match(portier.logs(), /TCP router broken@file: rule: \\"HostSNIRegexp\\"/);
   const overview = (await getJson('/api/overview')) as { tcp: { routers: { total: number; errors: number } } };
-  assert.deepEqual(overview.tcp.routers, { total: 8, warnings: 0, errors: 1 });
+  assert.deepEqual(overview.tcp.routers, { total: 10, warnings: 0, errors: 1 });
   const weighted = (await getJson('/api/tcp/services/three-to-one@file')) as { type: string; usedBy: string[] };
   assert.equal(weighted.type, 'weighted');
   assert.deepEqual(weighted.usedBy, ['split@file']);

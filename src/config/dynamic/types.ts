@@ -199,7 +199,7 @@ export interface TcpRouterConfig {
 
 export interface TcpServerConfig {
   address: string;
-  /** Dial the server over TLS (parsed, not acted on yet). */
+  /** Dial the server over TLS, verified against the system's CAs. */
   tls?: boolean;
 }
 
