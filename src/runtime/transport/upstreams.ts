@@ -63,6 +63,8 @@ export function originOf(url: string): string {
  */
 export class Upstreams {
   private readonly pools = new Map<string, OriginPool>();
+  /** TLS options per server host name, made once: HTTP/2 requests ask for them each time. */
+  private readonly tlsByHost = new Map<string, ConnectionOptions>();
   readonly options: TransportOptions;
   private readonly http2Sessions: Http2Sessions;
 
@@ -105,7 +107,7 @@ export class Upstreams {
         // Concurrency is not capped, as in Traefik; OriginPool caps the idle connections.
         connections: null,
         connect: withoutIpServername(
-          buildConnector({ timeout: connectTimeout, ...tlsFor(originHostname(origin), this.options.tls) }),
+          buildConnector({ timeout: connectTimeout, ...this.tlsTo(originHostname(origin)) }),
         ),
         headersTimeout,
         // Traefik has no body timeout: long polls and streams may stay quiet for as long as they like.
@@ -121,18 +123,37 @@ export class Upstreams {
 
   /** The HTTP/2 session to a server (h2c, or h2 over TLS for gRPC to `https://`). */
   http2Session(server: UpstreamServer): ClientHttp2Session {
-    return this.http2Sessions.get(server.origin, http2Authority(server), tlsFor(server.hostname, this.options.tls));
+    return this.http2Sessions.get(server.origin, http2Authority(server), this.tlsTo(server.hostname));
   }
 
   /** TLS options for a connection of its own to `server` (upgrades). */
   tlsOptions(server: UpstreamServer): ConnectionOptions {
     const servername = isIP(server.servername) ? undefined : server.servername;
-    return { ...tlsFor(server.hostname, this.options.tls), servername };
+    return { ...this.tlsTo(server.hostname), servername };
+  }
+
+  /**
+   * The certificate is checked against the server's own name (or `serverName`), like Go's
+   * transport does, whatever SNI the request ends up sending.
+   */
+  private tlsTo(hostname: string): ConnectionOptions {
+    let options = this.tlsByHost.get(hostname);
+    if (!options) {
+      const { tls } = this.options;
+      const expected = tls.servername ?? hostname;
+      options = tls.checkServerIdentity
+        ? tls
+        : { ...tls, checkServerIdentity: (_name, cert) => checkServerIdentity(expected, cert) };
+      this.tlsByHost.set(hostname, options);
+    }
+    return options;
   }
 
   /** Closes the pools of origins no longer in the configuration; requests in flight finish first. */
   retainOnly(origins: ReadonlySet<string>): void {
     this.http2Sessions.retainOnly(origins);
+    const hosts = new Set([...origins].map(originHostname));
+    for (const host of this.tlsByHost.keys()) if (!hosts.has(host)) this.tlsByHost.delete(host);
     for (const [origin, pool] of this.pools) {
       if (origins.has(origin)) continue;
       this.pools.delete(origin);
@@ -146,16 +167,6 @@ export class Upstreams {
     this.http2Sessions.close();
     await Promise.all(pools.map((pool) => pool.dispatcher.destroy().catch(() => undefined)));
   }
-}
-
-/**
- * The certificate is checked against the server's own name (or `serverName`), like Go's
- * transport does, whatever SNI the request ends up sending.
- */
-function tlsFor(hostname: string, tls: ConnectionOptions): ConnectionOptions {
-  if (tls.checkServerIdentity) return tls;
-  const expected = tls.servername ?? hostname;
-  return { ...tls, checkServerIdentity: (_name, cert) => checkServerIdentity(expected, cert) };
 }
 
 /**
