@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { freePort, startPortier, tempDir, waitFor, type RunningPortier } from '../helpers/portier.js';
 import { startKvServer, type KvServer } from '../helpers/kv-servers.js';
-import { makeCa, type TestCert } from '../helpers/tls-certs.js';
+import { makeCa, makeLeaf, type TestCert } from '../helpers/tls-certs.js';
 import { tlsGet } from '../helpers/tls-client.js';
 import { startPebble, type Pebble } from '../helpers/tls-pebble.js';
 import { startEchoUpstream, type Upstream } from '../helpers/upstream.js';
@@ -29,13 +29,20 @@ let upstream: Upstream;
 let root: string;
 let dir: string;
 let localCa: TestCert;
+/** Left by a single-instance run in a's acme.json: close to expiry, so due for renewal. */
+let expiring: TestCert;
 /** The CA validates challenges at instance `a` only: orders placed by `b` need `a` to answer. */
 const aPorts = { web: 0, websecure: 0 };
 const instances: Instance[] = [];
 
-async function startInstance(name: string, ports?: { web: number; websecure: number }): Promise<Instance> {
+async function startInstance(
+  name: string,
+  ports?: { web: number; websecure: number },
+  acmeJson?: string,
+): Promise<Instance> {
   const home = join(dir, name);
   mkdirSync(home);
+  if (acmeJson) writeFileSync(join(home, 'acme.json'), acmeJson);
   const web = ports?.web ?? (await freePort());
   const websecure = ports?.websecure ?? (await freePort());
   const acme = (challenge: string) =>
@@ -114,7 +121,11 @@ before(async () => {
   [redis, upstream] = await Promise.all([startKvServer('redis'), startEchoUpstream('echo')]);
   pebble = await startPebble(dir, localCa, { httpPort: aPorts.web, tlsPort: aPorts.websecure });
   root = await pebble.root();
-  [a, b] = await Promise.all([startInstance('a', aPorts), startInstance('b')]);
+  expiring = makeLeaf(dir, localCa, 'expiring', ['renew.example.com']);
+  const b64 = (text: string) => Buffer.from(text).toString('base64');
+  const stored = { domain: { main: 'renew.example.com' }, certificate: b64(expiring.cert), key: b64(expiring.key) };
+  const acmeJson = JSON.stringify({ http01: { Certificates: [{ ...stored, Store: 'default' }] } });
+  [a, b] = await Promise.all([startInstance('a', aPorts, acmeJson), startInstance('b')]);
 });
 
 after(async () => {
@@ -160,7 +171,30 @@ test('two instances wanting the same certificate at once: one order, one certifi
   assert.equal(onA, onB);
   assert.equal(orders('both.example.com', [a, b]), 1);
   const issued = pebble.logs().match(/Issued certificate serial/g)?.length ?? 0;
-  assert.equal(issued, 3, `pebble issued ${issued} certificates for 3 domain lists:\n${pebble.logs()}`);
+  assert.equal(issued, 3, `pebble issued ${issued} certificates for 3 domain lists`);
+});
+
+test('an acme.json seeds the empty store once, and its expiring certificate is renewed by one instance', async () => {
+  await waitFor(() => /imported acme\.json into the cluster store/.test(a.portier.logs()), 5000, a.portier.logs());
+  const hosts = {
+    'http.example.com': 'http01',
+    'both.example.com': 'http01',
+    'renew.example.com': 'http01',
+  } as const;
+  a.route(hosts);
+  b.route(hosts);
+  // Served with pebble's root as the only trust anchor: the expiring certificate is not.
+  const [onA, onB] = await Promise.all([
+    servedFingerprint(a, 'renew.example.com'),
+    servedFingerprint(b, 'renew.example.com'),
+  ]);
+  assert.equal(onA, onB);
+  const renewals = [a, b].reduce(
+    (sum, instance) => sum + logged(instance, 'certificate renewed', 'renew.example.com'),
+    0,
+  );
+  assert.equal(renewals, 1);
+  assert.equal(orders('renew.example.com', [a, b]), 1);
 });
 
 test('an instance killed mid-order: another orders once its lock expires, and serves everything', async () => {
