@@ -1,7 +1,8 @@
 /**
  * Shared state for several Portier instances (the static `cluster` section). Redis or etcd holds
- * the functions and their deploy announcements, and the gateway's rate limits, sessions, nonces
- * and signing keys (src/gateway/cluster-store.ts); Portier grows no cluster protocol of its own.
+ * the functions and their deploy announcements, the gateway's rate limits, sessions, nonces
+ * and signing keys (src/gateway/cluster-store.ts), and ACME accounts, certificates, order locks
+ * and challenge answers (src/acme/stores.ts); Portier grows no cluster protocol of its own.
  */
 import type { StaticConfig } from '../config/static/types.js';
 import type { FunctionStore } from '../functions/store/types.js';

@@ -23,7 +23,11 @@ export interface EntryPointConfig {
 /** `certificatesResolvers.<name>.acme` in Traefik's key names. */
 export interface AcmeResolverConfig {
   email?: string;
-  /** JSON file holding the account and the certificates; `acme.json` unless set. */
+  /**
+   * JSON file holding the account and the certificates; `acme.json` unless set. With a static
+   * `cluster` section the cluster store holds them instead (the file seeds it once); a
+   * `redis://host:port` or `etcd://host:port` value names such a store directly.
+   */
   storage?: string;
   caServer?: string;
   /** Hours a certificate is valid for (Traefik: 2160); decides how early it is renewed. */
