@@ -201,7 +201,10 @@ export class FunctionWorker {
   }
 
   private onMessage(message: FromWorker): void {
-    if (Array.isArray(message)) return this.settle(message);
+    if (Array.isArray(message)) {
+      for (const result of message) this.settle(result);
+      return;
+    }
     const waiter = this.loadWaiter;
     if (!waiter) return;
     this.loadWaiter = undefined;

@@ -16,6 +16,8 @@ import {
   type InvokeBatch,
   type InvokeMessage,
   type LoadMessage,
+  type ResultBatch,
+  type ResultMessage,
   type ToWorker,
   type WorkerOutcome,
 } from './protocol.js';
@@ -72,6 +74,26 @@ for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
 
 function send(message: FromWorker, transfer: ArrayBuffer[] = []): void {
   port?.postMessage(message, transfer);
+}
+
+let results: ResultBatch = [];
+let resultTransfer: ArrayBuffer[] = [];
+
+/**
+ * While other calls are in flight, answers leave together at the end of this turn of the event
+ * loop (see runBatch). A lone call's answer leaves at once: nothing would share its message.
+ */
+function sendResult(result: ResultMessage, transfer: ArrayBuffer[]): void {
+  if (results.length === 0 && inFlight.size <= 1) return send([result], transfer);
+  if (results.push(result) === 1) setImmediate(flushResults);
+  for (const buffer of transfer) resultTransfer.push(buffer);
+}
+
+function flushResults(): void {
+  if (results.length === 0) return;
+  send(results, resultTransfer);
+  results = [];
+  resultTransfer = [];
 }
 
 const encoder = new TextEncoder();
@@ -202,7 +224,7 @@ function finish(
   error?: string,
 ): void {
   const { body } = parts;
-  send(
+  sendResult(
     [id, outcome, parts.status, performance.now() - started, body, packHeaders(parts.headers), params, logs, error],
     transferable(body),
   );
@@ -218,15 +240,24 @@ port.on('message', (message: ToWorker) => {
   else abort(message.id);
 });
 
+/** A batch's functions run in one turn, unless they take longer than this together. */
+const BATCH_TURN_MS = 1;
+
 /**
- * One call of a batch per event-loop turn: a call's answer leaves as soon as its function is done
- * (its microtasks run before the next turn), instead of after every function of the batch ran.
+ * Quick functions (most) run back to back and their answers go back in one message. Once a
+ * turn has run BATCH_TURN_MS of function code, the rest waits for the next turn, after the
+ * answers so far have been sent: an answer is held back by at most one slow function of its batch.
  */
 function runBatch(batch: InvokeBatch, from: number): void {
-  const message = batch[from];
-  if (!message) return;
-  void invoke(message);
-  if (from + 1 < batch.length) setImmediate(runBatch, batch, from + 1);
+  flushResults();
+  const started = performance.now();
+  for (let i = from; i < batch.length; i++) {
+    void invoke(batch[i] as InvokeMessage);
+    if (i + 1 < batch.length && performance.now() - started > BATCH_TURN_MS) {
+      setImmediate(runBatch, batch, i + 1);
+      return;
+    }
+  }
 }
 
 function abort(id: number): void {

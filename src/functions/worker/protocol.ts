@@ -35,7 +35,8 @@ export interface AbortMessage {
 
 /**
  * The calls that reached a worker during one turn of the proxy's event loop, sent as one message:
- * waking a sleeping thread costs more than cloning a call, so a burst of calls pays it once.
+ * waking a sleeping thread costs more than cloning a call, so a burst of calls pays it once. The
+ * answers come back the same way (`ResultBatch`).
  */
 export type InvokeBatch = InvokeMessage[];
 
@@ -68,7 +69,10 @@ export type ResultMessage = [
   error: string | undefined,
 ];
 
-export type FromWorker = LoadedMessage | LoadFailedMessage | ResultMessage;
+/** The answers ready at the end of one turn of the worker's event loop. */
+export type ResultBatch = ResultMessage[];
+
+export type FromWorker = LoadedMessage | LoadFailedMessage | ResultBatch;
 
 /**
  * A HeaderList as one string, names and values joined by NUL. Both ends only ever see names and
