@@ -221,7 +221,7 @@ export class Portier {
   private apply(configuration: Configuration): void {
     const started = performance.now();
     const routing = this.build(configuration);
-    this.tls.update(configuration.tls, configuration.http.routers);
+    this.tls.update(configuration.tls, configuration.http.routers, configuration.tcp?.routers);
     this.acme.update(configuration.http.routers);
     this.tcp = this.buildTcp(configuration);
     this.routing = routing;

@@ -140,11 +140,15 @@ export class ConnectionMux {
     const secure = new TLSSocket(socket, {
       isServer: true,
       secureContext: createSecureContext({ ...options.context, ...certificate }),
+      requestCert: requestsClientCertificate(options),
+      rejectUnauthorized: false,
     });
     const timer = setTimeout(() => secure.destroy(), this.targets.handshakeTimeoutMs);
     secure.once('secure', () => {
       clearTimeout(timer);
-      route.serve(secure, socket.remoteAddress);
+      // The same client authentication as HTTPS on these options (mTLS for TCP services).
+      if (clientCertificateAccepted(secure, options)) route.serve(secure, socket.remoteAddress);
+      else secure.destroy();
     });
     secure.on('error', () => {
       clearTimeout(timer);

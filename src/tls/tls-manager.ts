@@ -1,9 +1,10 @@
 import { statSync } from 'node:fs';
-import type { RouterConfig, TlsCertificateConfig, TlsConfig } from '../config/dynamic/types.js';
+import type { RouterConfig, TcpRouterConfig, TlsCertificateConfig, TlsConfig } from '../config/dynamic/types.js';
 import { logger } from '../observability/logger.js';
 import type { CertificateView } from '../runtime/view.js';
 import { providerOf, qualify } from '../providers/aggregator.js';
 import { ruleDomains } from '../rules/index.js';
+import { hostSniNames } from '../tcp/tcp-rule.js';
 import { CertificateIndex, loadCertificate, type LoadedCertificate } from './certificate.js';
 import { compileOptions, defaultOptions, type CompiledTlsOptions } from './options.js';
 import { pemPath } from './pem-source.js';
@@ -40,7 +41,11 @@ const WATCH_INTERVAL_MS = 2000;
  */
 export class TlsManager {
   private state: TlsState;
-  private input: { tls?: TlsConfig; routers: Record<string, RouterConfig> } = { routers: {} };
+  private input: {
+    tls?: TlsConfig;
+    routers: Record<string, RouterConfig>;
+    tcpRouters?: Record<string, TcpRouterConfig>;
+  } = { routers: {} };
   private obtained: TlsCertificateConfig[] = [];
   private fileStamps = new Map<string, number>();
   private readonly watcher: NodeJS.Timeout;
@@ -52,8 +57,13 @@ export class TlsManager {
     this.watcher = setInterval(() => this.reloadChangedFiles(), WATCH_INTERVAL_MS).unref();
   }
 
-  update(tls: TlsConfig | undefined, routers: Record<string, RouterConfig>): void {
-    this.input = { tls, routers };
+  /** TCP routers that terminate TLS name options for their `HostSNI` names, as HTTP routers do for `Host`. */
+  update(
+    tls: TlsConfig | undefined,
+    routers: Record<string, RouterConfig>,
+    tcpRouters?: Record<string, TcpRouterConfig>,
+  ): void {
+    this.input = { tls, routers, tcpRouters };
     this.state = this.compile();
   }
 
@@ -93,7 +103,7 @@ export class TlsManager {
   }
 
   private compile(): TlsState {
-    const { tls, routers } = this.input;
+    const { tls, routers, tcpRouters } = this.input;
     const errors: string[] = [];
     const stamps = new Map<string, number>();
     const watch = (...values: string[]) => {
@@ -150,7 +160,7 @@ export class TlsManager {
       defaultCertificate,
       options,
       defaultOptions: fallback,
-      optionsByHost: optionsByHost(routers),
+      optionsByHost: optionsByHost(routers, tcpRouters ?? {}),
       errors,
     };
   }
@@ -171,15 +181,40 @@ export class TlsManager {
   }
 }
 
-/** Routers naming `tls.options` decide the options for their `Host` names (Traefik's rule). */
-function optionsByHost(routers: Record<string, RouterConfig>): Map<string, string> {
+/**
+ * Routers naming `tls.options` decide the options for their `Host` names (Traefik's rule), and
+ * TCP routers that terminate TLS for their `HostSNI` names; an HTTP router's choice comes first.
+ */
+function optionsByHost(
+  routers: Record<string, RouterConfig>,
+  tcpRouters: Record<string, TcpRouterConfig>,
+): Map<string, string> {
   const result = new Map<string, string>();
+  const add = (name: string, options: string, hosts: string[]) => {
+    const qualified = qualify(options, providerOf(name));
+    for (const host of hosts) if (!result.has(host.toLowerCase())) result.set(host.toLowerCase(), qualified);
+  };
   for (const [name, router] of Object.entries(routers)) {
-    if (!router.tls?.options) continue;
-    const qualified = qualify(router.tls.options, providerOf(name));
-    for (const host of ruleDomains(router.rule)) if (!result.has(host)) result.set(host.toLowerCase(), qualified);
+    if (router.tls?.options) add(name, router.tls.options, ruleDomains(router.rule));
+  }
+  for (const [name, router] of Object.entries(tcpRouters)) {
+    if (!router.tls?.options || router.tls.passthrough) continue;
+    add(
+      name,
+      router.tls.options,
+      tcpRuleNames(router.rule).filter((host) => host !== '*'),
+    );
   }
   return result;
+}
+
+/** A TCP rule's names; a broken rule has none (the TCP builder reports it). */
+function tcpRuleNames(rule: string): string[] {
+  try {
+    return hostSniNames(rule, 'rule');
+  } catch {
+    return [];
+  }
 }
 
 function defaultOf(state: TlsState): LoadedCertificate {

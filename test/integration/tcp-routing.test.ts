@@ -11,6 +11,7 @@ import { startEchoUpstream, type Upstream } from '../helpers/upstream.js';
 
 let portier: RunningPortier;
 let ca: TestCert;
+let clientCert: TestCert;
 const servers: Server[] = [];
 let http: Upstream;
 const ports = { tls: 0, plain: 0, split: 0, capped: 0, lan: 0, reencrypt: 0, untrusted: 0, api: 0 };
@@ -61,7 +62,8 @@ function overTls(serverName: string, options: ConnectionOptions = {}) {
 before(async () => {
   const dir = tempDir();
   ca = makeCa(dir);
-  makeLeaf(dir, ca, 'proxy', ['term.example.com', 'web.example.com']);
+  makeLeaf(dir, ca, 'proxy', ['term.example.com', 'web.example.com', 'mtls.example.com']);
+  clientCert = makeLeaf(dir, ca, 'client', ['tcp-client'], true);
   const backendCert = makeLeaf(dir, ca, 'backend', ['pass.example.com', 'IP:127.0.0.1']);
   const strangerCert = makeLeaf(dir, makeCa(dir, 'stranger-ca'), 'stranger', ['IP:127.0.0.1']);
   const stranger = await listen(
@@ -88,6 +90,11 @@ before(async () => {
       entryPoints: [edge]
       service: only-a
       tls: {}
+    mtls:
+      rule: "HostSNI(\`mtls.example.com\`)"
+      entryPoints: [edge]
+      service: only-b
+      tls: { options: client-certs }
     everything:
       rule: "HostSNI(\`*\`)"
       entryPoints: [raw]
@@ -147,6 +154,9 @@ http:
 tls:
   certificates:
     - { certFile: proxy.crt, keyFile: proxy.key }
+  options:
+    client-certs:
+      clientAuth: { caFiles: [ca.crt], clientAuthType: RequireAndVerifyClientCert }
 `,
   );
   writeFileSync(
@@ -185,6 +195,12 @@ test('TLS terminated by the proxy, plain TCP to the backend', async () => {
   const socket = await overTls('term.example.com');
   assert.match(socket.getPeerCertificate().subjectaltname ?? '', /DNS:term\.example\.com/);
   assert.equal(await exchange(socket, 'hi'), 'A:hi');
+});
+
+test('a TCP router with tls.options requiring client certificates admits only verified clients', async () => {
+  await assert.rejects(async () => exchange(await overTls('mtls.example.com'), 'anonymous'));
+  const socket = await overTls('mtls.example.com', { cert: clientCert.cert, key: clientCert.key });
+  assert.equal(await exchange(socket, 'signed'), 'B:signed');
 });
 
 test('HTTP routers of the same entry point still answer the other names', async () => {
@@ -236,7 +252,7 @@ test('an unsupported TCP rule disables that router: the API shows it with the re
   assert.match(router.error[0]!, /^rule: "HostSNIRegexp" in .* is not supported in TCP rules; write HostSNI/);
   assert.match(portier.logs(), /TCP router broken@file: rule: \\"HostSNIRegexp\\"/);
   const overview = (await getJson('/api/overview')) as { tcp: { routers: { total: number; errors: number } } };
-  assert.deepEqual(overview.tcp.routers, { total: 10, warnings: 0, errors: 1 });
+  assert.deepEqual(overview.tcp.routers, { total: 11, warnings: 0, errors: 1 });
   const weighted = (await getJson('/api/tcp/services/three-to-one@file')) as { type: string; usedBy: string[] };
   assert.equal(weighted.type, 'weighted');
   assert.deepEqual(weighted.usedBy, ['split@file']);
