@@ -40,16 +40,16 @@ export function transportOptions(settings: TransportSettings, key: string, baseD
   const duration = (name: string, fallback: string | number): number =>
     parseDuration(timeouts[name] ?? fallback, `${key}.forwardingTimeouts.${name}`);
   const maxIdle = settings.maxIdleConnsPerHost ?? TRAEFIK_DEFAULT_MAX_IDLE;
-  const dynamic: TlsSettings = settings;
+  const { disableHTTP2 }: TlsSettings = settings;
   return {
     connectTimeout: duration('dialTimeout', '30s'),
     headersTimeout: duration('responseHeaderTimeout', 0),
     keepAliveTimeout: duration('idleConnTimeout', '90s'),
     maxIdle: maxIdle < 0 ? 0 : maxIdle || GO_DEFAULT_MAX_IDLE,
-    http2: !dynamic.disableHTTP2,
+    http2: !disableHTTP2,
     readIdleTimeout: duration('readIdleTimeout', 0),
     pingTimeout: duration('pingTimeout', '15s'),
-    tls: tlsOptions(dynamic, key, baseDir),
+    tls: tlsOptions(settings, key, baseDir),
   };
 }
 
