@@ -34,7 +34,8 @@ class Checker implements ServerHealth {
 
   constructor(
     private readonly service: string,
-    private readonly server: UpstreamServer,
+    /** Replaced at each rebuild: its transport (TLS settings) may have changed. */
+    public server: UpstreamServer,
     private readonly settings: HealthCheckSettings,
     public report: (event: ServerStatusEvent) => void,
   ) {
@@ -77,6 +78,8 @@ class Checker implements ServerHealth {
       headers,
       agent: false,
       timeout: settings.timeoutMs,
+      // Checked like the requests it stands for: with the service's serversTransport TLS settings.
+      ...(secure && server.upstreams.tlsOptions(server)),
     });
     this.inFlight = request;
     request.on('response', (response) => {
@@ -117,8 +120,10 @@ export class HealthChecks {
   ): ServerHealth {
     const key = healthCheckKey(service, server.url, config);
     let checker = this.checkers.get(key);
-    if (checker) checker.report = report;
-    else {
+    if (checker) {
+      checker.report = report;
+      checker.server = server;
+    } else {
       checker = new Checker(service, server, settings, report);
       this.checkers.set(key, checker);
     }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import WebSocket, { WebSocketServer } from 'ws';
+import { waitFor } from '../helpers/portier.js';
 import { send } from '../helpers/proxy-harness.js';
 import { makeCa, makeLeaf, type TestCert } from '../helpers/tls-certs.js';
 import {
@@ -239,4 +240,20 @@ test('a WebSocket to a wss:// server is upgraded over TLS with the transport set
   for (const client of wss.clients) client.terminate();
   wss.close();
   assert.equal(backend.seen.length, 0, 'upgrades bypass the request handler');
+});
+
+test('health checks of an https server use the service transport, so a trusted server stays up', async () => {
+  const backend = await upstream({ cert: localLeaf.cert, key: localLeaf.key });
+  const loadBalancer = { servers: [{ url: backend.url }], healthCheck: { path: '/health', interval: '1s' } };
+  const proxies = await rig.apply(
+    {
+      'checked@file': { loadBalancer: { ...loadBalancer, serversTransport: 'trusted' } },
+      'untrusted@file': { loadBalancer },
+    },
+    { 'trusted@file': { rootCAs: [ca.cert] } },
+  );
+  const untrusted = proxies['untrusted@file']!.url!;
+  await waitFor(async () => (await send(untrusted)).status === 503);
+  assert.equal((await send(proxies['checked@file']!.url!)).status, 200);
+  assert.ok(backend.seen.length >= 2, 'the trusted checker reached the server');
 });
