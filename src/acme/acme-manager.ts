@@ -48,6 +48,8 @@ export class AcmeManager {
   private queue: Promise<void>;
   private wanted: WantedCertificate[] = [];
   private readonly timer: NodeJS.Timeout;
+  /** Orders wait for the first read of the stores, so they start from what is stored. */
+  private loaded = false;
   private closed = false;
 
   constructor(
@@ -128,6 +130,8 @@ export class AcmeManager {
       }
     }
     if (this.records.size > 0) this.onChange();
+    this.loaded = true;
+    this.check();
   }
 
   private async follow(store: AcmeStore): Promise<void> {
@@ -183,6 +187,7 @@ export class AcmeManager {
   }
 
   private check(): void {
+    if (!this.loaded) return;
     for (const want of this.wanted) {
       const config = this.resolvers()[want.resolver];
       if (!config) {
