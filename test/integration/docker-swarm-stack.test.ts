@@ -95,15 +95,22 @@ describe('Portier deployed as a Swarm stack', { skip }, () => {
     return ips.map((ip) => `http://${ip}:80`).sort();
   }
 
-  function echoService(name: string, router: string, replicas: number, labels: string[] = []): Promise<void> {
-    const all = [
+  /** The echo image as a Swarm service on the stack's network, routed at `<router>.swarm.test`. */
+  function echoService(
+    name: string,
+    router: string,
+    replicas: number,
+    extra: { labels?: string[]; args?: string[] } = {},
+  ): Promise<void> {
+    const labels = [
       'traefik.enable=true',
       `traefik.http.routers.${router}.rule=Host(\`${router}.swarm.test\`)`,
       `traefik.http.services.${router}.loadbalancer.server.port=80`,
-      ...labels,
+      ...(extra.labels ?? []),
     ];
     const args = ['--replicas', String(replicas), '--network', stack.settings.network, '--no-resolve-image'];
-    return sandbox.service(name, [...args, ...all.flatMap((label) => ['--label', label]), ECHO_IMAGE]);
+    const labelArgs = labels.flatMap((label) => ['--label', label]);
+    return sandbox.service(name, [...args, ...(extra.args ?? []), ...labelArgs, ECHO_IMAGE]);
   }
 
   test('a labelled service with 2 replicas: both tasks answer, alternating', async (t) => {
@@ -224,13 +231,25 @@ describe('Portier deployed as a Swarm stack', { skip }, () => {
     const vipService = sandbox.name('vip');
 
     test('the service VIP is the one server', async () => {
-      await echoService(vipService, 'vip', 2, ['traefik.swarm.lbswarm=true']);
+      await echoService(vipService, 'vip', 2, { labels: ['traefik.swarm.lbswarm=true'] });
       const networkId = await docker(['network', 'inspect', '-f', '{{ .Id }}', stack.settings.network]);
       const format = `{{ range .Endpoint.VirtualIPs }}{{ if eq .NetworkID "${networkId}" }}{{ .Addr }}{{ end }}{{ end }}`;
       const vip = (await docker(['service', 'inspect', '-f', format, vipService])).split('/')[0]!;
       assert.match(vip, /^\d+\.\d+\.\d+\.\d+$/);
       await waitFor(async () => (await apiServers('vip@swarm')).length > 0, 30_000, 'the vip service');
       assert.deepEqual(await apiServers('vip@swarm'), [`http://${vip}:80`]);
+    });
+
+    test('a DNS round-robin service has no VIP: its tasks are the servers, as in Traefik', async () => {
+      const dnsrr = sandbox.name('dnsrr');
+      await echoService(dnsrr, 'dnsrr', 2, {
+        labels: ['traefik.swarm.lbswarm=true'],
+        args: ['--endpoint-mode', 'dnsrr'],
+      });
+      await waitFor(async () => (await taskContainers(dnsrr)).length === 2, 60_000, 'two running tasks');
+      await waitFor(async () => (await apiServers('dnsrr@swarm')).length === 2, 30_000, 'two task servers');
+      assert.deepEqual(await apiServers('dnsrr@swarm'), await taskUrls(dnsrr));
+      assert.deepEqual(new Set(await hostnames('dnsrr.swarm.test', 4)), new Set(await taskContainers(dnsrr)));
     });
 
     test('requests through the VIP reach its tasks', { skip: ipvs ? false : 'this kernel has no IPVS' }, async () => {

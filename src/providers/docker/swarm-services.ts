@@ -3,7 +3,7 @@ import type { Workload } from './workload.js';
 
 interface SwarmService {
   ID: string;
-  Spec: { Name: string; Labels?: Record<string, string> | null };
+  Spec: { Name: string; Labels?: Record<string, string> | null; EndpointSpec?: { Mode?: string } };
   Endpoint?: { VirtualIPs?: { NetworkID: string; Addr?: string }[] | null };
 }
 
@@ -23,7 +23,8 @@ const INGRESS = 'ingress';
 
 /**
  * Lists Swarm services as workloads: labels from the service, one address per running task on
- * each of its networks, and the service's virtual IPs (for `lbswarm`).
+ * each of its networks, and the service's virtual IPs (for `lbswarm`). A DNS round-robin
+ * service has no virtual IP: as in Traefik, `lbswarm` then falls back to its tasks.
  */
 export async function listSwarmWorkloads(engine: EngineClient): Promise<Workload[]> {
   const running = encodeURIComponent(JSON.stringify({ 'desired-state': ['running'] }));
@@ -52,6 +53,7 @@ export async function listSwarmWorkloads(engine: EngineClient): Promise<Workload
       (virtualIps[name] ??= []).push(withoutPrefixLength(vip.Addr));
     }
     const name = service.Spec.Name;
+    const taskAddresses = sortedValues(addresses);
     return {
       id: service.ID,
       name,
@@ -59,8 +61,8 @@ export async function listSwarmWorkloads(engine: EngineClient): Promise<Workload
       v1Name: name.replace(/_/g, '-'),
       labels: service.Spec.Labels ?? {},
       running: taskCount > 0,
-      networks: sortedValues(addresses),
-      virtualIps,
+      networks: taskAddresses,
+      virtualIps: service.Spec.EndpointSpec?.Mode === 'dnsrr' ? taskAddresses : virtualIps,
       hostNetwork: false,
       // Swarm tells nothing about the ports a task listens on: the port label is required.
       exposedPorts: [],
