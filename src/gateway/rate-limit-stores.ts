@@ -74,7 +74,7 @@ class RedisRateLimitStore implements RateLimitStore {
 }
 
 const memory = new MemoryRateLimitStore();
-const cluster = new RedisRateLimitStore(withRedis);
+const redisCluster = new RedisRateLimitStore(withRedis);
 const etcdCluster = new EtcdRateLimitStore(gatewayEtcd);
 const dedicated = new WeakMap<RedisConnection, RedisRateLimitStore>();
 
@@ -93,7 +93,7 @@ export function rateLimitStore(connection?: RedisConnection): RateLimitStore {
   }
   switch (gatewayClusterStore()) {
     case 'redis':
-      return cluster;
+      return redisCluster;
     case 'etcd':
       return etcdCluster;
     default:
