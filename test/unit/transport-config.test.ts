@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -7,6 +7,7 @@ import { validateDynamicConfig } from '../../src/config/dynamic/index.js';
 import { parseConfigText } from '../../src/config/source/index.js';
 import { ConfigError } from '../../src/config/errors.js';
 import { Aggregator, type Configuration } from '../../src/providers/aggregator.js';
+import { loadDynamicFiles } from '../../src/providers/file/index.js';
 import { MiddlewareTypes } from '../../src/runtime/build-middlewares.js';
 import { buildRouting } from '../../src/runtime/build.js';
 import { createServiceLayer } from '../../src/runtime/service-layer.js';
@@ -162,4 +163,23 @@ test('a v1 file’s InsecureSkipVerify and RootCAs (list or comma-separated) bec
     rootCAs: ['a.pem', 'b.pem'],
     maxIdleConnsPerHost: 5,
   });
+});
+
+test('the file provider merges serversTransports from several files, the first file winning a duplicate', async () => {
+  const files = join(dir, 'dynamic');
+  mkdirSync(files);
+  writeFileSync(join(files, 'a.yml'), 'http:\n  serversTransports:\n    shared: { insecureSkipVerify: true }\n');
+  writeFileSync(
+    join(files, 'b.yml'),
+    'http:\n  serversTransports:\n    shared: { serverName: b }\n    own: { maxIdleConnsPerHost: 1 }\n',
+  );
+  const snapshot = await loadDynamicFiles({ directory: files }, dir);
+  assert.deepEqual(snapshot.config.http.serversTransports, {
+    shared: { insecureSkipVerify: true },
+    own: { maxIdleConnsPerHost: 1 },
+  });
+  assert.match(
+    snapshot.issues.map((issue) => issue.message).join('\n'),
+    /serversTransport "shared" is defined in both/,
+  );
 });
