@@ -33,13 +33,14 @@ describe('functions behind a real HTTP server', () => {
       'ctx',
       `export const route = "/{who}";
        export default (req: Request, ctx: any) => { ctx.log("called for", ctx.params.who); console.warn("careful");
-         return [ctx.params.who, ctx.query.x, ctx.env.GREETING, ctx.requestId, ctx.consumer, typeof process.env.PATH, req.method, new URL(req.url).pathname].join("|"); };`,
+         return [ctx.params.who, ctx.query.x, ctx.env.GREETING, ctx.requestId, ctx.consumer, typeof process.env.PATH, req.method, new URL(req.url).pathname,
+           req.headers.get("x-custom"), req.headers.has("connection"), ctx.signal.aborted].join("|"); };`,
     );
     const res = await fetch(`${h.url}/api/ctx/bob?x=1`, {
-      headers: { 'x-request-id': 'req-42', 'x-test-consumer': 'acme' },
+      headers: { 'x-request-id': 'req-42', 'x-test-consumer': 'acme', 'x-custom': 'a, b' },
     });
     assert.equal(res.headers.get('content-type'), 'text/plain; charset=utf-8');
-    assert.equal(await res.text(), 'bob|1|hello|req-42|acme|undefined|GET|/ctx/bob');
+    assert.equal(await res.text(), 'bob|1|hello|req-42|acme|undefined|GET|/ctx/bob|a, b|false|false');
     const logs = (await (await fetch(`${h.url}/api/functions/ctx/logs`)).json()) as {
       invocations: Record<string, unknown>[];
     };
