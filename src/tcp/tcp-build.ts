@@ -7,7 +7,7 @@ import type { TcpMiddlewareView, TcpRouterView, TcpServiceView, TcpView } from '
 import { defaultPriority } from '../rules/index.js';
 import { pipeTo } from './pipe.js';
 import { compileTcpMiddleware, type TcpConnectionCounts, type TcpGate } from './tcp-middlewares.js';
-import { hostSniNames } from './tcp-rule.js';
+import { compileTcpRule, type CompiledTcpRule } from './tcp-rule.js';
 import { TcpTable, type TcpRoute } from './tcp-routing.js';
 import { TcpServiceBuilder } from './tcp-services.js';
 
@@ -62,7 +62,7 @@ export function buildTcp(input: TcpBuildInput): TcpRouting {
 
   const tables = new Map(input.entryPoints.map((ep) => [ep, new TcpTable()]));
   const routers: Record<string, TcpRouterView> = {};
-  const compiled: { route: TcpRoute; names: string[]; using: string[]; priority: number }[] = [];
+  const compiled: { route: TcpRoute; rule: CompiledTcpRule; using: string[]; priority: number }[] = [];
   for (const [name, config] of Object.entries(tcp.routers ?? {})) {
     const provider = providerOf(name);
     const errors = issuesOf('tcpRouter', name);
@@ -79,9 +79,9 @@ export function buildTcp(input: TcpBuildInput): TcpRouting {
     services[serviceName]?.usedBy.push(name);
     for (const m of middlewareNames) middlewares[m]?.usedBy.push(name);
     const priority = config.priority || defaultPriority(config.rule);
-    let route: { route: TcpRoute; names: string[] } | undefined;
+    let route: { route: TcpRoute; rule: CompiledTcpRule } | undefined;
     try {
-      const names = hostSniNames(config.rule, 'rule');
+      const rule = compileTcpRule(config.rule, 'rule');
       const pick = builder.resolve(serviceName);
       const chain = middlewareNames.map((m) => {
         const gate = gates.get(m);
@@ -95,7 +95,7 @@ export function buildTcp(input: TcpBuildInput): TcpRouting {
       };
       route = {
         route: { name, tls: config.tls !== undefined, passthrough: config.tls?.passthrough ?? false, serve },
-        names,
+        rule,
       };
     } catch (error) {
       errors.push(describe(error));
@@ -112,7 +112,7 @@ export function buildTcp(input: TcpBuildInput): TcpRouting {
     if (!disabled && route) compiled.push({ ...route, using, priority });
   }
   compiled.sort((a, b) => b.priority - a.priority || a.route.name.localeCompare(b.route.name));
-  for (const { route, names, using } of compiled) for (const ep of using) tables.get(ep)!.add(route, names);
+  for (const { route, rule, using } of compiled) for (const ep of using) tables.get(ep)!.add(route, rule.match);
 
   addObjectsDroppedByProviders(objectIssues, { routers, services, middlewares });
   return { tables, view: { routers, services, middlewares } };

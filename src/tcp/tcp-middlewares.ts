@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream';
 import { ConfigError } from '../config/errors.js';
 import type { TcpMiddlewareConfig } from '../config/dynamic/types.js';
-import { IpSet } from '../middlewares/client-ip.js';
+import { IpSet } from '../rules/client-ip.js';
 
 /**
  * Decides whether a new connection from `peer` (the client's IP) may go on. It may watch the

@@ -1,4 +1,5 @@
 import type { Duplex } from 'node:stream';
+import type { TcpConnectionFacts } from './tcp-rule.js';
 
 /** One TCP router, ready: what to do with each connection it matches. */
 export interface TcpRoute {
@@ -13,38 +14,36 @@ export interface TcpRoute {
   serve(client: Duplex, peer: string | undefined): void;
 }
 
+interface Entry {
+  route: TcpRoute;
+  match: (facts: TcpConnectionFacts) => boolean;
+}
+
 /**
- * The TCP routers of one entry point. TLS connections are matched by SNI (exact name, then a
- * one-label wildcard, then `*`); plain connections only by `HostSNI(\`*\`)`, which then takes
- * every plain connection of the entry point, as in Traefik. Routers are added highest priority
- * first: the first one to claim a name keeps it.
+ * The TCP routers of one entry point, highest priority first; the first whose rule matches a
+ * connection takes it. Routers with `tls` see TLS connections (by SNI, ALPN and client IP);
+ * the others see plain connections, which have no name: only ``HostSNI(`*`)`` and `ClientIP`
+ * can match those, as in Traefik.
  */
 export class TcpTable {
-  private readonly byName = new Map<string, TcpRoute>();
-  private catchAllTls: TcpRoute | undefined;
-  plainCatchAll: TcpRoute | undefined;
+  private readonly tlsEntries: Entry[] = [];
+  private readonly plainEntries: Entry[] = [];
 
-  add(route: TcpRoute, names: string[]): void {
-    for (const name of names) {
-      if (!route.tls) {
-        if (name === '*') this.plainCatchAll ??= route;
-      } else if (name === '*') this.catchAllTls ??= route;
-      else if (!this.byName.has(name)) this.byName.set(name, route);
-    }
+  /** Adds a router after the ones added before it (callers add by descending priority). */
+  add(route: TcpRoute, match: Entry['match']): void {
+    (route.tls ? this.tlsEntries : this.plainEntries).push({ route, match });
   }
 
   get hasTlsRoutes(): boolean {
-    return this.byName.size > 0 || this.catchAllTls !== undefined;
+    return this.tlsEntries.length > 0;
   }
 
-  matchTls(serverName: string | undefined): TcpRoute | undefined {
-    if (serverName) {
-      const exact = this.byName.get(serverName);
-      if (exact) return exact;
-      const dot = serverName.indexOf('.');
-      const wildcard = dot > 0 ? this.byName.get(`*${serverName.slice(dot)}`) : undefined;
-      if (wildcard) return wildcard;
-    }
-    return this.catchAllTls;
+  matchTls(facts: TcpConnectionFacts): TcpRoute | undefined {
+    return this.tlsEntries.find((entry) => entry.match(facts))?.route;
+  }
+
+  matchPlain(clientIp: string): TcpRoute | undefined {
+    const facts = { serverName: '', clientIp, alpn: [] };
+    return this.plainEntries.find((entry) => entry.match(facts))?.route;
   }
 }

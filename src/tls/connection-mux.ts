@@ -48,8 +48,9 @@ export class ConnectionMux {
     socket.on('error', () => socket.destroy());
     const tcp = this.targets.tcp?.();
     // Only plain TCP here: no need to wait for the client (server-first protocols never speak).
-    if (tcp?.plainCatchAll && !tcp.hasTlsRoutes) {
-      tcp.plainCatchAll.serve(socket, socket.remoteAddress);
+    const plainTcp = tcp && !tcp.hasTlsRoutes ? tcp.matchPlain(socket.remoteAddress ?? '') : undefined;
+    if (plainTcp) {
+      plainTcp.serve(socket, socket.remoteAddress);
       return;
     }
     socket.setTimeout(this.targets.handshakeTimeoutMs, () => socket.destroy());
@@ -69,7 +70,7 @@ export class ConnectionMux {
       socket.pause();
       socket.unshift(seen);
       socket.setTimeout(0);
-      const plainTcp = this.targets.tcp?.()?.plainCatchAll;
+      const plainTcp = this.targets.tcp?.()?.matchPlain(socket.remoteAddress ?? '');
       if (plainTcp) {
         plainTcp.serve(socket, socket.remoteAddress);
         return true;
@@ -96,7 +97,11 @@ export class ConnectionMux {
       }
     }
     const serverName = hello.complete ? hello.serverName : undefined;
-    const tcpRoute = this.targets.tcp?.()?.matchTls(serverName);
+    const tcpRoute = this.targets.tcp?.()?.matchTls({
+      serverName: serverName?.toLowerCase() ?? '',
+      clientIp: socket.remoteAddress ?? '',
+      alpn: hello.complete ? hello.alpn : [],
+    });
     if (tcpRoute?.passthrough) {
       tcpRoute.serve(socket, socket.remoteAddress);
       return true;

@@ -4,7 +4,7 @@ import { logger } from '../observability/logger.js';
 import type { CertificateView } from '../runtime/view.js';
 import { providerOf, qualify } from '../providers/aggregator.js';
 import { ruleDomains } from '../rules/index.js';
-import { hostSniNames } from '../tcp/tcp-rule.js';
+import { compileTcpRule } from '../tcp/tcp-rule.js';
 import { CertificateIndex, loadCertificate, type LoadedCertificate } from './certificate.js';
 import { compileOptions, defaultOptions, type CompiledTlsOptions } from './options.js';
 import { pemPath } from './pem-source.js';
@@ -211,7 +211,7 @@ function optionsByHost(
 /** A TCP rule's names; a broken rule has none (the TCP builder reports it). */
 function tcpRuleNames(rule: string): string[] {
   try {
-    return hostSniNames(rule, 'rule');
+    return compileTcpRule(rule, 'rule').names;
   } catch {
     return [];
   }

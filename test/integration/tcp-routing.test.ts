@@ -14,7 +14,7 @@ let ca: TestCert;
 let clientCert: TestCert;
 const servers: Server[] = [];
 let http: Upstream;
-const ports = { tls: 0, plain: 0, split: 0, capped: 0, lan: 0, reencrypt: 0, untrusted: 0, api: 0 };
+const ports = { tls: 0, plain: 0, split: 0, capped: 0, lan: 0, byip: 0, reencrypt: 0, untrusted: 0, api: 0 };
 
 /** Starts `server` (an echo server, see `onEachConnection`) on loopback; resolves with its port. */
 async function listen(server: Server): Promise<number> {
@@ -62,7 +62,7 @@ function overTls(serverName: string, options: ConnectionOptions = {}) {
 before(async () => {
   const dir = tempDir();
   ca = makeCa(dir);
-  makeLeaf(dir, ca, 'proxy', ['term.example.com', 'web.example.com', 'mtls.example.com']);
+  makeLeaf(dir, ca, 'proxy', ['term.example.com', 'web.example.com', 'mtls.example.com', 'rx1.example.com']);
   clientCert = makeLeaf(dir, ca, 'client', ['tcp-client'], true);
   const backendCert = makeLeaf(dir, ca, 'backend', ['pass.example.com', 'IP:127.0.0.1']);
   const strangerCert = makeLeaf(dir, makeCa(dir, 'stranger-ca'), 'stranger', ['IP:127.0.0.1']);
@@ -100,7 +100,7 @@ before(async () => {
       entryPoints: [raw]
       service: both
     broken:
-      rule: "HostSNIRegexp(\`.*\`)"
+      rule: "Path(\`/x\`)"
       entryPoints: [edge]
       service: only-a
     reencrypt:
@@ -130,6 +130,20 @@ before(async () => {
       rule: "HostSNI(\`*\`)"
       entryPoints: [lan]
       service: only-b
+    from-lan:
+      rule: "ClientIP(\`10.0.0.0/8\`)"
+      entryPoints: [byip]
+      priority: 100
+      service: only-a
+    from-loopback:
+      rule: "ClientIP(\`127.0.0.1\`) || ClientIP(\`::1\`)"
+      entryPoints: [byip]
+      service: only-b
+    regexp-alpn:
+      rule: 'HostSNIRegexp(\`^rx[0-9]+[.]example[.]com$\`) && ALPN(\`x-echo\`)'
+      entryPoints: [edge]
+      service: only-b
+      tls: {}
   middlewares:
     local-only: { ipAllowList: { sourceRange: ["127.0.0.1/32", "::1"] } }
     not-loopback: { ipAllowList: { sourceRange: ["10.0.0.0/8"] } }
@@ -167,6 +181,7 @@ tls:
   split: { address: "127.0.0.1:${ports.split}" }
   capped: { address: "127.0.0.1:${ports.capped}" }
   lan: { address: "127.0.0.1:${ports.lan}" }
+  byip: { address: "127.0.0.1:${ports.byip}" }
   reencrypt: { address: "127.0.0.1:${ports.reencrypt}" }
   untrusted: { address: "127.0.0.1:${ports.untrusted}" }
   traefik: { address: "127.0.0.1:${ports.api}" }
@@ -223,6 +238,18 @@ test('a higher-priority router whose ipAllowList refuses the client closes the c
   await assert.rejects(exchange(netConnect(ports.lan, '127.0.0.1'), 'x'), CUT_OFF);
 });
 
+test('ClientIP routes plain connections by client address; a router that does not match passes them on', async () => {
+  assert.equal(await exchange(netConnect(ports.byip, '127.0.0.1'), 'who'), 'B:who');
+});
+
+test('HostSNIRegexp && ALPN picks a TLS router by name pattern and offered protocol', async () => {
+  const socket = await overTls('rx1.example.com', { ALPNProtocols: ['x-echo'] });
+  assert.equal(await exchange(socket, 'rx'), 'B:rx');
+  // Without the protocol the TCP router does not match: the HTTPS side answers instead.
+  const reply = await tlsGet(ports.tls, 'rx1.example.com', '/', { ca: ca.cert });
+  assert.equal(reply.status, 404);
+});
+
 test('servers with `tls: true` are dialled over TLS and verified: a server from an unknown CA is cut off', async () => {
   assert.equal(await exchange(netConnect(ports.reencrypt, '127.0.0.1'), 'plain in'), 'P:plain in');
   await assert.rejects(exchange(netConnect(ports.untrusted, '127.0.0.1'), 'x'), CUT_OFF);
@@ -246,13 +273,13 @@ test('inFlightConn caps the connections a client IP has open; closing one frees 
   assert.equal(await exchange(netConnect(ports.capped, '127.0.0.1'), 'again'), 'A:again');
 });
 
-test('an unsupported TCP rule disables that router: the API shows it with the reason, the log names it', async () => {
+test('an HTTP matcher in a TCP rule disables that router: the API shows it with the reason, the log names it', async () => {
   const router = (await getJson('/api/tcp/routers/broken@file')) as { status: string; error: string[] };
   assert.equal(router.status, 'disabled');
-  assert.match(router.error[0]!, /^rule: "HostSNIRegexp" in .* is not supported in TCP rules; write HostSNI/);
-  assert.match(portier.logs(), /TCP router broken@file: rule: \\"HostSNIRegexp\\"/);
+  assert.match(router.error[0]!, /^rule: "Path" is not a TCP matcher; use HostSNI, HostSNIRegexp, ClientIP, ALPN/);
+  assert.match(portier.logs(), /TCP router broken@file: rule: \\"Path\\" is not a TCP matcher/);
   const overview = (await getJson('/api/overview')) as { tcp: { routers: { total: number; errors: number } } };
-  assert.deepEqual(overview.tcp.routers, { total: 11, warnings: 0, errors: 1 });
+  assert.deepEqual(overview.tcp.routers, { total: 14, warnings: 0, errors: 1 });
   const weighted = (await getJson('/api/tcp/services/three-to-one@file')) as { type: string; usedBy: string[] };
   assert.equal(weighted.type, 'weighted');
   assert.deepEqual(weighted.usedBy, ['split@file']);

@@ -17,7 +17,7 @@ const tcp: TcpConfig = {
       tls: { passthrough: true },
       priority: 5,
     },
-    'regexp@file': { rule: 'HostSNIRegexp(`.+`)', entryPoints: ['edge'], service: 'db@docker' },
+    'http-rule@file': { rule: 'Host(`.+`)', entryPoints: ['edge'], service: 'db@docker' },
     'orphan@file': { rule: 'HostSNI(`*`)', entryPoints: ['edge'], service: 'missing' },
     'partial@file': { rule: 'HostSNI(`b.test`)', entryPoints: ['edge', 'nowhere'], service: 'db@docker', tls: {} },
     'guarded@file': { rule: 'HostSNI(`c.test`)', entryPoints: ['edge'], service: 'db@docker', middlewares: ['bad'] },
@@ -83,12 +83,15 @@ describe('/api/tcp', () => {
     const errors = Object.fromEntries(body.map((r: { name: string; error: string[] }) => [r.name, r.error]));
     assert.deepEqual(Object.keys(errors).sort(), [
       'guarded@file',
+      'http-rule@file',
       'looping@file',
       'orphan@file',
-      'regexp@file',
       'typo@docker',
     ]);
-    assert.match(errors['regexp@file'][0], /^rule: "HostSNIRegexp" .* not supported in TCP rules/);
+    assert.match(
+      errors['http-rule@file'][0],
+      /^rule: "Host" is not a TCP matcher; use HostSNI, HostSNIRegexp, ClientIP, ALPN/,
+    );
     assert.match(errors['orphan@file'][0], /the TCP service "missing@file" does not exist/);
     assert.match(errors['guarded@file'][0], /middleware "bad@file" is disabled/);
     assert.match(errors['looping@file'][0], /"loop@file" includes itself/);
@@ -104,7 +107,7 @@ describe('/api/tcp', () => {
     assert.equal(db.type, 'loadbalancer');
     assert.equal(db.status, 'enabled');
     assert.deepEqual(db.loadBalancer, { servers: [{ address: '172.17.0.2:5432' }] });
-    assert.deepEqual(db.usedBy.sort(), ['db@docker', 'guarded@file', 'partial@file', 'regexp@file']);
+    assert.deepEqual(db.usedBy.sort(), ['db@docker', 'guarded@file', 'http-rule@file', 'partial@file']);
     const split = (await get('/api/tcp/services/split@file')).body;
     assert.equal(split.type, 'weighted');
     assert.deepEqual(split.usedBy, ['pass@file']);
@@ -135,7 +138,7 @@ describe('/api/tcp', () => {
     const sorted = (await get('/api/tcp/routers?sortBy=priority&direction=desc&per_page=2')).body;
     assert.deepEqual(
       sorted.map((r: { name: string }) => r.name),
-      ['regexp@file', 'partial@file'],
+      ['partial@file', 'looping@file'],
     );
   });
 
