@@ -102,7 +102,7 @@ describe('portier check with KV providers', () => {
     );
     assert.match(
       stdout,
-      new RegExp(`providers\\.zookeeper\\.endpoints: cannot read zookeeper 127\\.0\\.0\\.1:${zooKeeper}`),
+      new RegExp(`providers\\.zooKeeper\\.endpoints: cannot read zookeeper 127\\.0\\.0\\.1:${zooKeeper}`),
     );
   });
 });

@@ -26,7 +26,7 @@ for (const kind of ['etcd', 'redis', 'zookeeper'] as const) {
         await provider!.start((snapshot) => snapshots.push(snapshot));
         assert.equal(snapshots.length, 1);
         assert.deepEqual(snapshots[0]!.config.http.routers, {});
-        assert.equal(snapshots[0]!.issues[0]?.key, `providers.${kind}.endpoints`);
+        assert.equal(snapshots[0]!.issues[0]?.key, `providers.${kind === 'zookeeper' ? 'zooKeeper' : kind}.endpoints`);
         assert.match(snapshots[0]!.issues[0].message, /retrying in/);
         await backend.start!();
         await waitFor(() => snapshots.at(-1)?.config.http.routers?.r !== undefined, 10_000, 'the routes');

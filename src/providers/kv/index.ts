@@ -61,6 +61,7 @@ export function kvSources(
       name: 'zookeeper',
       rootKey: zooKeeper.rootKey,
       where: `zookeeper ${endpoints.join(',')}`,
+      settingKey: 'providers.zooKeeper.endpoints',
       connect: () => connectZooKeeper({ ...zooKeeper, endpoints }, options.zooKeeperConnectTimeoutMs),
     });
   }
