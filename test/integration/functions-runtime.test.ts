@@ -23,6 +23,19 @@ describe('functions behind a real HTTP server', () => {
     assert.equal(await res.text(), '{"result":4}');
   });
 
+  it('gives each of many concurrent calls its own answer (calls and answers travel in batches)', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, async (_, i) => {
+        const res = await fetch(`${h.url}/api/sum/${i}/${i * 1000}`, { headers: { 'x-request-id': `call-${i}` } });
+        return { i, id: res.headers.get('x-request-id'), body: await res.text() };
+      }),
+    );
+    for (const { i, id, body } of answers) {
+      assert.equal(body, `{"result":${i * 1001}}`);
+      assert.equal(id, `call-${i}`);
+    }
+  });
+
   it('answers 404 for an unknown function and for a path outside the route', async () => {
     assert.equal((await fetch(`${h.url}/api/nosuch/1/3`)).status, 404);
     assert.equal((await fetch(`${h.url}/api/sum/1`)).status, 404);
