@@ -65,6 +65,28 @@ describe('access log filters', () => {
     assert.equal(lineFilter({ minDuration: 2 })!(200, 0, 2001 * MS), true);
   });
 
+  it('reads the same filters and fields from a v1 file', () => {
+    const v1 = loadToml(
+      [
+        'defaultEntryPoints = ["http"]',
+        '[entryPoints.http]',
+        'address = ":8081"',
+        '[accessLog]',
+        'format = "json"',
+        '[accessLog.filters]',
+        'statusCodes = ["500-599"]',
+        'minDuration = "10ms"',
+        '[accessLog.fields.names]',
+        'ClientUsername = "drop"',
+        '',
+      ].join('\n'),
+    );
+    assert.deepEqual(v1.errors, []);
+    assert.deepEqual(v1.config.accessLog?.filters, { statusCodes: ['500-599'], minDuration: '10ms' });
+    assert.deepEqual(v1.config.accessLog?.fields, { names: { ClientUsername: 'drop' } });
+    assert.equal(v1.warnings.filter((warning) => /accessLog/.test(warning)).length, 0);
+  });
+
   it('rejects bad values with the key and the fix', () => {
     const describe = (text: string) => loadToml(text).errors.map((error) => error.describe());
     const [range] = describe('[accessLog.filters]\nstatusCodes = ["200", "500-400"]\n');

@@ -11,6 +11,9 @@ import { childSchema, unwrapSchema } from '../../schema/walk.js';
 
 const ignored = z.unknown().optional();
 
+/** Sections whose v1 shape is the v3 one: copied as they are, and checked by the v3 schema. */
+const sameAsV3 = z.unknown().optional();
+
 const v1EntryPointSchema = z.strictObject({
   address: z.string().optional(),
   redirect: z
@@ -52,8 +55,8 @@ export const v1StaticSchema = z.strictObject({
       filePath: z.string().optional(),
       format: z.enum(['json', 'common']).optional(),
       bufferingSize: z.number().int().nonnegative().optional(),
-      filters: ignored,
-      fields: ignored,
+      filters: sameAsV3,
+      fields: sameAsV3,
     })
     .optional(),
   graceTimeOut: durationSchema.optional(),

@@ -139,8 +139,8 @@ function translateLog(v1: V1StaticInput): Tree | undefined {
 
 function translateAccessLog(v1: V1StaticInput): Tree | undefined {
   if (!v1.accessLog && v1.accessLogsFile === undefined) return undefined;
-  const { filePath = v1.accessLogsFile, format, bufferingSize } = v1.accessLog ?? {};
-  return compact({ filePath, format, bufferingSize }) ?? {};
+  const { filePath = v1.accessLogsFile, format, bufferingSize, filters, fields } = v1.accessLog ?? {};
+  return compact({ filePath, format, bufferingSize, filters, fields }) ?? {};
 }
 
 function translateProviders(v1: V1StaticInput, file: string | undefined, errors: ConfigError[], locate: Locate): Tree {
