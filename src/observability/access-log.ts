@@ -16,7 +16,8 @@ export interface AccessLog {
 /**
  * The access log: one line per request in Traefik's JSON field names or in Common Log Format
  * (with Traefik's extra columns), to stdout or a file, for the requests `filters` let through.
- * Writes are asynchronous and batched; the request never waits for the disk.
+ * Lines are batched and written synchronously to the page cache, which costs less CPU than an
+ * asynchronous write per batch (see docs/observability.md, "What it costs").
  */
 export function createAccessLog(config: StaticConfig['accessLog'], baseDir = process.cwd()): AccessLog | undefined {
   if (!config) return undefined;
