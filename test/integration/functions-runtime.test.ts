@@ -63,6 +63,26 @@ describe('functions behind a real HTTP server', () => {
     assert.equal(last?.outcome, 'ok');
   });
 
+  it('keeps console output after an await with the call that wrote it', async () => {
+    await h.deploy(
+      'later',
+      `export const route = "/{n}";
+       export default async (req: Request, ctx: any) => {
+         await new Promise((done) => setTimeout(done, 20 - Number(ctx.params.n) * 5));
+         console.log("after the wait", ctx.params.n);
+         return "ok";
+       };`,
+    );
+    await Promise.all(
+      [1, 2, 3].map((n) => fetch(`${h.url}/api/later/${n}`, { headers: { 'x-request-id': `later-${n}` } })),
+    );
+    const records = h.runtime.core.log.recent('later');
+    for (const n of [1, 2, 3]) {
+      const record = records.find((r) => r.requestId === `later-${n}`);
+      assert.deepEqual(record?.logs, [`after the wait ${n}`]);
+    }
+  });
+
   it('passes a Response through and accepts a Workers-style fetch export, with the request body', async () => {
     await h.deploy(
       'echo',
@@ -144,7 +164,7 @@ describe('functions behind a real HTTP server', () => {
     const list = (await (await fetch(`${h.url}/api/functions`)).json()) as { name: string; versions: number }[];
     assert.deepEqual(
       list.map((f) => f.name),
-      ['ctx', 'echo', 'sum', 'thrower', 'v'],
+      ['ctx', 'echo', 'later', 'sum', 'thrower', 'v'],
     );
     assert.equal((await fetch(`${h.url}/api/functions/v`, { method: 'DELETE' })).status, 200);
     assert.equal((await fetch(`${h.url}/api/v`)).status, 404);

@@ -183,7 +183,8 @@ async function invoke(message: InvokeMessage): Promise<void> {
   );
   const handler = entry;
   try {
-    const parts = await currentLog.run(logs, async () => toResult(await handler(request, ctx)));
+    // The function's async continuations inherit the log context from run(); nothing else needs it.
+    const parts = await toResult(await currentLog.run(logs, handler, request, ctx));
     if (parts.body.byteLength > maxResponseBytes) {
       const note = `response body of ${parts.body.byteLength} bytes exceeds the limit of ${maxResponseBytes}`;
       logs.push(`[error] ${note}`);
