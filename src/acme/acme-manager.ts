@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import * as acme from 'acme-client';
-import type { RouterConfig, TlsCertificateConfig } from '../config/dynamic/types.js';
+import type { RouterConfig, TcpRouterConfig, TlsCertificateConfig } from '../config/dynamic/types.js';
 import type { AcmeResolverConfig, StaticConfig } from '../config/static/types.js';
 import { logger } from '../observability/logger.js';
 import type { PemPair } from '../tls/self-signed.js';
@@ -90,9 +90,9 @@ export class AcmeManager {
   }
 
   /** New routing: order what is missing. */
-  update(routers: Record<string, RouterConfig>): void {
+  update(routers: Record<string, RouterConfig>, tcpRouters?: Record<string, TcpRouterConfig>): void {
     if (!this.enabled) return;
-    this.wanted = wantedCertificates(routers, this.config);
+    this.wanted = wantedCertificates(routers, this.config, tcpRouters);
     this.check();
   }
 

@@ -222,7 +222,7 @@ export class Portier {
     const started = performance.now();
     const routing = this.build(configuration);
     this.tls.update(configuration.tls, configuration.http.routers, configuration.tcp?.routers);
-    this.acme.update(configuration.http.routers);
+    this.acme.update(configuration.http.routers, configuration.tcp?.routers);
     this.tcp = this.buildTcp(configuration);
     this.routing = routing;
     this.configuration = configuration;
