@@ -1,4 +1,3 @@
-import { X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import * as acme from 'acme-client';
 import type { RouterConfig, TcpRouterConfig, TlsCertificateConfig } from '../config/dynamic/types.js';
@@ -9,14 +8,14 @@ import { readAcmeFile } from './file-store.js';
 import {
   domainKey,
   fromBase64,
-  toBase64,
   type AcmeStore,
   type ChallengeEvent,
   type ResolverRecord,
-  type StoredAccount,
   type StoredCertificate,
 } from './store.js';
 import { AcmeStores, type ResolverStore } from './stores.js';
+import { accountClient, orderCertificate, registerAccount } from './ordering.js';
+import { renewalDue } from './renewal.js';
 import { wantedCertificates, type WantedCertificate } from './wanted-domains.js';
 
 const LETS_ENCRYPT = 'https://acme-v02.api.letsencrypt.org/directory';
@@ -116,8 +115,10 @@ export class AcmeManager {
         try {
           await this.importFile(name, where);
           await this.reload(name);
-          if (!subscribed.has(where.store)) await this.follow(where.store);
+          if (!subscribed.has(where.store)) this.follow(where.store);
           subscribed.add(where.store);
+          // Orders in progress elsewhere: this instance may be the one the CA reaches.
+          for (const challenge of await where.store.challenges()) this.applyChallenge(challenge);
           break;
         } catch (error) {
           if (this.closed) return;
@@ -134,20 +135,19 @@ export class AcmeManager {
     this.check();
   }
 
-  private async follow(store: AcmeStore): Promise<void> {
+  private follow(store: AcmeStore): void {
     store.subscribe({
       resolverChanged: (resolver) => {
-        if (this.resolvers()[resolver] && this.stores.for(this.resolvers()[resolver]!).store === store) {
-          this.reload(resolver).then(
-            () => this.onChange(),
-            (error: Error) =>
-              logger.warn({ resolver, err: error.message }, 'could not read certificates another instance stored'),
-          );
-        }
+        const config = this.resolvers()[resolver];
+        if (!config || this.stores.for(config).store !== store) return;
+        this.reload(resolver).then(
+          () => this.onChange(),
+          (error: Error) =>
+            logger.warn({ resolver, err: error.message }, 'could not read certificates another instance stored'),
+        );
       },
       challenge: (event) => this.applyChallenge(event),
     });
-    for (const challenge of await store.challenges()) this.applyChallenge(challenge);
   }
 
   /** A Traefik acme.json next to the configuration seeds an empty cluster store, once. */
@@ -197,7 +197,7 @@ export class AcmeManager {
         continue;
       }
       const stored = this.find(this.records.get(want.resolver), want);
-      if (stored && !this.due(stored, config)) continue;
+      if (stored && !renewalDue(stored, config.certificatesDuration)) continue;
       const key = `${want.resolver}|${want.names.join(',')}`;
       if (this.pending.has(key)) continue;
       // A failed order is retried at the next check, not in a tight loop on every reload.
@@ -218,13 +218,16 @@ export class AcmeManager {
     try {
       await store.exclusively(key, async () => {
         const previous = this.find(await this.reload(want.resolver), want);
-        if (previous && !this.due(previous, config)) {
+        if (previous && !renewalDue(previous, config.certificatesDuration)) {
           logger.info({ resolver: want.resolver, domains: want.names }, 'certificate stored by another instance');
           this.onChange();
           return;
         }
         logger.info({ resolver: want.resolver, domains: want.names, store: store.where }, 'ordering a certificate');
-        const certificate = await this.obtain(want, config);
+        const client = await this.client(want.resolver, config);
+        const certificate = await orderCertificate(client, want, config, (event) =>
+          this.publishChallenge(want.resolver, event),
+        );
         await store.writeCertificate(want.resolver, certificate);
         await this.reload(want.resolver);
         logger.info(
@@ -243,101 +246,27 @@ export class AcmeManager {
     }
   }
 
-  private async obtain(want: WantedCertificate, config: AcmeResolverConfig): Promise<StoredCertificate> {
-    const client = await this.client(want.resolver, config);
-    const [certKey, csr] = await acme.crypto.createCsr({ commonName: want.names[0]!, altNames: want.names });
-    const certificate = await client.auto({
-      csr,
-      email: config.email,
-      termsOfServiceAgreed: true,
-      skipChallengeVerification: true,
-      challengePriority:
-        config.tlsChallenge && !config.httpChallenge
-          ? ['tls-alpn-01']
-          : config.httpChallenge
-            ? ['http-01']
-            : ['tls-alpn-01'],
-      challengeCreateFn: async (authz, challenge, keyAuthorization) => {
-        if (challenge.type === 'http-01') {
-          await this.publishChallenge(want.resolver, { kind: 'http', id: challenge.token, value: keyAuthorization });
-        } else if ((challenge.type as string) === 'tls-alpn-01') {
-          const [alpnKey, alpnCert] = await acme.crypto.createAlpnCertificate(authz, keyAuthorization);
-          const pair: PemPair = { key: alpnKey.toString(), cert: alpnCert.toString() };
-          const id = authz.identifier.value.toLowerCase();
-          await this.publishChallenge(want.resolver, { kind: 'alpn', id, value: JSON.stringify(pair) });
-        }
-      },
-      challengeRemoveFn: async (authz, challenge) => {
-        if (challenge.type === 'http-01') {
-          await this.publishChallenge(want.resolver, { kind: 'http', id: challenge.token });
-        } else {
-          await this.publishChallenge(want.resolver, { kind: 'alpn', id: authz.identifier.value.toLowerCase() });
-        }
-      },
-    });
-    return {
-      domain: { main: want.names[0]!, ...(want.names.length > 1 ? { sans: want.names.slice(1) } : {}) },
-      certificate: toBase64(certificate),
-      key: toBase64(certKey),
-      Store: 'default',
-    };
-  }
-
   /** The resolver's ACME account, registered once (under a lock, so instances share one). */
   private async client(resolver: string, config: AcmeResolverConfig): Promise<acme.Client> {
     const directoryUrl = config.caServer ?? LETS_ENCRYPT;
     let account = this.records.get(resolver)?.Account;
     if (!account?.Registration?.uri) {
-      account = await this.storeOf(resolver).exclusively(`${resolver}|account`, async () => {
+      const store = this.storeOf(resolver);
+      account = await store.exclusively(`${resolver}|account`, async () => {
         const stored = (await this.reload(resolver)).Account;
-        return stored?.Registration?.uri ? stored : this.register(resolver, config, directoryUrl, stored);
+        if (stored?.Registration?.uri) return stored;
+        const registered = await registerAccount(directoryUrl, config, stored);
+        await store.writeAccount(resolver, registered);
+        await this.reload(resolver);
+        return registered;
       });
     }
-    return new acme.Client({
-      directoryUrl,
-      accountKey: fromBase64(account.PrivateKey),
-      accountUrl: account.Registration!.uri!,
-    });
-  }
-
-  private async register(
-    resolver: string,
-    config: AcmeResolverConfig,
-    directoryUrl: string,
-    unregistered: StoredAccount | undefined,
-  ): Promise<StoredAccount> {
-    const privateKey = unregistered?.PrivateKey ?? toBase64(await acme.crypto.createPrivateEcdsaKey());
-    const client = new acme.Client({ directoryUrl, accountKey: fromBase64(privateKey) });
-    await client.createAccount({
-      termsOfServiceAgreed: true,
-      ...(config.email ? { contact: [`mailto:${config.email}`] } : {}),
-    });
-    const account: StoredAccount = {
-      ...(config.email ? { Email: config.email } : {}),
-      PrivateKey: privateKey,
-      Registration: { uri: client.getAccountUrl() },
-    };
-    await this.storeOf(resolver).writeAccount(resolver, account);
-    await this.reload(resolver);
-    return account;
+    return accountClient(directoryUrl, account);
   }
 
   private find(record: ResolverRecord | undefined, want: WantedCertificate): StoredCertificate | undefined {
     const key = want.names.join(',');
     return record?.Certificates.find((c) => domainKey(c) === key);
-  }
-
-  /** Traefik's renewal windows: a third or so of the lifetime for short certificates. */
-  private due(stored: StoredCertificate, config: AcmeResolverConfig): boolean {
-    const hours = config.certificatesDuration ?? 2160;
-    const renewBeforeHours =
-      hours >= 365 * 24 ? 4 * 30 * 24 : hours >= 90 * 24 ? 30 * 24 : hours >= 7 * 24 ? 24 : hours >= 24 ? 6 : 1 / 3;
-    try {
-      const notAfter = Date.parse(new X509Certificate(fromBase64(stored.certificate)).validTo);
-      return notAfter - Date.now() < renewBeforeHours * 3600_000;
-    } catch {
-      return true;
-    }
   }
 
   private resolvers(): Record<string, AcmeResolverConfig> {
