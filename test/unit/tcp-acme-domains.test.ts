@@ -3,7 +3,10 @@ import { test } from 'node:test';
 import { wantedCertificates } from '../../src/acme/wanted-domains.js';
 import type { StaticConfig } from '../../src/config/static/types.js';
 
-const config = { entryPoints: { edge: { address: ':443', http: { tls: { certResolver: 'le' } } } } } as StaticConfig;
+const config: StaticConfig = {
+  entryPoints: { edge: { address: ':443', http: { tls: { certResolver: 'le' } } } },
+  providers: {},
+};
 
 test('TCP routers that terminate TLS ask their resolver for their HostSNI names or tls.domains', () => {
   const wanted = wantedCertificates({}, config, {
