@@ -78,13 +78,16 @@ function send(message: FromWorker, transfer: ArrayBuffer[] = []): void {
 
 let results: ResultBatch = [];
 let resultTransfer: ArrayBuffer[] = [];
+/** Set while runBatch starts the calls of a batch: synchronous functions answer during it. */
+let inBatch = false;
 
 /**
- * While other calls are in flight, answers leave together at the end of this turn of the event
- * loop (see runBatch). A lone call's answer leaves at once: nothing would share its message.
+ * While a batch is being started or other calls are in flight, answers leave together at the end
+ * of this turn of the event loop (see runBatch). A lone call's answer leaves at once: nothing
+ * would share its message.
  */
 function sendResult(result: ResultMessage, transfer: ArrayBuffer[]): void {
-  if (results.length === 0 && inFlight.size <= 1) return send([result], transfer);
+  if (results.length === 0 && inFlight.size <= 1 && !inBatch) return send([result], transfer);
   if (results.push(result) === 1) setImmediate(flushResults);
   for (const buffer of transfer) resultTransfer.push(buffer);
 }
@@ -184,7 +187,12 @@ async function invoke(message: InvokeMessage): Promise<void> {
   const handler = entry;
   try {
     // The function's async continuations inherit the log context from run(); nothing else needs it.
-    const parts = await toResult(await currentLog.run(logs, handler, request, ctx));
+    // A synchronous function's value is used as it is: each await costs a promise and a turn of
+    // the microtask queue, which the log context's promise hooks make dearer.
+    const returned = currentLog.run(logs, handler, request, ctx);
+    const value = isThenable(returned) ? await returned : returned;
+    const produced = toResult(value);
+    const parts = produced instanceof Promise ? await produced : produced;
     if (parts.body.byteLength > maxResponseBytes) {
       const note = `response body of ${parts.body.byteLength} bytes exceeds the limit of ${maxResponseBytes}`;
       logs.push(`[error] ${note}`);
@@ -207,6 +215,10 @@ async function invoke(message: InvokeMessage): Promise<void> {
   } finally {
     inFlight.delete(id);
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 /** Most calls have no query string: they skip URL parsing altogether. */
@@ -252,12 +264,17 @@ const BATCH_TURN_MS = 1;
 function runBatch(batch: InvokeBatch, from: number): void {
   flushResults();
   const started = performance.now();
-  for (let i = from; i < batch.length; i++) {
-    void invoke(batch[i] as InvokeMessage);
-    if (i + 1 < batch.length && performance.now() - started > BATCH_TURN_MS) {
-      setImmediate(runBatch, batch, i + 1);
-      return;
+  inBatch = batch.length - from > 1;
+  try {
+    for (let i = from; i < batch.length; i++) {
+      void invoke(batch[i] as InvokeMessage);
+      if (i + 1 < batch.length && performance.now() - started > BATCH_TURN_MS) {
+        setImmediate(runBatch, batch, i + 1);
+        return;
+      }
     }
+  } finally {
+    inBatch = false;
   }
 }
 

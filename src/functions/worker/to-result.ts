@@ -12,15 +12,22 @@ export interface ResultParts {
 
 const encoder = new TextEncoder();
 
-export async function toResult(value: unknown): Promise<ResultParts> {
-  if (value instanceof Response) {
-    return { status: value.status, headers: [...value.headers], body: new Uint8Array(await value.arrayBuffer()) };
-  }
+/** Synchronous except for a Response, whose body must be read: a promise less per call. */
+export function toResult(value: unknown): ResultParts | Promise<ResultParts> {
+  if (value instanceof Response) return responseParts(value);
   if (value === undefined || value === null) return { status: 204, headers: [], body: new Uint8Array() };
   if (typeof value === 'string') return typed('text/plain; charset=utf-8', encoder.encode(value));
   if (value instanceof Uint8Array) return typed('application/octet-stream', value);
   if (value instanceof ArrayBuffer) return typed('application/octet-stream', new Uint8Array(value));
   return typed('application/json', encoder.encode(JSON.stringify(value)));
+}
+
+async function responseParts(response: Response): Promise<ResultParts> {
+  return {
+    status: response.status,
+    headers: [...response.headers],
+    body: new Uint8Array(await response.arrayBuffer()),
+  };
 }
 
 function typed(contentType: string, body: Uint8Array): ResultParts {
