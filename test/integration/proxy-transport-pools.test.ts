@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createServer as createHttp2Server, type ServerHttp2Session } from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
 import { send, waitFor } from '../helpers/proxy-harness.js';
 import { startCountedUpstream, transportRig, type CountedUpstream } from '../helpers/transport-harness.js';
@@ -77,4 +79,29 @@ test('a reload keeps the connections of unchanged transports and closes those of
   await waitFor(() => backend.open === 1);
   await reloading.apply({});
   await waitFor(() => backend.open === 0);
+});
+
+test('readIdleTimeout pings an idle HTTP/2 connection, again at each quiet period, and it stays in use', async () => {
+  let pings = 0;
+  const sessions: ServerHttp2Session[] = [];
+  const server = createHttp2Server((_req, res) => res.end('ok'));
+  server.on('session', (session) => {
+    sessions.push(session);
+    session.on('ping', () => pings++);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `h2c://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const proxies = await rig().apply(
+      { 'grpc@file': { loadBalancer: { servers: [{ url }], serversTransport: 'pinging' } } },
+      { 'pinging@file': { forwardingTimeouts: { readIdleTimeout: '100ms', pingTimeout: '1s' } } },
+    );
+    assert.equal((await send(proxies['grpc@file']!.url!)).status, 200);
+    await waitFor(() => pings >= 3);
+    assert.equal((await send(proxies['grpc@file']!.url!)).status, 200);
+    assert.equal(sessions.length, 1);
+  } finally {
+    for (const session of sessions) session.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 });

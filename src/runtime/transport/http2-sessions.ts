@@ -32,7 +32,10 @@ export class Http2Sessions {
       session.once('connect', () => clearTimeout(timer));
       session.once('close', () => clearTimeout(timer));
     }
-    if (readIdleTimeout > 0) session.setTimeout(readIdleTimeout, () => healthPing(session, pingTimeout));
+    if (readIdleTimeout > 0) {
+      session.setTimeout(readIdleTimeout);
+      session.on('timeout', () => healthPing(session, pingTimeout, () => session.setTimeout(readIdleTimeout)));
+    }
     // Idle sessions must not keep the process alive at shutdown.
     session.unref();
     this.sessions.set(origin, session);
@@ -58,13 +61,15 @@ export class Http2Sessions {
  * peer does not answer in time is closed, so that the next request opens a working one instead of
  * waiting on a dead connection.
  */
-function healthPing(session: ClientHttp2Session, pingTimeout: number): void {
+function healthPing(session: ClientHttp2Session, pingTimeout: number, rearm: () => void): void {
   if (session.closed || session.destroyed) return;
   const timer = setTimeout(() => session.destroy(new Error('HTTP/2 ping timed out')), pingTimeout);
   timer.unref();
   const sent = session.ping((error) => {
     clearTimeout(timer);
+    // node's idle timer fires once: arm it again for the next quiet period, as Go keeps checking.
     if (error) session.destroy(error);
+    else rearm();
   });
   if (!sent) clearTimeout(timer);
 }
