@@ -62,7 +62,7 @@ function clientHello(servername: string): Promise<Buffer> {
 describe('traefik.tcp.* labels on real containers', { skip }, () => {
   const sandbox = new DockerSandbox();
   let portier: RunningPortier;
-  const ports = { raw: 0, edge: 0, api: 0 };
+  const ports = { raw: 0, edge: 0, guarded: 0, api: 0 };
 
   before(async () => {
     for (const name of Object.keys(ports) as (keyof typeof ports)[]) ports[name] = await freePort();
@@ -70,6 +70,7 @@ describe('traefik.tcp.* labels on real containers', { skip }, () => {
       'portier.yml': `entryPoints:
   raw: { address: "127.0.0.1:${ports.raw}" }
   edge: { address: "127.0.0.1:${ports.edge}" }
+  guarded: { address: "127.0.0.1:${ports.guarded}" }
   traefik: { address: "127.0.0.1:${ports.api}" }
 api: { insecure: true, dashboard: false }
 providers:
@@ -130,6 +131,36 @@ providers:
     assert.equal(service.loadBalancer.servers.length, 2);
     assert.match(service.loadBalancer.servers[0]!.address, /^172\.\d+\.\d+\.\d+:9000$/);
     assert.deepEqual(service.usedBy, ['echo@docker']);
+  });
+
+  test('a TCP middleware from labels guards its router: ipAllowList cuts off clients outside the range', async () => {
+    await sandbox.run(sandbox.name('tcp-guarded'), {
+      command: GREETING_ECHO,
+      labels: {
+        'traefik.enable': 'true',
+        'traefik.tcp.routers.guarded.rule': 'HostSNI(`*`)',
+        'traefik.tcp.routers.guarded.entrypoints': 'guarded',
+        'traefik.tcp.routers.guarded.middlewares': 'lan-only',
+        'traefik.tcp.middlewares.lan-only.ipallowlist.sourcerange': '10.0.0.0/8, 192.168.0.0/16',
+        'traefik.tcp.services.guarded.loadbalancer.server.port': '9000',
+      },
+    });
+    await waitFor(
+      async () => {
+        const response = await fetch(`http://127.0.0.1:${ports.api}/api/tcp/routers/guarded@docker`);
+        return response.ok && ((await response.json()) as { status: string }).status === 'enabled';
+      },
+      15_000,
+      'the guarded TCP router',
+    );
+    // Closed with nothing sent: neither the container's greeting nor an HTTP answer.
+    await assert.rejects(talk(ports.guarded, 'ping\n'), /^Error: closed; got ""$|ECONNRESET/);
+    const middleware = (await (
+      await fetch(`http://127.0.0.1:${ports.api}/api/tcp/middlewares/lan-only@docker`)
+    ).json()) as { type: string; ipAllowList: { sourceRange: string[] }; usedBy: string[] };
+    assert.equal(middleware.type, 'ipallowlist');
+    assert.deepEqual(middleware.ipAllowList.sourceRange, ['10.0.0.0/8', '192.168.0.0/16']);
+    assert.deepEqual(middleware.usedBy, ['guarded@docker']);
   });
 
   test('TLS passthrough by SNI: the ClientHello reaches the container byte for byte', async () => {
