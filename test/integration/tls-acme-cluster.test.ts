@@ -1,5 +1,5 @@
 /**
- * Several Portier instances sharing ACME state in Redis, against a real pebble: one order per
+ * Several Portier instances sharing ACME state in Redis or etcd, against a real pebble: one order per
  * certificate, challenges answered by whichever instance the CA reaches, certificates served by
  * all of them, and an instance that dies mid-order replaced by another once its lock expires.
  */
@@ -14,8 +14,18 @@ import { tlsGet } from '../helpers/tls-client.js';
 import { startPebble, type Pebble } from '../helpers/tls-pebble.js';
 import { startEchoUpstream, type Upstream } from '../helpers/upstream.js';
 
+/** A CA and the cluster store its instances share. */
+interface Site {
+  pebble: Pebble;
+  /** The CA's root certificate: the only trust anchor when checking what instances serve. */
+  root: string;
+  /** The static `cluster` section, YAML. */
+  cluster: string;
+}
+
 interface Instance {
   name: string;
+  site: Site;
   dir: string;
   websecure: number;
   portier: RunningPortier;
@@ -24,9 +34,8 @@ interface Instance {
 }
 
 let redis: KvServer;
-let pebble: Pebble;
+let site: Site;
 let upstream: Upstream;
-let root: string;
 let dir: string;
 let localCa: TestCert;
 /** Left by a single-instance run in a's acme.json: close to expiry, so due for renewal. */
@@ -37,8 +46,7 @@ const instances: Instance[] = [];
 
 async function startInstance(
   name: string,
-  ports?: { web: number; websecure: number },
-  acmeJson?: string,
+  { site, ports, acmeJson }: { site: Site; ports?: { web: number; websecure: number }; acmeJson?: string },
 ): Promise<Instance> {
   const home = join(dir, name);
   mkdirSync(home);
@@ -46,7 +54,7 @@ async function startInstance(
   const web = ports?.web ?? (await freePort());
   const websecure = ports?.websecure ?? (await freePort());
   const acme = (challenge: string) =>
-    `{ email: ops@example.com, storage: acme.json, caServer: "${pebble.directory}", ${challenge} }`;
+    `{ email: ops@example.com, storage: acme.json, caServer: "${site.pebble.directory}", ${challenge} }`;
   writeFileSync(
     join(home, 'portier.yml'),
     `entryPoints:
@@ -55,8 +63,7 @@ async function startInstance(
 certificatesResolvers:
   http01: { acme: ${acme('httpChallenge: { entryPoint: web }')} }
   alpn: { acme: ${acme('tlsChallenge: {}')} }
-cluster:
-  redis: { endpoint: "${redis.endpoint}" }
+cluster: ${site.cluster}
 providers:
   file: { filename: dynamic.yml }
 `,
@@ -82,7 +89,7 @@ providers:
   const portier = await startPortier(['-c', join(home, 'portier.yml')], {
     env: { NODE_EXTRA_CA_CERTS: localCa.certFile },
   });
-  const instance = { name, dir: home, websecure, portier, route };
+  const instance = { name, site, dir: home, websecure, portier, route };
   instances.push(instance);
   return instance;
 }
@@ -101,7 +108,7 @@ async function servedFingerprint(instance: Instance, host: string, timeoutMs = 2
   let fingerprint = '';
   await waitFor(
     async () => {
-      const reply = await tlsGet(instance.websecure, host, '/', { ca: root });
+      const reply = await tlsGet(instance.websecure, host, '/', { ca: instance.site.root });
       fingerprint = reply.peer.fingerprint256;
       return reply.status === 200;
     },
@@ -119,18 +126,26 @@ before(async () => {
   localCa = makeCa(dir);
   [aPorts.web, aPorts.websecure] = [await freePort(), await freePort()];
   [redis, upstream] = await Promise.all([startKvServer('redis'), startEchoUpstream('echo')]);
-  pebble = await startPebble(dir, localCa, { httpPort: aPorts.web, tlsPort: aPorts.websecure });
-  root = await pebble.root();
+  site = await startSite(dir, aPorts, `{ redis: { endpoint: "${redis.endpoint}" } }`);
   expiring = makeLeaf(dir, localCa, 'expiring', ['renew.example.com']);
   const b64 = (text: string) => Buffer.from(text).toString('base64');
   const stored = { domain: { main: 'renew.example.com' }, certificate: b64(expiring.cert), key: b64(expiring.key) };
   const acmeJson = JSON.stringify({ http01: { Certificates: [{ ...stored, Store: 'default' }] } });
-  [a, b] = await Promise.all([startInstance('a', aPorts, acmeJson), startInstance('b')]);
+  [a, b] = await Promise.all([startInstance('a', { site, ports: aPorts, acmeJson }), startInstance('b', { site })]);
 });
+
+/** Pebble validating at `ports` (one instance's entry points), for instances sharing `cluster`. */
+async function startSite(home: string, ports: { web: number; websecure: number }, cluster: string): Promise<Site> {
+  const pebble = await startPebble(home, localCa, { httpPort: ports.web, tlsPort: ports.websecure });
+  cleanups.push(() => pebble.stop());
+  return { pebble, root: await pebble.root(), cluster };
+}
+
+const cleanups: (() => Promise<unknown>)[] = [];
 
 after(async () => {
   await Promise.all(instances.map((instance) => stopWithin(instance.portier, 3000)));
-  await pebble?.stop();
+  await Promise.all(cleanups.map((cleanup) => cleanup()));
   await redis?.stop();
   await upstream?.close();
 });
@@ -170,7 +185,7 @@ test('two instances wanting the same certificate at once: one order, one certifi
   ]);
   assert.equal(onA, onB);
   assert.equal(orders('both.example.com', [a, b]), 1);
-  const issued = pebble.logs().match(/Issued certificate serial/g)?.length ?? 0;
+  const issued = site.pebble.logs().match(/Issued certificate serial/g)?.length ?? 0;
   assert.equal(issued, 3, `pebble issued ${issued} certificates for 3 domain lists`);
 });
 
@@ -210,9 +225,33 @@ test('an instance killed mid-order: another orders once its lock expires, and se
 });
 
 test('a new instance serves the stored certificates without ordering', async () => {
-  const c = await startInstance('c');
+  const c = await startInstance('c', { site });
   c.route({ 'http.example.com': 'http01', 'both.example.com': 'http01' });
   assert.equal(await servedFingerprint(c, 'http.example.com'), await servedFingerprint(a, 'http.example.com'));
   assert.equal(await servedFingerprint(c, 'both.example.com'), await servedFingerprint(a, 'both.example.com'));
   assert.equal(orders('http.example.com', [c]) + orders('both.example.com', [c]), 0);
+});
+
+test('etcd as the cluster store: one order, validated at the instance that did not order, served by both', async () => {
+  const etcd = await startKvServer('etcd');
+  cleanups.push(() => etcd.stop());
+  const home = join(dir, 'etcd-site');
+  mkdirSync(home);
+  const dPorts = { web: await freePort(), websecure: await freePort() };
+  const etcdSite = await startSite(home, dPorts, `{ etcd: { endpoints: ["${etcd.endpoint}"] } }`);
+  const [d, e] = await Promise.all([
+    startInstance('d', { site: etcdSite, ports: dPorts }),
+    startInstance('e', { site: etcdSite }),
+  ]);
+  const hosts = { 'etcd.example.com': 'http01', 'alpn.etcd.example.com': 'alpn' } as const;
+  e.route(hosts);
+  const fromE = await servedFingerprint(e, 'etcd.example.com');
+  const alpnFromE = await servedFingerprint(e, 'alpn.etcd.example.com');
+  d.route(hosts);
+  assert.equal(await servedFingerprint(d, 'etcd.example.com'), fromE);
+  assert.equal(await servedFingerprint(d, 'alpn.etcd.example.com'), alpnFromE);
+  for (const host of Object.keys(hosts)) {
+    assert.equal(logged(e, 'certificate obtained', host), 1, `e obtained ${host}`);
+    assert.equal(orders(host, [d]), 0, `d ordered ${host} too`);
+  }
 });
