@@ -82,6 +82,9 @@ export function buildTcp(input: TcpBuildInput): TcpRouting {
     let route: { route: TcpRoute; rule: CompiledTcpRule } | undefined;
     try {
       const rule = compileTcpRule(config.rule, 'rule');
+      if (issuesOf('tcpService', serviceName).length > 0) {
+        throw new Error(`service "${serviceName}" is disabled (see its error)`);
+      }
       const pick = builder.resolve(serviceName);
       const chain = middlewareNames.map((m) => {
         const gate = gates.get(m);

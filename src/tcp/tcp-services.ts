@@ -53,9 +53,6 @@ export class TcpServiceBuilder {
     const config = this.services[name];
     if (!config) throw new ConfigError(`the TCP service "${name}" does not exist`);
     const key = `tcp.services.${name}`;
-    if (config.loadBalancer && config.weighted) {
-      throw new ConfigError(`${key}: a service is either loadBalancer or weighted, not both; remove one`);
-    }
     if (config.weighted) return this.weighted(name, config.weighted.services, `${key}.weighted.services`);
     const servers = (config.loadBalancer?.servers ?? []).map((server, i) => ({
       ...parseAddress(server.address, `${key}.loadBalancer.servers[${i}].address`),

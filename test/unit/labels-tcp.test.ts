@@ -142,13 +142,59 @@ test('a TCP router without rule, or without service among several, is disabled a
   assert.equal(byRouter.which!.object!.kind, 'tcpRouter');
 });
 
-test('a TCP service on a container without port is an error naming the TCP port label', () => {
+test('a TCP service on a container without port is disabled alone, naming the TCP port label', () => {
   const { config, issues } = snapshot([
     container('db', { 'traefik.tcp.routers.db.rule': 'HostSNI(`*`)' }, { exposedPorts: [] }),
   ]);
-  assert.equal(config.tcp, undefined);
+  assert.equal(config.tcp!.services?.db, undefined);
+  assert.deepEqual(Object.keys(config.tcp!.routers!), ['db']);
+  assert.equal(issues.length, 1);
   assert.equal(issues[0]!.key, 'traefik.tcp.services.db.loadbalancer.server.port');
   assert.equal(issues[0]!.location, 'container "db"');
+  assert.deepEqual(issues[0]!.object, { kind: 'tcpService', name: 'db' });
+});
+
+test('a TCP service without port leaves the HTTP routes of its container routed, and the reverse', () => {
+  const tcpBroken = snapshot([
+    container(
+      'mixed',
+      {
+        'traefik.http.routers.web.rule': 'Host(`web.test`)',
+        'traefik.http.services.web.loadbalancer.server.port': '80',
+        'traefik.tcp.routers.raw.rule': 'HostSNI(`*`)',
+      },
+      { exposedPorts: [] },
+    ),
+  ]);
+  assert.deepEqual(tcpBroken.config.http.services.web, {
+    loadBalancer: { servers: [{ url: 'http://172.17.0.5:80' }] },
+  });
+  assert.deepEqual(Object.keys(tcpBroken.config.http.routers), ['web']);
+  assert.deepEqual(
+    tcpBroken.issues.map((issue) => issue.object),
+    [{ kind: 'tcpService', name: 'mixed' }],
+  );
+
+  const httpBroken = snapshot([
+    container(
+      'mixed',
+      {
+        'traefik.http.routers.web.rule': 'Host(`web.test`)',
+        'traefik.tcp.routers.raw.rule': 'HostSNI(`*`)',
+        'traefik.tcp.services.raw.loadbalancer.server.port': '9000',
+      },
+      { exposedPorts: [] },
+    ),
+  ]);
+  assert.deepEqual(httpBroken.config.tcp!.services!.raw, {
+    loadBalancer: { servers: [{ address: '172.17.0.5:9000' }] },
+  });
+  assert.deepEqual(httpBroken.config.http.services, {});
+  // The router stays, so the runtime shows it disabled beside its service.
+  assert.equal(httpBroken.config.http.routers.web!.service, 'mixed');
+  assert.equal(httpBroken.issues.length, 1);
+  assert.equal(httpBroken.issues[0]!.key, 'traefik.http.services.mixed.loadbalancer.server.port');
+  assert.deepEqual(httpBroken.issues[0]!.object, { kind: 'service', name: 'mixed' });
 });
 
 test('weighted TCP services from labels pass through; UDP labels are reported and suppress HTTP', () => {

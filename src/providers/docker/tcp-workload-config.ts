@@ -1,10 +1,12 @@
 import type { TcpConfig } from '../../config/dynamic/types.js';
 import type { LabelledTcp } from '../labels/types.js';
 import type { ProviderIssue } from '../types.js';
+import { WorkloadProblem } from './workload-problem.js';
 
 /**
  * Where the workload listens on `port` (else on its lowest exposed port): one `host:port` per
- * address, none while it is not running. Throws WorkloadProblem, naming `portLabel`, without a port.
+ * address, none while it is not running. Throws WorkloadProblem, naming `portLabel`, without a
+ * port (or without a usable network address).
  */
 export type Endpoints = (port: number | undefined, portLabel: string) => string[];
 
@@ -26,7 +28,8 @@ export function wantsTcpRouting(labels: LabelledTcp): boolean {
  * The TCP configuration of one workload, built as Traefik builds it from `traefik.tcp.*`: with
  * routers but no service labels, one service named after the workload; each load-balancer service
  * gets one server per workload address; a router without `service` takes the only service. A
- * router that cannot be completed is left out with an issue that disables it alone.
+ * router or service that cannot be completed (no rule, no port…) is left out with an issue that
+ * disables it alone; the routers naming such a service are disabled by the runtime.
  */
 export function buildTcpConfig(
   labels: LabelledTcp,
@@ -51,10 +54,20 @@ export function buildTcpConfig(
     }
     const { server = {}, ...options } = service.loadBalancer ?? {};
     const portLabel = `${prefix}.tcp.services.${name}.loadbalancer.server.port`;
-    const servers = context
-      .endpoints(server.port, portLabel)
-      .map((address) => (server.tls ? { address, tls: true } : { address }));
-    config.services![name] = { loadBalancer: { ...options, servers } };
+    try {
+      const servers = context
+        .endpoints(server.port, portLabel)
+        .map((address) => (server.tls ? { address, tls: true } : { address }));
+      config.services![name] = { loadBalancer: { ...options, servers } };
+    } catch (error) {
+      if (!(error instanceof WorkloadProblem)) throw error;
+      issues.push({
+        message: error.message,
+        key: error.key,
+        location: context.where,
+        object: { kind: 'tcpService', name },
+      });
+    }
   }
   const serviceNames = Object.keys(services);
   for (const [name, router] of Object.entries(labels.routers)) {

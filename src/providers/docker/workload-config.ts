@@ -33,7 +33,8 @@ export interface WorkloadConfig {
  * Turns one workload into the configuration its labels ask for (Traefik's per-container build):
  * filters (enable, constraints, state, health), defaults (service and router named after the
  * workload, default rule), and one server per address. Returns undefined when the workload is
- * filtered out; any problem disables this workload alone and is returned as issues.
+ * filtered out. A malformed label disables the whole workload; a service that cannot be given
+ * servers (no port, no network) is left out alone, and the rest of the workload stays routed.
  */
 export function buildWorkloadConfig(workload: Workload, options: WorkloadOptions): WorkloadConfig | undefined {
   const defaultName = normalize(workload.serviceName);
@@ -73,24 +74,25 @@ export function buildWorkloadConfig(workload: Workload, options: WorkloadOptions
   const httpLabels = [labels.routers, labels.services, labels.middlewares].some((o) => Object.keys(o).length > 0);
   const services: Record<string, LabelledService> =
     Object.keys(labels.services).length > 0 ? labels.services : { [defaultName]: { loadBalancer: {} } };
-  try {
-    const tcp = buildTcpConfig(labels.tcp, { defaultName, where, endpoints, labelPrefix: options.labelPrefix });
-    if (Object.values(tcp.config).some((section) => Object.keys(section).length > 0)) config.tcp = tcp.config;
-    issues.push(...tcp.issues);
-    if (tcpOrUdp && !httpLabels) return { config, issues };
-    for (const [name, service] of Object.entries(services)) {
-      const { server, ...loadBalancer } = service.loadBalancer;
+  const tcp = buildTcpConfig(labels.tcp, { defaultName, where, endpoints, labelPrefix: options.labelPrefix });
+  if (Object.values(tcp.config).some((section) => Object.keys(section).length > 0)) config.tcp = tcp.config;
+  issues.push(...tcp.issues);
+  if (tcpOrUdp && !httpLabels) return { config, issues };
+  for (const [name, service] of Object.entries(services)) {
+    const { server, ...loadBalancer } = service.loadBalancer;
+    try {
       const servers = serversOf(server ?? {}, endpoints, options, name);
       config.http.services[name] = { loadBalancer: { ...loadBalancer, servers } };
+    } catch (error) {
+      if (!(error instanceof WorkloadProblem)) throw error;
+      // The service alone is left out: its routers are disabled by the runtime, TCP stays routed.
+      issues.push({ message: error.message, key: error.key, location: where, object: { kind: 'service', name } });
     }
-  } catch (error) {
-    if (!(error instanceof WorkloadProblem)) throw error;
-    issues.push({ message: error.message, key: error.key, location: where });
-    return { config: emptyDynamicConfig(), issues };
   }
 
   const routers = { ...labels.routers };
-  const serviceNames = Object.keys(config.http.services);
+  // The labelled names, built or not: a router of a service left out is shown disabled, not dropped.
+  const serviceNames = Object.keys(services);
   if (Object.keys(routers).length === 0 && serviceNames.length === 1) routers[defaultName] = {};
   for (const [name, router] of Object.entries(routers)) {
     const rule = router.rule ?? defaultRuleOf(workload, options, labels.v1?.domain);

@@ -1,0 +1,20 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { buildTcp } from '../../src/tcp/tcp-build.js';
+import { TcpConnectionCounts } from '../../src/tcp/tcp-middlewares.js';
+
+test('a router whose service a provider left out is disabled, pointing at that service’s error', () => {
+  const portError = 'container "db": port is missing: add the label traefik.tcp.services.db.loadbalancer.server.port';
+  const { view, tables } = buildTcp({
+    tcp: { routers: { 'db@docker': { rule: 'HostSNI(`*`)', service: 'db' } }, services: {}, middlewares: {} },
+    entryPoints: ['edge'],
+    defaultEntryPoints: ['edge'],
+    counts: new TcpConnectionCounts(),
+    objectIssues: new Map([['tcpService:db@docker', [portError]]]),
+  });
+  assert.equal(view.routers['db@docker']!.status, 'disabled');
+  assert.deepEqual(view.routers['db@docker']!.error, ['service "db@docker" is disabled (see its error)']);
+  assert.equal(view.services['db@docker']!.status, 'disabled');
+  assert.deepEqual(view.services['db@docker']!.error, [portError]);
+  assert.equal(tables.get('edge')!.matchPlain('127.0.0.1'), undefined);
+});
