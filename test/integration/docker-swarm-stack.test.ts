@@ -85,13 +85,14 @@ describe('Portier deployed as a Swarm stack', { skip }, () => {
     return (view.loadBalancer?.servers ?? []).map((server) => server.url).sort();
   }
 
-  async function taskUrls(service: string): Promise<string[]> {
+  /** A container's address on the stack's edge network (the routed services' network). */
+  function edgeIp(container: string): Promise<string> {
     const network = stack.settings.network;
-    const ips = await Promise.all(
-      (await taskContainers(service)).map((id) =>
-        docker(['inspect', '-f', `{{ (index .NetworkSettings.Networks "${network}").IPAddress }}`, id]),
-      ),
-    );
+    return docker(['inspect', '-f', `{{ (index .NetworkSettings.Networks "${network}").IPAddress }}`, container]);
+  }
+
+  async function taskUrls(service: string): Promise<string[]> {
+    const ips = await Promise.all((await taskContainers(service)).map(edgeIp));
     return ips.map((ip) => `http://${ip}:80`).sort();
   }
 
@@ -108,7 +109,10 @@ describe('Portier deployed as a Swarm stack', { skip }, () => {
       `traefik.http.services.${router}.loadbalancer.server.port=80`,
       ...(extra.labels ?? []),
     ];
-    const args = ['--replicas', String(replicas), '--network', stack.settings.network, '--no-resolve-image'];
+    // --dns 127.0.0.1: names Swarm does not know (the isolation test asks for Redis) are forwarded
+    // to a resolver inside the task that is not there, so no DNS query leaves the machine.
+    const network = ['--network', stack.settings.network, '--dns', '127.0.0.1'];
+    const args = ['--replicas', String(replicas), ...network, '--no-resolve-image'];
     const labelArgs = labels.flatMap((label) => ['--label', label]);
     return sandbox.service(name, [...args, ...(extra.args ?? []), ...labelArgs, ECHO_IMAGE]);
   }
@@ -151,8 +155,8 @@ describe('Portier deployed as a Swarm stack', { skip }, () => {
   test('a route written to the stack’s Redis is served (KV provider)', async (t) => {
     const written = Date.now();
     // A KV router may use the Swarm provider's service: the two providers share one configuration.
-    await stack.exec('redis', ['redis-cli', 'set', 'traefik/http/routers/kv/rule', 'Host(`kv.swarm.test`)']);
-    await stack.exec('redis', ['redis-cli', 'set', 'traefik/http/routers/kv/service', 'echo@swarm']);
+    await stack.redisCli(['set', 'traefik/http/routers/kv/rule', 'Host(`kv.swarm.test`)']);
+    await stack.redisCli(['set', 'traefik/http/routers/kv/service', 'echo@swarm']);
     await waitFor(async () => (await through('kv.swarm.test')).status === 200, 30_000);
     t.diagnostic(`redis-cli set → route served: ${Date.now() - written} ms`);
     const tasks = new Set(await taskContainers(echo));
@@ -166,13 +170,51 @@ describe('Portier deployed as a Swarm stack', { skip }, () => {
       if (!response.ok) throw new Error(response.status + ' ' + (await response.text()));`;
     const source = 'export default () => ({ from: "swarm" });';
     await stack.exec('portier', ['/usr/bin/node', '--input-type=module', '-e', deploy, source]);
-    const pointers = await stack.exec('redis', ['redis-cli', '--scan', '--pattern', 'portier:functions:pointer:*']);
+    const pointers = await stack.redisCli(['--scan', '--pattern', 'portier:functions:pointer:*']);
     assert.deepEqual(pointers.split('\n'), ['portier:functions:pointer:hello']);
-    await stack.exec('redis', ['redis-cli', 'set', 'traefik/http/routers/fn/rule', 'Host(`fn.swarm.test`)']);
-    await stack.exec('redis', ['redis-cli', 'set', 'traefik/http/routers/fn/service', 'functions@internal']);
+    await stack.redisCli(['set', 'traefik/http/routers/fn/rule', 'Host(`fn.swarm.test`)']);
+    await stack.redisCli(['set', 'traefik/http/routers/fn/service', 'functions@internal']);
     await waitFor(async () => (await through('fn.swarm.test', '/hello')).status === 200, 30_000);
     const response = await through('fn.swarm.test', '/hello');
     assert.deepEqual(JSON.parse(response.body), { from: 'swarm' });
+  });
+
+  test("the stack's Redis demands the password from its Docker secret", async () => {
+    assert.match(await stack.exec('redis', ['redis-cli', 'ping']), /NOAUTH/);
+    assert.equal(await stack.redisCli(['ping']), 'PONG');
+  });
+
+  /** The addresses a name resolves to inside a container; none when the lookup fails. */
+  async function lookup(container: string, name: string): Promise<string[]> {
+    const answer = await docker(['exec', container, 'nslookup', '-timeout=2', '-retry=1', name]).catch(() => '');
+    return [...answer.matchAll(/^Address: (\S+)$/gm)].map((match) => match[1]!);
+  }
+
+  test("a routed service's task can neither resolve Redis nor route to it; Portier can", async () => {
+    const redisTask = (await taskContainers(`${stackName}_redis`))[0]!;
+    const redisNetworks = await docker(['inspect', '-f', '{{ json .NetworkSettings.Networks }}', redisTask]);
+    const attached = JSON.parse(redisNetworks) as Record<string, { IPAddress: string }>;
+    assert.deepEqual(Object.keys(attached), [stack.storeNetwork], 'Redis is on the store network only');
+    const redisIp = attached[stack.storeNetwork]!.IPAddress;
+    const resolveInPortier = `require('node:dns').lookup('redis', (error, address) => { if (error) throw error; console.log(address); })`;
+    assert.equal(await stack.exec('portier', ['/usr/bin/node', '-e', resolveInPortier]), redisIp);
+
+    const [task, otherTask] = await taskContainers(echo);
+    // The probe works: the task resolves its own service on the network it shares with Portier.
+    assert.equal((await lookup(task!, `tasks.${echo}`)).length, (await taskContainers(echo)).length);
+    const redisNames = ['redis', `${stackName}_redis`, 'tasks.redis', `tasks.${stackName}_redis`];
+    const resolved = await Promise.all(redisNames.map(async (name) => [name, await lookup(task!, name)]));
+    assert.deepEqual(Object.fromEntries(resolved), Object.fromEntries(redisNames.map((name) => [name, []])));
+    // Knowing the address does not help: no network of the task holds it, so a packet would leave
+    // by the default gateway, out of the swarm (shown by the route; nothing is sent there).
+    const otherIp = await edgeIp(otherTask!);
+    assert.doesNotMatch(await docker(['exec', task!, 'ip', 'route', 'get', otherIp]), / via /);
+    assert.match(await docker(['exec', task!, 'ip', 'route', 'get', redisIp]), / via /);
+  });
+
+  test('no standalone container can join the store network (not attachable)', async () => {
+    const joining = docker(['run', '--rm', '--network', stack.storeNetwork, ECHO_IMAGE, 'true']);
+    await assert.rejects(joining, /not manually attachable/);
   });
 
   test('docker service scale to 1 under two looping clients: no failed request', async (t) => {
