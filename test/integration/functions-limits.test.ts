@@ -54,6 +54,25 @@ describe('function isolation and limits', () => {
     }
   });
 
+  it('fires ctx.signal at the timeout', async () => {
+    // The timed-out worker lives on until its other call is answered, which reports the abort.
+    await deploy(
+      'abortable',
+      `let aborted = false;
+       export default async (r: Request, ctx: any) => {
+         if (ctx.query.wait) { ctx.signal.addEventListener("abort", () => { aborted = ctx.signal.reason.name; }); return new Promise(() => {}); }
+         while (!aborted) await new Promise((done) => setTimeout(done, 10));
+         return String(aborted);
+       };`,
+    );
+    const waiting = call('/abortable?wait=1');
+    // Its own deadline comes 600 ms after the first call's: it times out unless the abort reaches it.
+    await new Promise((r) => setTimeout(r, 600));
+    const watcher = await call('/abortable');
+    assert.equal((await waiting).status, 504);
+    assert.equal(await watcher.text(), 'TimeoutError');
+  });
+
   it('isolates a crash: only the crashing worker dies and is replaced on the next call', async () => {
     await deploy(
       'crash',
