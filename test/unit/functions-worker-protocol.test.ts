@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { lazyRequest } from '../../src/functions/worker/lazy-request.js';
 import { packHeaders, transferable, unpackHeaders } from '../../src/functions/worker/protocol.js';
@@ -36,6 +38,32 @@ describe('lazy Request handed to functions', () => {
     assert.equal(copy.url, 'http://localhost/sum?x=1');
     assert.equal(await copy.text(), '{"a":2}');
     assert.equal(await new Response(lazyRequest(build({ built: 0 })).body).text(), '{"a":2}');
+  });
+});
+
+describe('lazy Request sent with fetch', () => {
+  it('carries its method, headers and body to a server', async () => {
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => res.end(`${req.method} ${req.url} ${req.headers['content-type']} ${body}`));
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const request = lazyRequest(
+        () =>
+          new Request(`http://127.0.0.1:${port}/hook`, {
+            method: 'PUT',
+            headers: { 'content-type': 'text/plain' },
+            body: 'hi',
+          }),
+      );
+      const answer = await fetch(request);
+      assert.equal(await answer.text(), 'PUT /hook text/plain hi');
+    } finally {
+      server.close();
+    }
   });
 });
 
