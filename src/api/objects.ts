@@ -5,7 +5,6 @@ import type {
   ServiceView,
   TcpMiddlewareView,
   TcpRouterView,
-  TcpServiceView,
 } from '../runtime/view.js';
 import {
   listCriteria,
@@ -48,19 +47,29 @@ const routers: ObjectKind<RouterView> = {
   },
 };
 
-const services: ObjectKind<ServiceView> = {
-  noun: 'service',
-  all: (view) => view.services,
-  represent: (s) => s,
-  keep: (s, c) => matchesStatus(c, s.status) && matchesSearch(c, s.name),
-  sortKeys: {
-    name: (s) => s.name,
-    type: (s) => s.type,
-    servers: (s) => s.loadBalancer?.servers.length ?? 0,
-    provider: (s) => s.provider,
-    status: (s) => s.status,
-  },
+/** What the service lists read, so HTTP and TCP services share one spec. */
+type ServiceLike = Pick<ServiceView, 'name' | 'provider' | 'status'> & {
+  type: string;
+  loadBalancer?: { servers: unknown[] };
 };
+
+function serviceKind<T extends ServiceLike>(all: (view: RuntimeView) => Record<string, T>): ObjectKind<T> {
+  return {
+    noun: 'service',
+    all,
+    represent: (s) => s,
+    keep: (s, c) => matchesStatus(c, s.status) && matchesSearch(c, s.name),
+    sortKeys: {
+      name: (s) => s.name,
+      type: (s) => s.type,
+      servers: (s) => s.loadBalancer?.servers.length ?? 0,
+      provider: (s) => s.provider,
+      status: (s) => s.status,
+    },
+  };
+}
+
+const services = serviceKind((view) => view.services);
 
 const middlewares: ObjectKind<MiddlewareView> = {
   noun: 'middleware',
@@ -77,40 +86,15 @@ const middlewares: ObjectKind<MiddlewareView> = {
 
 const EMPTY_TCP = { routers: {}, services: {}, middlewares: {} };
 
+// TCP routers filter and sort as HTTP ones; only where they are read and how they are shown differ.
 const tcpRouters: ObjectKind<TcpRouterView> = {
-  noun: 'router',
+  ...routers,
   all: (view) => (view.tcp ?? EMPTY_TCP).routers,
   represent: tcpRouterRepresentation,
-  keep: (r, c) =>
-    matchesStatus(c, r.status) &&
-    matchesSearch(c, r.rule, r.name) &&
-    matchesService(c, r.service) &&
-    matchesMiddleware(c, r.middlewares),
-  sortKeys: {
-    name: (r) => r.name,
-    provider: (r) => r.provider,
-    priority: (r) => r.priority,
-    status: (r) => r.status,
-    rule: (r) => r.rule,
-    service: (r) => r.service,
-    entryPoints: (r) => r.using.length,
-    tls: (r) => (r.tls ? 1 : 0),
-  },
+  sortKeys: { ...routers.sortKeys, tls: (r) => (r.tls ? 1 : 0) },
 };
 
-const tcpServices: ObjectKind<TcpServiceView> = {
-  noun: 'service',
-  all: (view) => (view.tcp ?? EMPTY_TCP).services,
-  represent: (s) => s,
-  keep: (s, c) => matchesStatus(c, s.status) && matchesSearch(c, s.name),
-  sortKeys: {
-    name: (s) => s.name,
-    type: (s) => s.type,
-    servers: (s) => s.loadBalancer?.servers.length ?? 0,
-    provider: (s) => s.provider,
-    status: (s) => s.status,
-  },
-};
+const tcpServices = serviceKind((view) => (view.tcp ?? EMPTY_TCP).services);
 
 const tcpMiddlewares: ObjectKind<TcpMiddlewareView> = {
   ...middlewares,
