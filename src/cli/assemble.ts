@@ -117,7 +117,12 @@ function routeApi(functionsApi: Handler, api: Handler): Handler {
     if (ctx.path !== '/api/functions' && !ctx.path.startsWith('/api/functions/')) return api(ctx);
     const reads = ctx.req.method === 'GET' || ctx.req.method === 'HEAD';
     if (!reads && ctx.routerName === 'api@internal' && !isLoopback(ctx.clientIp)) {
-      respond(ctx, 403, 'function changes through the insecure API are accepted from localhost only');
+      respond(
+        ctx,
+        403,
+        'function changes through the insecure API are accepted from localhost only; to deploy from ' +
+          'elsewhere, route api@internal through your own router with an auth middleware',
+      );
       return;
     }
     return functionsApi(ctx);
