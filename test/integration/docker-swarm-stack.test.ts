@@ -191,25 +191,25 @@ describe('Portier deployed as a Swarm stack', { skip }, () => {
   }
 
   test("a routed service's task can neither resolve Redis nor route to it; Portier can", async () => {
-    const redisTask = (await taskContainers(`${stackName}_redis`))[0]!;
-    const redisNetworks = await docker(['inspect', '-f', '{{ json .NetworkSettings.Networks }}', redisTask]);
-    const attached = JSON.parse(redisNetworks) as Record<string, { IPAddress: string }>;
-    assert.deepEqual(Object.keys(attached), [stack.storeNetwork], 'Redis is on the store network only');
-    const redisIp = attached[stack.storeNetwork]!.IPAddress;
-    const resolveInPortier = `require('node:dns').lookup('redis', (error, address) => { if (error) throw error; console.log(address); })`;
-    assert.equal(await stack.exec('portier', ['/usr/bin/node', '-e', resolveInPortier]), redisIp);
-
     const [task, otherTask] = await taskContainers(echo);
     // The probe works: the task resolves its own service on the network it shares with Portier.
     assert.equal((await lookup(task!, `tasks.${echo}`)).length, (await taskContainers(echo)).length);
     const redisNames = ['redis', `${stackName}_redis`, 'tasks.redis', `tasks.${stackName}_redis`];
     const resolved = await Promise.all(redisNames.map(async (name) => [name, await lookup(task!, name)]));
     assert.deepEqual(Object.fromEntries(resolved), Object.fromEntries(redisNames.map((name) => [name, []])));
+
+    const resolveInPortier = `require('node:dns').lookup('redis', (error, address) => { if (error) throw error; console.log(address); })`;
+    const redisIp = await stack.exec('portier', ['/usr/bin/node', '-e', resolveInPortier]);
     // Knowing the address does not help: no network of the task holds it, so a packet would leave
     // by the default gateway, out of the swarm (shown by the route; nothing is sent there).
-    const otherIp = await edgeIp(otherTask!);
-    assert.doesNotMatch(await docker(['exec', task!, 'ip', 'route', 'get', otherIp]), / via /);
+    assert.doesNotMatch(await docker(['exec', task!, 'ip', 'route', 'get', await edgeIp(otherTask!)]), / via /);
     assert.match(await docker(['exec', task!, 'ip', 'route', 'get', redisIp]), / via /);
+
+    const [redisTask] = await taskContainers(`${stackName}_redis`);
+    const networks = await docker(['inspect', '-f', '{{ json .NetworkSettings.Networks }}', redisTask!]);
+    const addresses = JSON.parse(networks) as Record<string, { IPAddress: string }>;
+    assert.deepEqual(Object.keys(addresses), [stack.storeNetwork], 'Redis is on the store network only');
+    assert.equal(addresses[stack.storeNetwork]!.IPAddress, redisIp);
   });
 
   test('no standalone container can join the store network (not attachable)', async () => {
