@@ -40,7 +40,13 @@ export class ConnectionMux {
    * before the handshake rather than in an SNICallback: OpenSSL keeps the first context's key
    * type when switching, so an RSA certificate behind an EC default would not be served.
    */
-  private readonly tlsServers = new WeakMap<CompiledTlsOptions, WeakMap<PemPair, TlsServer>>();
+  private readonly tlsServerFor = cachedPerPair((options: CompiledTlsOptions, certificate: PemPair) =>
+    this.createTlsServer(options, certificate),
+  );
+  /** Building a context parses the key and certificate: once per pair, not once per TCP connection. */
+  private readonly secureContextFor = cachedPerPair((options: CompiledTlsOptions, certificate: PemPair) =>
+    createSecureContext({ ...options.context, ...certificate }),
+  );
 
   constructor(private readonly targets: ConnectionTargets) {}
 
@@ -119,12 +125,8 @@ export class ConnectionMux {
     return true;
   }
 
-  private tlsServerFor(options: CompiledTlsOptions, certificate: PemPair): TlsServer {
-    let byCertificate = this.tlsServers.get(options);
-    if (!byCertificate) this.tlsServers.set(options, (byCertificate = new WeakMap()));
-    let server = byCertificate.get(certificate);
-    if (server) return server;
-    server = createTlsServer({
+  private createTlsServer(options: CompiledTlsOptions, certificate: PemPair): TlsServer {
+    const server = createTlsServer({
       ...options.context,
       ...certificate,
       ALPNProtocols: options.alpnProtocols ?? ['h2', 'http/1.1'],
@@ -136,7 +138,6 @@ export class ConnectionMux {
     server.on('tlsClientError', (error) =>
       logger.debug({ err: error, entryPoint: this.targets.entryPoint }, 'TLS handshake failed'),
     );
-    byCertificate.set(certificate, server);
     return server;
   }
 
@@ -144,7 +145,7 @@ export class ConnectionMux {
   private terminateForTcp(socket: Socket, options: CompiledTlsOptions, certificate: PemPair, route: TcpRoute): void {
     const secure = new TLSSocket(socket, {
       isServer: true,
-      secureContext: createSecureContext({ ...options.context, ...certificate }),
+      secureContext: this.secureContextFor(options, certificate),
       requestCert: requestsClientCertificate(options),
       rejectUnauthorized: false,
     });
@@ -170,6 +171,18 @@ export class ConnectionMux {
     if (socket.alpnProtocol === 'h2') this.targets.http2.emit('connection', socket);
     else this.targets.http1(socket);
   }
+}
+
+/** Memoises `make` per (first, second) pair, holding neither key alive once a new configuration drops it. */
+function cachedPerPair<A extends object, B extends object, V>(make: (a: A, b: B) => V): (a: A, b: B) => V {
+  const cache = new WeakMap<A, WeakMap<B, V>>();
+  return (a, b) => {
+    let byB = cache.get(a);
+    if (!byB) cache.set(a, (byB = new WeakMap()));
+    let value = byB.get(b);
+    if (value === undefined) byB.set(b, (value = make(a, b)));
+    return value;
+  };
 }
 
 /** RFC 8737: the validation server only completes the handshake with the challenge certificate. */
