@@ -8,7 +8,14 @@ import { performance } from 'node:perf_hooks';
 import { COMPILER_ID, compileFunction } from './compiler.js';
 import { FunctionsError } from './errors.js';
 import { InvocationLog, type InvocationRecord } from './invocation-log.js';
-import { LoadError, type FunctionRunner, type FunctionSpec, type InvocationCall, type RunResult } from './runner.js';
+import {
+  failedRun,
+  LoadError,
+  type FunctionRunner,
+  type FunctionSpec,
+  type InvocationCall,
+  type RunResult,
+} from './runner.js';
 import type { FunctionSettings } from './settings.js';
 import {
   checkFunctionName,
@@ -162,7 +169,7 @@ export class FunctionRuntimeCore {
     const running = this.inFlight.get(name) ?? 0;
     let result: RunResult;
     if (running >= spec.limits.concurrency) {
-      result = rejection('busy', 429, `${running} calls already in flight, the limit is ${spec.limits.concurrency}`);
+      result = failedRun('busy', 429, `${running} calls already in flight, the limit is ${spec.limits.concurrency}`);
     } else {
       this.inFlight.set(name, running + 1);
       try {
@@ -272,21 +279,6 @@ export class FunctionRuntimeCore {
     const problem = checkFunctionName(name);
     if (problem) throw new FunctionsError(400, problem);
   }
-}
-
-export function rejection(outcome: RunResult['outcome'], status: number, error: string): RunResult {
-  return {
-    outcome,
-    status,
-    headers: [],
-    body: new Uint8Array(),
-    params: {},
-    logs: [],
-    cold: false,
-    initMs: 0,
-    runMs: 0,
-    error,
-  };
 }
 
 function round(ms: number): number {

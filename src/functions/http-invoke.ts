@@ -6,9 +6,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { FunctionInvocationSummary } from '../runtime/context.js';
 import type { FunctionRuntimeCore } from './function-runtime.js';
-import { rejection } from './function-runtime.js';
 import type { InvocationRecord } from './invocation-log.js';
-import type { InvocationCall, RunResult } from './runner.js';
+import { failedRun, type InvocationCall, type RunResult } from './runner.js';
 import type { HeaderList } from './worker/protocol.js';
 
 /** What the adapters know about the request. */
@@ -70,7 +69,7 @@ export async function serveInvocation(
   const max = runtime.settings.limits.maxBodyBytes;
   const body = await readBody(exchange, max);
   if (body === 'too-large') {
-    const result = rejection('request-too-large', 413, `the request body is over the ${max}-byte limit`);
+    const result = failedRun('request-too-large', 413, `the request body is over the ${max}-byte limit`);
     writeResult(exchange, result, requestId);
     const record = await runtime.refuse(name, requestId, result);
     exchange.invocation = record;

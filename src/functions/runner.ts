@@ -60,6 +60,22 @@ export interface RunResult {
   error?: string;
 }
 
+/** A call that produced no response of the function's own: refused, timed out or crashed. */
+export function failedRun(outcome: Outcome, status: number, error: string, runMs = 0): RunResult {
+  return {
+    outcome,
+    status,
+    headers: [],
+    body: new Uint8Array(),
+    params: {},
+    logs: [],
+    cold: false,
+    initMs: 0,
+    runMs,
+    error,
+  };
+}
+
 export interface LoadInfo {
   initMs: number;
   logs: string[];

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { buildSync } from 'esbuild';
-import { LoadError, type InvocationCall, type LoadInfo, type RunResult } from './runner.js';
+import { failedRun, LoadError, type InvocationCall, type LoadInfo, type RunResult } from './runner.js';
 import {
   packHeaders,
   transferable,
@@ -115,7 +115,7 @@ export class FunctionWorker {
   invoke(call: InvocationCall, timeoutMs: number, maxResponseBytes: number): Promise<RunResult> {
     this.lastUsed = performance.now();
     const id = this.nextId++;
-    if (this.exited) return Promise.resolve(failure('crash', 502, 0, 'the worker had already stopped'));
+    if (this.exited) return Promise.resolve(failedRun('crash', 502, 'the worker had already stopped'));
     return new Promise((resolve) => {
       const started = performance.now();
       this.pending.set(id, { resolve, started, deadline: started + timeoutMs, timeoutMs });
@@ -190,11 +190,11 @@ export class FunctionWorker {
     this.pending.delete(id);
     this.worker.postMessage({ type: 'abort', id });
     call.resolve(
-      failure(
+      failedRun(
         'timeout',
         504,
-        performance.now() - call.started,
         `the function ran longer than its ${call.timeoutMs} ms timeout`,
+        performance.now() - call.started,
       ),
     );
     this.retire();
@@ -241,7 +241,7 @@ export class FunctionWorker {
     const reason = cause ? (cause.stack ?? cause.message) : 'the worker was stopped';
     clearTimeout(this.deadlineTimer);
     for (const call of this.pending.values()) {
-      call.resolve(failure(outOfMemory ? 'out-of-memory' : 'crash', 502, performance.now() - call.started, reason));
+      call.resolve(failedRun(outOfMemory ? 'out-of-memory' : 'crash', 502, reason, performance.now() - call.started));
     }
     this.pending.clear();
     if (this.loadWaiter) {
@@ -251,19 +251,4 @@ export class FunctionWorker {
     }
     for (const listener of this.exitListeners) listener();
   }
-}
-
-function failure(outcome: RunResult['outcome'], status: number, runMs: number, error: string): RunResult {
-  return {
-    outcome,
-    status,
-    headers: [],
-    body: new Uint8Array(),
-    params: {},
-    logs: [],
-    cold: false,
-    initMs: 0,
-    runMs,
-    error,
-  };
 }
