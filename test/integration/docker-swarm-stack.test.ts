@@ -182,6 +182,10 @@ describe('Portier deployed as a Swarm stack', { skip }, () => {
   test("the stack's Redis demands the password from its Docker secret", async () => {
     assert.match(await stack.exec('redis', ['redis-cli', 'ping']), /NOAUTH/);
     assert.equal(await stack.redisCli(['ping']), 'PONG');
+    // Secrets reach the tasks as files: the specs (what `docker service inspect` shows) hold no password.
+    const specs = await docker(['service', 'inspect', `${stackName}_portier`, `${stackName}_redis`]);
+    assert.ok(specs.includes('/run/secrets/redis.conf'), 'the specs were read');
+    assert.ok(!specs.includes(stack.redisPassword), 'no password in the service specs');
   });
 
   /** The addresses a name resolves to inside a container; none when the lookup fails. */
