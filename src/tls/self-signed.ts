@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { logger } from '../observability/logger.js';
 
 export interface PemPair {
   cert: string;
@@ -39,12 +40,17 @@ export async function prepareDefaultSelfSigned(): Promise<void> {
   }
 }
 
+/** Set when openssl could not make the certificate: the process does without one from then on. */
+let failed = false;
+
 /**
  * Traefik's fallback when no default certificate is configured: a self-signed one, made once per
  * process. Node cannot issue X.509 certificates itself, so openssl (on every Debian image) does it.
+ * Without openssl there is none: the error is logged once, and connections that match no
+ * configured certificate are refused rather than the whole TLS layer failing.
  */
-export function defaultSelfSigned(): PemPair {
-  if (generated) return generated;
+export function defaultSelfSigned(): PemPair | undefined {
+  if (generated || failed) return generated;
   const dir = mkdtempSync(join(tmpdir(), 'portier-default-cert-'));
   try {
     const key = join(dir, 'key.pem');
@@ -53,6 +59,14 @@ export function defaultSelfSigned(): PemPair {
     execFileSync('openssl', [...OPENSSL_ARGS, ...subject], { stdio: 'ignore' });
     generated = { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') };
     return generated;
+  } catch (error) {
+    failed = true;
+    logger.error(
+      { err: (error as Error).message },
+      'cannot generate the default TLS certificate with openssl; TLS connections matching no configured ' +
+        'certificate are refused. Install openssl or configure tls.stores.default.defaultCertificate',
+    );
+    return undefined;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -87,13 +87,16 @@ export class TlsManager {
     const options = (optionsName && state.options.get(optionsName)) || state.defaultOptions;
     const found = serverName ? state.index.find(serverName) : undefined;
     if (!found && options.sniStrict) return { options, certificate: undefined };
-    return { options, certificate: (found ?? defaultOf(state)).pem };
+    return { options, certificate: (found ?? defaultOf(state))?.pem };
   }
 
   list(): CertificateView[] {
     const { certificates } = this.state;
     const defaultCertificate = defaultOf(this.state);
-    const all = certificates.includes(defaultCertificate) ? certificates : [...certificates, defaultCertificate];
+    const all =
+      !defaultCertificate || certificates.includes(defaultCertificate)
+        ? certificates
+        : [...certificates, defaultCertificate];
     return all.map((c) => ({
       source: c.source,
       domains: c.names,
@@ -217,9 +220,11 @@ function tcpRuleNames(rule: string): string[] {
   }
 }
 
-function defaultOf(state: TlsState): LoadedCertificate {
+/** The configured default certificate, else the generated one; none when openssl is missing. */
+function defaultOf(state: TlsState): LoadedCertificate | undefined {
   if (!state.defaultCertificate) {
     const pem = defaultSelfSigned();
+    if (!pem) return undefined;
     state.defaultCertificate = loadCertificate(
       { certFile: pem.cert, keyFile: pem.key },
       'generated default certificate',
