@@ -2,6 +2,7 @@ import { createClient } from 'redis';
 import type { SharedKv } from '../cluster/shared-kv.js';
 import { StoreUnavailable } from '../cluster/store-unavailable.js';
 import { logger } from '../observability/logger.js';
+import { redactUrl } from '../runtime/redact.js';
 
 export { StoreUnavailable };
 
@@ -53,6 +54,8 @@ export class RedisConnection {
 
   private async connect(): Promise<RedisClient> {
     const { endpoint } = this.settings;
+    // The URL form may carry the password (redis://:secret@host): logs and errors get it redacted.
+    const shown = redactUrl(endpoint);
     if (!this.client) {
       const created: RedisClient = createClient({
         url: endpoint.includes('://') ? endpoint : `redis://${endpoint}`,
@@ -66,11 +69,11 @@ export class RedisConnection {
       // Reconnection attempts fail repeatedly during an outage: log its start and end only.
       let down = false;
       created.on('error', (error: Error) => {
-        if (!down) logger.warn({ endpoint, err: error.message }, 'gateway redis unavailable');
+        if (!down) logger.warn({ endpoint: shown, err: error.message }, 'gateway redis unavailable');
         down = true;
       });
       created.on('ready', () => {
-        if (down) logger.info({ endpoint }, 'gateway redis available again');
+        if (down) logger.info({ endpoint: shown }, 'gateway redis available again');
         down = false;
       });
       // connect() only settles once connected, retrying meanwhile: the first outcome decides.
@@ -87,7 +90,7 @@ export class RedisConnection {
       created.connect().catch(() => undefined);
       await firstOutcome;
     }
-    if (!this.client?.isReady) throw new Error(`redis at ${endpoint} is not reachable`);
+    if (!this.client?.isReady) throw new Error(`redis at ${shown} is not reachable`);
     return this.client;
   }
 }
