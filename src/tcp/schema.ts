@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { TcpConfig } from '../config/dynamic/types.js';
 import { parseLocated, type Locate } from '../config/schema/parse-located.js';
 import type { ProviderIssue } from '../providers/types.js';
+import { UNSUPPORTED_TCP_SERVERS_TRANSPORTS, UNSUPPORTED_TCP_SERVICE_KEYS } from './unsupported.js';
 
 const routerSchema = z.strictObject({
   rule: z.string(),
@@ -22,17 +23,16 @@ const routerSchema = z.strictObject({
     .optional(),
 });
 
+const refused = Object.fromEntries(
+  Object.entries(UNSUPPORTED_TCP_SERVICE_KEYS).map(([key, reason]) => [key, z.never({ error: reason }).optional()]),
+);
+
 const serviceSchema = z
   .strictObject({
     loadBalancer: z
       .strictObject({
         servers: z.array(z.strictObject({ address: z.string(), tls: z.boolean().optional() })).default([]),
-        serversTransport: z.string().optional(),
-        terminationDelay: z.number().optional(),
-        // Refused, not ignored: a backend expecting the PROXY header would misread every connection.
-        proxyProtocol: z
-          .never({ error: 'is not supported yet: Portier cannot send the PROXY protocol header; remove it' })
-          .optional(),
+        ...refused,
       })
       .optional(),
     weighted: z
@@ -89,7 +89,9 @@ export function validateTcpSection(raw: unknown, locate: Locate, issues: Provide
     (tcp as Record<string, unknown>)[section] = target;
   }
   for (const key of Object.keys(raw)) {
-    if (key !== 'routers' && key !== 'services' && key !== 'middlewares' && key !== 'serversTransports') {
+    if (key === 'serversTransports') {
+      issues.push({ message: UNSUPPORTED_TCP_SERVERS_TRANSPORTS, key: 'tcp.serversTransports' });
+    } else if (key !== 'routers' && key !== 'services' && key !== 'middlewares') {
       issues.push({ message: `unknown key "${key}": tcp has routers, services and middlewares`, key: `tcp.${key}` });
     }
   }

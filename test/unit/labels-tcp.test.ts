@@ -72,12 +72,19 @@ test('a typo under traefik.tcp gets the same "did you mean" as HTTP labels', () 
   }
 });
 
-test('proxyProtocol is refused with the reason, not silently dropped', () => {
-  const label = 'traefik.tcp.services.db.loadbalancer.proxyprotocol.version';
-  const { problems } = decodeLabels({ [label]: '2' }, { defaultName: 'db' });
-  assert.equal(problems.length, 1);
-  assert.equal(problems[0]!.label, label);
-  assert.match(problems[0]!.message, /"proxyprotocol" is not supported yet: .*PROXY protocol header; remove the label/);
+test('proxyProtocol, serversTransport and terminationDelay are refused with the reason, not silently dropped', () => {
+  const reasons: [string, RegExp][] = [
+    ['proxyprotocol.version', /"proxyprotocol" is not supported yet: .*PROXY protocol header; remove the label/],
+    ['serverstransport', /"serverstransport" is not supported yet: .*system CAs\); remove the label, and trust/],
+    ['terminationdelay', /"terminationdelay" is not supported yet: .*as soon as one side closes; remove the label$/],
+  ];
+  for (const [key, reason] of reasons) {
+    const label = `traefik.tcp.services.db.loadbalancer.${key}`;
+    const { problems } = decodeLabels({ [label]: '2' }, { defaultName: 'db' });
+    assert.equal(problems.length, 1, label);
+    assert.equal(problems[0]!.label, label);
+    assert.match(problems[0]!.message, reason);
+  }
 });
 
 test('a container with only TCP labels gets a TCP service on its port and no HTTP router', () => {

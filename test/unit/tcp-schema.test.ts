@@ -12,6 +12,8 @@ test('TCP middlewares and weighted services are kept; broken ones are reported a
       split: { weighted: { services: [{ name: 'a', weight: 2 }] } },
       both: { loadBalancer: { servers: [] }, weighted: { services: [] } },
       pp: { loadBalancer: { servers: [{ address: 'a:1' }], proxyProtocol: { version: 2 } } },
+      st: { loadBalancer: { servers: [{ address: 'a:1' }], serversTransport: 'mytransport' } },
+      td: { loadBalancer: { servers: [{ address: 'a:1' }], terminationDelay: 100 } },
     },
     middlewares: {
       lan: { ipAllowList: { sourceRange: ['10.0.0.0/8'] } },
@@ -26,6 +28,21 @@ test('TCP middlewares and weighted services are kept; broken ones are reported a
   assert.match(byObject.get('tcpService:both')!.message, /exactly one of loadBalancer or weighted/);
   assert.equal(byObject.get('tcpService:pp')!.key, 'tcp.services.pp.loadBalancer.proxyProtocol');
   assert.match(byObject.get('tcpService:pp')!.message, /PROXY protocol header; remove it/);
+  assert.equal(byObject.get('tcpService:st')!.key, 'tcp.services.st.loadBalancer.serversTransport');
+  assert.match(byObject.get('tcpService:st')!.message, /not supported yet: .*system CAs.*; remove it/);
+  assert.equal(byObject.get('tcpService:td')!.key, 'tcp.services.td.loadBalancer.terminationDelay');
+  assert.match(byObject.get('tcpService:td')!.message, /not supported yet: .*; remove it$/);
   assert.equal(byObject.get('tcpMiddleware:cap')!.key, 'tcp.middlewares.cap.inFlightConn.amount');
   assert.match(byObject.get('tcpMiddleware:two')!.message, /exactly one type/);
+});
+
+test('tcp.serversTransports is refused with the fix, not passed over in silence', () => {
+  const { config, issues } = validate({
+    serversTransports: { secure: { tls: { insecureSkipVerify: true } } },
+    routers: { db: { rule: 'HostSNI(`*`)', service: 'a' } },
+  });
+  assert.deepEqual(Object.keys(config.tcp!.routers!), ['db']);
+  const refused = issues.filter((issue) => issue.key === 'tcp.serversTransports');
+  assert.equal(refused.length, 1);
+  assert.match(refused[0]!.message, /is not supported yet: .*remove the section/);
 });

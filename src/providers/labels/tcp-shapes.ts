@@ -1,3 +1,4 @@
+import { UNSUPPORTED_TCP_SERVICE_KEYS } from '../../tcp/unsupported.js';
 import { bool, int, list, obj, str, type Shape } from './shape.js';
 
 /** `traefik.tcp.routers.<name>.*` */
@@ -20,19 +21,19 @@ export const tcpRouterShape = obj({
 });
 
 /**
- * `traefik.tcp.services.<name>.*`: `server` becomes each container's `address`. `proxyProtocol`
- * is refused: Portier cannot send the PROXY header yet, and a backend expecting it would misread
- * every connection, so such a label is an error rather than silently ignored.
+ * `traefik.tcp.services.<name>.*`: `server` becomes each container's `address`. The settings
+ * Portier cannot honour (`proxyProtocol`, `serversTransport`, `terminationDelay`) are refused
+ * with the reason, as the file schema refuses them, rather than silently ignored.
  */
 export const tcpServiceShape = obj({
   loadBalancer: obj({
     server: obj({ port: int, tls: bool }),
-    serversTransport: str,
-    terminationDelay: int,
-    proxyProtocol: {
-      kind: 'refused',
-      reason: 'is not supported yet: Portier cannot send the PROXY protocol header; remove the label',
-    },
+    ...Object.fromEntries(
+      Object.entries(UNSUPPORTED_TCP_SERVICE_KEYS).map(([key, reason]) => [
+        key,
+        { kind: 'refused', reason: reason.replace(/remove it\b/, 'remove the label') } satisfies Shape,
+      ]),
+    ),
   }),
   weighted: obj({ services: { kind: 'array', item: obj({ name: str, weight: int }) } }),
 });
