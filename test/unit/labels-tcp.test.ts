@@ -204,6 +204,41 @@ test('a TCP service without port leaves the HTTP routes of its container routed,
   assert.deepEqual(httpBroken.issues[0]!.object, { kind: 'service', name: 'mixed' });
 });
 
+test('a replica without port is reported but does not disable the service its siblings serve', () => {
+  const tcp = {
+    'traefik.tcp.routers.db.rule': 'HostSNI(`*`)',
+    'traefik.tcp.services.pool.loadbalancer.server.tls': 'false',
+  };
+  const http = {
+    'traefik.http.routers.web.rule': 'Host(`web.test`)',
+    'traefik.http.services.site.loadbalancer.passhostheader': 'true',
+  };
+  const { config, issues } = snapshot([
+    container('a', tcp),
+    container('bb', tcp, { exposedPorts: [] }),
+    container('ccc', http),
+    container('dddd', http, { exposedPorts: [] }),
+  ]);
+  assert.deepEqual(
+    config.tcp!.services!.pool!.loadBalancer!.servers.map((s) => s.address),
+    ['172.17.0.1:5432'],
+  );
+  assert.deepEqual(
+    config.http.services.site!.loadBalancer!.servers!.map((s) => s.url),
+    ['http://172.17.0.3:5432'],
+  );
+  assert.equal(config.http.routers.web!.service, 'site');
+  assert.deepEqual(
+    issues.map((issue) => [issue.location, issue.key, issue.object]),
+    [
+      ['container "bb"', 'traefik.tcp.services.pool.loadbalancer.server.port', undefined],
+      ['container "dddd"', 'traefik.http.services.site.loadbalancer.server.port', undefined],
+    ],
+  );
+  for (const issue of issues)
+    assert.match(issue.message, /port is missing: .*; the service is still served by the others/);
+});
+
 test('weighted TCP services from labels pass through; UDP labels are reported and suppress HTTP', () => {
   const weighted = snapshot([
     container('w', {

@@ -41,12 +41,12 @@ function objectsOf(config: DynamicConfig, section: Section, create = false): Rec
  */
 export function mergeWorkloads(results: { name: string; result: WorkloadConfig }[]): ProviderSnapshot {
   const merged = emptyDynamicConfig();
-  const issues: ProviderIssue[] = [];
+  const workloadIssues: ProviderIssue[] = [];
   const owners = new Map<string, string>();
   const conflicts = new Map<string, { section: Section; name: string; workloads: Set<string> }>();
   const sorted = [...results].sort((a, b) => a.name.localeCompare(b.name));
   for (const { name: workload, result } of sorted) {
-    issues.push(...result.issues);
+    workloadIssues.push(...result.issues);
     for (const section of SECTIONS) {
       for (const [name, value] of Object.entries(objectsOf(result.config, section) ?? {})) {
         const id = `${section.kind}/${name}`;
@@ -65,8 +65,9 @@ export function mergeWorkloads(results: { name: string; result: WorkloadConfig }
       }
     }
   }
+  for (const { section, name } of conflicts.values()) delete objectsOf(merged, section)![name];
+  const issues = workloadIssues.map((issue) => sparingSiblings(issue, merged));
   for (const { section, name, workloads } of conflicts.values()) {
-    delete objectsOf(merged, section)![name];
     const list = [...workloads].map((workload) => `"${workload}"`).join(' and ');
     const noun = `${section.protocol === 'tcp' ? 'TCP ' : ''}${section.field.slice(0, -1)}`;
     issues.push({
@@ -78,6 +79,18 @@ export function mergeWorkloads(results: { name: string; result: WorkloadConfig }
     });
   }
   return { config: merged, issues };
+}
+
+/**
+ * A workload that could not give servers to a service (no port, no address) disables that service
+ * only when no other workload gives it servers: one broken replica of a scaled service is reported
+ * but does not take its siblings out of the load balancer.
+ */
+function sparingSiblings(issue: ProviderIssue, merged: DynamicConfig): ProviderIssue {
+  const section = SECTIONS.find((s) => s.serverKey && s.kind === issue.object?.kind);
+  if (!section || objectsOf(merged, section)?.[issue.object!.name] === undefined) return issue;
+  const { object: _object, ...reported } = issue;
+  return { ...reported, message: `${issue.message}; the service is still served by the others that define it` };
 }
 
 function sameExceptServers(a: Mergeable, b: Mergeable): boolean {
