@@ -224,7 +224,7 @@ test('a replica without port is reported but does not disable the service its si
     ['172.17.0.1:5432'],
   );
   assert.deepEqual(
-    config.http.services.site!.loadBalancer!.servers!.map((s) => s.url),
+    config.http.services.site!.loadBalancer!.servers.map((s) => s.url),
     ['http://172.17.0.3:5432'],
   );
   assert.equal(config.http.routers.web!.service, 'site');
