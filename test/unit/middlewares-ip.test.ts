@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { BlockList } from 'node:net';
 import { after, describe, it } from 'node:test';
 import type { ConfigError } from '../../src/config/errors.js';
 import { IpSet, ipv6SubnetStart } from '../../src/middlewares/client-ip.js';
@@ -51,6 +52,81 @@ describe('IpSet', () => {
       keyOf(() => new IpSet(['example.com'], 'sourceRange')),
       'sourceRange[0]',
     );
+  });
+
+  it('draws IPv4 range edges at the exact bit', () => {
+    const set = new IpSet(['172.16.0.0/12', '198.51.100.6/31', '203.0.113.77/32'], 'sourceRange');
+    assert.ok(set.has('172.16.0.0') && set.has('172.31.255.255'));
+    assert.ok(!set.has('172.15.255.255') && !set.has('172.32.0.0'));
+    assert.ok(set.has('198.51.100.6') && set.has('198.51.100.7') && !set.has('198.51.100.8'));
+    assert.ok(set.has('203.0.113.77') && !set.has('203.0.113.76'));
+    assert.ok(new IpSet(['0.0.0.0/0'], 'k').has('255.255.255.255'));
+    for (const bad of ['10.0.0.256', '172.16.0', '172.16.0.1.2', ' 172.16.0.1', '172.16.0.1:80', '172.16..1']) {
+      assert.ok(!set.has(bad), bad);
+    }
+  });
+
+  it('draws IPv6 range edges at the exact bit, whatever the spelling of the address', () => {
+    const set = new IpSet(['2001:db8:8000::/33', '[fd00::]/8', '2001:db8::10/127'], 'sourceRange');
+    assert.ok(set.has('2001:db8:8000::1') && set.has('2001:db8:ffff:ffff:ffff:ffff:ffff:ffff'));
+    assert.ok(!set.has('2001:db8:7fff:ffff:ffff:ffff:ffff:ffff'));
+    assert.ok(set.has('FD12:3456::1'), 'upper case');
+    assert.ok(set.has('2001:0db8:0000:0000:0000:0000:0000:0011'), 'long form');
+    assert.ok(set.has('2001:db8::0.0.0.16'), 'embedded IPv4 tail');
+    assert.ok(!set.has('2001:db8::12'));
+    assert.ok(new IpSet(['::/0'], 'k').has('ffff::'));
+    for (const bad of [
+      '2001:db8::10::1',
+      '2001:db8:0:0:0:0:0:10:1',
+      '2001:db8::10:',
+      '2001:db8::1g',
+      '12345::',
+      '[2001:db8::10]',
+    ]) {
+      assert.ok(!set.has(bad), bad);
+    }
+  });
+
+  it('compares IPv4-mapped IPv6 clients as IPv4, but never a plain IPv4 client with an IPv6 range', () => {
+    const v4 = new IpSet(['10.0.0.0/8'], 'k');
+    assert.ok(v4.has('::ffff:10.1.2.3') && v4.has('::FFFF:10.1.2.3') && v4.has('::ffff:a01:203'));
+    assert.ok(!v4.has('::ffff:11.1.2.3') && !v4.has('::10.1.2.3'), 'only ::ffff:0:0/96 is IPv4');
+    assert.ok(new IpSet(['::ffff:10.1.2.3'], 'k').has('10.1.2.3'), 'a mapped address is its IPv4 address');
+    const mappedRange = new IpSet(['::ffff:10.0.0.0/104'], 'k');
+    assert.ok(mappedRange.has('::ffff:10.200.0.1') && !mappedRange.has('10.200.0.1'));
+    assert.ok(!new IpSet(['::/0'], 'k').has('10.1.2.3'));
+  });
+
+  it('ignores the zone of a link-local client', () => {
+    const set = new IpSet(['fe80::/10'], 'k');
+    assert.ok(set.has('fe80::1%eth0') && set.has('fe80::1%25'));
+    assert.ok(!set.has('fe00::1%eth0'));
+    assert.ok(new IpSet(['fe80::1%eth0'], 'k').has('fe80::1'), 'nor the zone of a range');
+  });
+
+  it('agrees with node:net BlockList over a long list of ranges of both families', () => {
+    const random = seeded(42);
+    const v4 = (bits: number) => Array.from({ length: 4 }, () => random(256)).join('.') + `/${bits}`;
+    const v6 = (bits: number) => Array.from({ length: 8 }, () => random(0x10000).toString(16)).join(':') + `/${bits}`;
+    const ranges = Array.from({ length: 3000 }, (_, i) => (i % 2 ? v4(8 + random(25)) : v6(16 + random(113))));
+    const set = new IpSet(ranges, 'k');
+    const oracle = new BlockList();
+    for (const range of ranges) {
+      const [network, bits] = range.split('/') as [string, string];
+      oracle.addSubnet(network, Number(bits), network.includes(':') ? 'ipv6' : 'ipv4');
+    }
+    // Clients near listed networks, so that both answers occur often.
+    let hits = 0;
+    for (let i = 0; i < 4000; i++) {
+      const [network] = ranges[random(ranges.length)]!.split('/') as [string];
+      const client = network.includes(':')
+        ? network.replace(/[0-9a-f]+$/, random(0x10000).toString(16)).replace(/:[0-9a-f]+:/, `:${random(4)}:`)
+        : network.replace(/\d+\.\d+$/, `${random(256)}.${random(256)}`);
+      const expected = oracle.check(client, client.includes(':') ? 'ipv6' : 'ipv4');
+      assert.equal(set.has(client), expected, client);
+      if (expected) hits++;
+    }
+    assert.ok(hits > 400 && hits < 3600, `both outcomes are exercised (${hits} hits)`);
   });
 
   it('truncates IPv6 addresses to their subnet (Traefik doc table)', () => {
@@ -162,3 +238,15 @@ describe('inFlightReq', () => {
     );
   });
 });
+
+/** A small deterministic generator (mulberry32), so that a failure can be replayed. */
+function seeded(seed: number): (below: number) => number {
+  let state = seed >>> 0;
+  return (below) => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * below);
+  };
+}
