@@ -55,6 +55,36 @@ describe('KV decoding (Traefik key layout)', () => {
     });
   });
 
+  it('builds serversTransports, whatever the case of the section and its keys', () => {
+    const { config, issues } = decode({
+      'traefik/http/serversTransports/secure/serverName': 'backend.internal',
+      'traefik/http/serversTransports/secure/insecureSkipVerify': 'true',
+      'traefik/http/serversTransports/secure/rootCAs/0': 'ca.pem',
+      'traefik/http/serversTransports/secure/rootCAs/1': 'ca2.pem',
+      'traefik/http/serversTransports/secure/certificates/0/certFile': 'client.pem',
+      'traefik/http/serversTransports/secure/certificates/0/keyFile': 'client-key.pem',
+      'traefik/http/serversTransports/secure/maxIdleConnsPerHost': '7',
+      'traefik/http/serversTransports/secure/forwardingTimeouts/dialTimeout': '5s',
+      'traefik/http/services/app/loadbalancer/servers/0/url': 'https://10.0.0.1',
+      'traefik/http/services/app/loadbalancer/serverstransport': 'secure',
+    });
+    assert.deepEqual(issues, []);
+    assert.deepEqual(config.http.serversTransports, {
+      secure: {
+        serverName: 'backend.internal',
+        insecureSkipVerify: true,
+        rootCAs: ['ca.pem', 'ca2.pem'],
+        certificates: [{ certFile: 'client.pem', keyFile: 'client-key.pem' }],
+        maxIdleConnsPerHost: 7,
+        forwardingTimeouts: { dialTimeout: '5s' },
+      },
+    });
+    assert.equal(config.http.services?.app?.loadBalancer?.serversTransport, 'secure');
+    const lower = decode({ 'traefik/http/serverstransports/plain/disablehttp2': 'true' });
+    assert.deepEqual(lower.issues, []);
+    assert.deepEqual(lower.config.http.serversTransports, { plain: { disableHTTP2: true } });
+  });
+
   it('reads the configured root key, with or without slashes, and comma lists as Traefik does', () => {
     const { config, issues } = decode(
       {

@@ -1,5 +1,5 @@
 import { validateDynamicConfig } from '../../config/dynamic/index.js';
-import { consumerSchema, routerSchema, serviceSchema } from '../../config/dynamic/schema.js';
+import { consumerSchema, routerSchema, serversTransportSchema, serviceSchema } from '../../config/dynamic/schema.js';
 import { normalizeBySchema } from '../../config/schema/walk.js';
 import type { ProviderIssue, ProviderSnapshot } from '../types.js';
 import { normalizeKvMiddleware } from './middleware-options.js';
@@ -12,6 +12,7 @@ const SECTIONS: Record<string, (object: unknown) => unknown> = {
   services: (object) => normalizeBySchema(object, serviceSchema),
   middlewares: normalizeKvMiddleware,
   consumers: (object) => normalizeBySchema(object, consumerSchema),
+  serversTransports: (object) => normalizeBySchema(object, serversTransportSchema),
 };
 
 /**
@@ -98,7 +99,7 @@ function canonicalize(tree: Tree): Tree {
     Object.entries(tree).map(([key, http]) => {
       if (key.toLowerCase() !== 'http' || !isTree(http)) return [key, http];
       const sections = Object.entries(http).map(([written, objects]) => {
-        const section = Object.keys(SECTIONS).find((known) => known === written.toLowerCase());
+        const section = Object.keys(SECTIONS).find((known) => known.toLowerCase() === written.toLowerCase());
         if (section === undefined || !isTree(objects)) return [written, objects];
         const normalize = SECTIONS[section]!;
         return [section, Object.fromEntries(Object.entries(objects).map(([name, obj]) => [name, normalize(obj)]))];
