@@ -6,9 +6,13 @@ import type {
   RouterView,
   RuntimeEvent,
   ServiceView,
+  TcpMiddlewareView,
+  TcpRouterView,
+  TcpServiceView,
 } from '../../../runtime/view.js';
 
 export type { LiveStatsSnapshot, MiddlewareView, ProviderView, RouterView, RuntimeEvent, ServiceView };
+export type { TcpMiddlewareView, TcpRouterView, TcpServiceView };
 export type { SeriesSnapshot } from '../../../observability/live-stats.js';
 
 export interface Section {
@@ -17,8 +21,14 @@ export interface Section {
   errors: number;
 }
 
+export type Protocol = 'http' | 'tcp';
+export type Kind = 'routers' | 'services' | 'middlewares';
+
+export type Sections = Record<Kind, Section>;
+
 export interface Overview {
-  http: { routers: Section; services: Section; middlewares: Section };
+  http: Sections;
+  tcp: Sections;
   features: { metrics: string; accessLog: boolean; tracing: string };
   providers: string[];
 }
@@ -38,6 +48,22 @@ export interface Runtime {
   services: ServiceView[];
   middlewares: MiddlewareView[];
   providers: ProviderView[];
+  tcp: { routers: TcpRouterView[]; services: TcpServiceView[]; middlewares: TcpMiddlewareView[] };
+}
+
+export type AnyRouterView = (RouterView & { priorityStr?: string }) | TcpRouterView;
+export type AnyServiceView = ServiceView | TcpServiceView;
+export type AnyMiddlewareView = MiddlewareView | TcpMiddlewareView;
+
+/** One protocol's routers, services and middlewares: what the list, detail and search pages read. */
+export interface ObjectSet {
+  routers: AnyRouterView[];
+  services: AnyServiceView[];
+  middlewares: AnyMiddlewareView[];
+}
+
+export function objectsOf(runtime: Runtime, protocol: Protocol): ObjectSet {
+  return protocol === 'tcp' ? runtime.tcp : runtime;
 }
 
 /** The API is served from the same origin, one level up from `/dashboard/`. */
@@ -61,7 +87,7 @@ async function getAll<T>(path: string): Promise<T[]> {
 }
 
 export async function loadRuntime(): Promise<Runtime> {
-  const [overview, version, entryPoints, routers, services, middlewares, providers] = await Promise.all([
+  const [overview, version, entryPoints, routers, services, middlewares, providers, tcp] = await Promise.all([
     getJson<Overview>('overview').then((r) => r.body),
     getJson<Version>('version').then((r) => r.body),
     getAll<Runtime['entryPoints'][number]>('entrypoints'),
@@ -69,8 +95,18 @@ export async function loadRuntime(): Promise<Runtime> {
     getAll<ServiceView>('http/services'),
     getAll<MiddlewareView>('http/middlewares'),
     getJson<ProviderView[]>('providers').then((r) => r.body),
+    loadTcp(),
   ]);
-  return { overview, version, entryPoints, routers, services, middlewares, providers };
+  return { overview, version, entryPoints, routers, services, middlewares, providers, tcp };
+}
+
+async function loadTcp(): Promise<Runtime['tcp']> {
+  const [routers, services, middlewares] = await Promise.all([
+    getAll<TcpRouterView>('tcp/routers'),
+    getAll<TcpServiceView>('tcp/services'),
+    getAll<TcpMiddlewareView>('tcp/middlewares'),
+  ]);
+  return { routers, services, middlewares };
 }
 
 export async function loadStats(): Promise<LiveStatsSnapshot> {

@@ -5,12 +5,12 @@ import { FunctionsList } from './components/functions-list.js';
 import { Layout } from './components/layout.js';
 import { NewFunction } from './components/new-function.js';
 import { MiddlewareDetail, NotFound, RouterDetail, ServiceDetail } from './components/details.js';
-import { ObjectList, type Kind } from './components/object-list.js';
+import { ObjectList } from './components/object-list.js';
 import { Overview } from './components/overview.js';
 import { Problems } from './components/problems.js';
 import { Providers } from './components/providers.js';
 import { SearchResults } from './components/search.js';
-import type { LiveStatsSnapshot, Runtime } from './api.js';
+import { objectsOf, type Kind, type LiveStatsSnapshot, type Runtime } from './api.js';
 import type { FunctionItem } from './functions-api.js';
 import { useRoute, type Route } from './route.js';
 import { useFunctions, type FunctionsState } from './use-functions.js';
@@ -34,24 +34,39 @@ function FunctionPage({ route, state }: { route: Route; state: FunctionsState })
 
 function Page(props: { route: Route; runtime: Runtime; stats?: LiveStatsSnapshot; functions?: FunctionItem[] }) {
   const { route, runtime, stats, functions } = props;
-  const { page, name } = route;
+  const { page, name, protocol } = route;
+  const objects = objectsOf(runtime, protocol);
+  const noun = protocol === 'tcp' ? 'TCP ' : '';
   if (page === 'routers' && name) {
-    const router = runtime.routers.find((r) => r.name === name);
-    return router ? <RouterDetail router={router} runtime={runtime} /> : <NotFound kind="router" name={name} />;
+    const router = objects.routers.find((r) => r.name === name);
+    return router ? (
+      <RouterDetail router={router} runtime={runtime} protocol={protocol} />
+    ) : (
+      <NotFound kind={`${noun}router`} name={name} />
+    );
   }
   if (page === 'services' && name) {
-    const service = runtime.services.find((s) => s.name === name);
-    return service ? <ServiceDetail service={service} stats={stats} /> : <NotFound kind="service" name={name} />;
+    const service = objects.services.find((s) => s.name === name);
+    return service ? (
+      <ServiceDetail service={service} stats={stats} protocol={protocol} />
+    ) : (
+      <NotFound kind={`${noun}service`} name={name} />
+    );
   }
   if (page === 'middlewares' && name) {
-    const middleware = runtime.middlewares.find((m) => m.name === name);
-    return middleware ? <MiddlewareDetail middleware={middleware} /> : <NotFound kind="middleware" name={name} />;
+    const middleware = objects.middlewares.find((m) => m.name === name);
+    return middleware ? (
+      <MiddlewareDetail middleware={middleware} protocol={protocol} />
+    ) : (
+      <NotFound kind={`${noun}middleware`} name={name} />
+    );
   }
   if (KINDS.has(page)) {
     return (
       <ObjectList
-        key={page}
+        key={`${protocol}/${page}`}
         kind={page as Kind}
+        protocol={protocol}
         runtime={runtime}
         stats={stats}
         initialStatus={route.params.get('status') ?? undefined}

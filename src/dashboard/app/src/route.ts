@@ -1,20 +1,26 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { Kind, Protocol } from './api.js';
 
 /**
  * Hash routes (`#/routers/web@docker`), so the proxy serves one `index.html` and deep links work
- * without server-side fallbacks: `#/`, `#/<kind>`, `#/<kind>/<name>`, `#/search?q=…`.
+ * without server-side fallbacks: `#/`, `#/<kind>`, `#/<kind>/<name>`, `#/search?q=…`. TCP objects
+ * live under `#/tcp/<kind>[/<name>]`, so their names never clash with HTTP ones.
  */
 export interface Route {
   page: string;
+  protocol: Protocol;
   name?: string;
   params: URLSearchParams;
 }
 
 export function parseRoute(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
-  const [page = '', ...name] = path.replace(/^\//, '').split('/');
+  const segments = path.replace(/^\//, '').split('/');
+  const protocol = segments[0] === 'tcp' && segments.length > 1 ? 'tcp' : 'http';
+  const [page = '', ...name] = protocol === 'tcp' ? segments.slice(1) : segments;
   return {
     page: page || 'overview',
+    protocol,
     name: name.length ? decodeURIComponent(name.join('/')) : undefined,
     params: new URLSearchParams(query),
   };
@@ -23,6 +29,11 @@ export function parseRoute(hash: string): Route {
 export function href(page: string, name?: string, params?: Record<string, string>): string {
   const query = params ? `?${new URLSearchParams(params).toString()}` : '';
   return `#/${page}${name ? `/${encodeURIComponent(name)}` : ''}${query}`;
+}
+
+/** The page listing one protocol's objects of a kind: `routers` or `tcp/routers`; pass it to `href`. */
+export function kindPage(protocol: Protocol, kind: Kind): string {
+  return protocol === 'tcp' ? `tcp/${kind}` : kind;
 }
 
 export function useRoute(): Route {

@@ -1,9 +1,20 @@
 import type { ComponentChildren } from 'preact';
-import type { LiveStatsSnapshot, MiddlewareView, RouterView, Runtime, ServiceView } from '../api.js';
-import { href } from '../route.js';
+import {
+  objectsOf,
+  type AnyMiddlewareView,
+  type AnyRouterView,
+  type AnyServiceView,
+  type LiveStatsSnapshot,
+  type Protocol,
+  type RouterView,
+  type Runtime,
+  type ServiceView,
+} from '../api.js';
+import { href, kindPage } from '../route.js';
 import { fixFor } from './problems.js';
 import { formatRate, ratePerSecond, Sparkline } from './sparkline.js';
 import { ServerStateBadge, StatusBadge } from './status.js';
+import { TlsSettings } from './tls.js';
 
 function Field({ label, children, testid }: { label: string; children: ComponentChildren; testid?: string }) {
   return (
@@ -65,11 +76,17 @@ export function NotFound({ kind, name }: { kind: string; name: string }) {
   );
 }
 
-export function RouterDetail({ router, runtime }: { router: RouterView & { priorityStr?: string }; runtime: Runtime }) {
-  const known = new Set(runtime.middlewares.map((m) => m.name));
+/** "TCP router" on TCP pages, so a name shared by both protocols is never ambiguous. */
+function kindLabel(protocol: Protocol, noun: string): string {
+  return protocol === 'tcp' ? `TCP ${noun.toLowerCase()}` : noun;
+}
+
+export function RouterDetail(props: { router: AnyRouterView; runtime: Runtime; protocol: Protocol }) {
+  const { router, protocol } = props;
+  const known = new Set(objectsOf(props.runtime, protocol).middlewares.map((m) => m.name));
   return (
     <div class="page detail">
-      <Header kind="Router" name={router.name} status={router.status} />
+      <Header kind={kindLabel(protocol, 'Router')} name={router.name} status={router.status} />
       <Errors errors={router.error} />
       <dl class="fields panel">
         <Field label="Rule" testid="router-rule">
@@ -78,8 +95,12 @@ export function RouterDetail({ router, runtime }: { router: RouterView & { prior
         <Field label="Entry points" testid="router-entrypoints">
           {router.using.length ? router.using.join(', ') : <span class="muted">none</span>}
         </Field>
-        <Field label="Priority">{router.priorityStr ?? router.priority}</Field>
-        {router.tls && <Field label="TLS">{JSON.stringify(router.tls)}</Field>}
+        <Field label="Priority">{'priorityStr' in router ? router.priorityStr : router.priority}</Field>
+        {router.tls && (
+          <Field label="TLS">
+            <TlsSettings tls={router.tls} />
+          </Field>
+        )}
         <Field label="Provider">{router.provider}</Field>
       </dl>
       <section class="panel">
@@ -90,12 +111,12 @@ export function RouterDetail({ router, runtime }: { router: RouterView & { prior
           </li>
           {(router.middlewares ?? []).map((m) => (
             <li class={`chain-step ${known.has(m) ? '' : 'chain-missing'}`}>
-              <span class="muted">middleware</span> <a href={href('middlewares', m)}>{m}</a>
+              <span class="muted">middleware</span> <a href={href(kindPage(protocol, 'middlewares'), m)}>{m}</a>
             </li>
           ))}
           <li class="chain-step">
             <span class="muted">service</span>{' '}
-            <a href={href('services', router.service)} data-testid="router-service">
+            <a href={href(kindPage(protocol, 'services'), router.service)} data-testid="router-service">
               {router.service}
             </a>
           </li>
@@ -105,8 +126,21 @@ export function RouterDetail({ router, runtime }: { router: RouterView & { prior
   );
 }
 
-function ServerTable({ service, stats }: { service: ServiceView; stats?: LiveStatsSnapshot }) {
-  const servers = service.loadBalancer?.servers ?? [];
+/** Health, live traffic and health checks exist for HTTP services only; the page's protocol says which it is. */
+function asHttp(service: AnyServiceView, protocol: Protocol): ServiceView | undefined {
+  return protocol === 'http' ? (service as ServiceView) : undefined;
+}
+
+/** HTTP servers are URLs with a weight, health and live traffic; TCP servers are addresses, maybe dialled over TLS. */
+function ServerTable(props: { service: AnyServiceView; stats?: LiveStatsSnapshot; protocol: Protocol }) {
+  const { service, stats } = props;
+  const http = props.protocol === 'http';
+  const servers = (service.loadBalancer?.servers ?? []).map((server) =>
+    'url' in server
+      ? { address: server.url, weight: server.weight ?? 1, tls: undefined }
+      : { address: server.address, weight: undefined, tls: server.tls ?? false },
+  );
+  const serverStatus = asHttp(service, props.protocol)?.serverStatus;
   const live = stats?.services[service.name];
   return (
     <section class="panel">
@@ -114,27 +148,35 @@ function ServerTable({ service, stats }: { service: ServiceView; stats?: LiveSta
       <table class="objects servers">
         <thead>
           <tr>
-            <th>State</th>
-            <th>URL</th>
-            <th>Weight</th>
-            <th>Req/s</th>
-            <th>Last minute</th>
+            {http && <th>State</th>}
+            <th>{http ? 'URL' : 'Address'}</th>
+            <th>{http ? 'Weight' : 'TLS'}</th>
+            {http && <th>Req/s</th>}
+            {http && <th>Last minute</th>}
           </tr>
         </thead>
         <tbody>
           {servers.map((server) => (
-            <tr data-testid="server" data-url={server.url}>
-              <td data-label="State">
-                <ServerStateBadge state={service.serverStatus?.[server.url]} url={server.url} />
+            <tr data-testid="server" data-url={server.address}>
+              {http && (
+                <td data-label="State">
+                  <ServerStateBadge state={serverStatus?.[server.address]} url={server.address} />
+                </td>
+              )}
+              <td data-label={http ? 'URL' : 'Address'}>
+                <code>{server.address}</code>
               </td>
-              <td data-label="URL">
-                <code>{server.url}</code>
-              </td>
-              <td data-label="Weight">{server.weight ?? 1}</td>
-              <td data-label="Req/s">{formatRate(ratePerSecond(live?.servers[server.url]))}</td>
-              <td data-label="Last minute">
-                <Sparkline series={live?.servers[server.url]} label={server.url} />
-              </td>
+              {http ? (
+                <td data-label="Weight">{server.weight}</td>
+              ) : (
+                <td data-label="TLS">{server.tls ? 'yes' : 'no'}</td>
+              )}
+              {http && <td data-label="Req/s">{formatRate(ratePerSecond(live?.servers[server.address]))}</td>}
+              {http && (
+                <td data-label="Last minute">
+                  <Sparkline series={live?.servers[server.address]} label={server.address} />
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
@@ -143,14 +185,19 @@ function ServerTable({ service, stats }: { service: ServiceView; stats?: LiveSta
   );
 }
 
-function ChildServices({ service }: { service: ServiceView }) {
+/** Children are written as in the configuration: a bare name belongs to the parent's provider. */
+function qualified(name: string, provider: string): string {
+  return name.includes('@') ? name : `${name}@${provider}`;
+}
+
+function ChildServices({ service, protocol }: { service: AnyServiceView; protocol: Protocol }) {
   const rows: [string, string][] = [];
   for (const child of service.weighted?.services ?? []) rows.push([child.name, `weight ${child.weight ?? 1}`]);
-  if (service.mirroring) {
+  if ('mirroring' in service && service.mirroring) {
     rows.push([service.mirroring.service, 'main']);
     for (const m of service.mirroring.mirrors ?? []) rows.push([m.name, `mirror ${m.percent ?? 0}%`]);
   }
-  if (service.failover) {
+  if ('failover' in service && service.failover) {
     rows.push([service.failover.service, 'primary']);
     rows.push([service.failover.fallback, 'fallback']);
   }
@@ -160,8 +207,11 @@ function ChildServices({ service }: { service: ServiceView }) {
       <h2>Services</h2>
       <ul class="children">
         {rows.map(([name, role]) => (
-          <li>
-            <a href={href('services', name)}>{name}</a> <span class="muted">{role}</span>
+          <li data-testid="child-service">
+            <a href={href(kindPage(protocol, 'services'), qualified(name, service.provider))}>
+              {qualified(name, service.provider)}
+            </a>{' '}
+            <span class="muted">{role}</span>
           </li>
         ))}
       </ul>
@@ -169,45 +219,49 @@ function ChildServices({ service }: { service: ServiceView }) {
   );
 }
 
-export function ServiceDetail({ service, stats }: { service: ServiceView; stats?: LiveStatsSnapshot }) {
+export function ServiceDetail(props: { service: AnyServiceView; stats?: LiveStatsSnapshot; protocol: Protocol }) {
+  const { service, stats, protocol } = props;
   const live = stats?.services[service.name];
+  const httpService = asHttp(service, protocol);
   return (
     <div class="page detail">
-      <Header kind="Service" name={service.name} status={service.status} />
+      <Header kind={kindLabel(protocol, 'Service')} name={service.name} status={service.status} />
       <Errors errors={service.error} />
       <dl class="fields panel">
         <Field label="Type">{service.type}</Field>
         <Field label="Provider">{service.provider}</Field>
         <Field label="Used by">
-          <Links page="routers" names={service.usedBy} />
+          <Links page={kindPage(protocol, 'routers')} names={service.usedBy} />
         </Field>
-        {service.loadBalancer?.healthCheck && (
+        {httpService?.loadBalancer?.healthCheck && (
           <Field label="Health check">
-            <code>{JSON.stringify(service.loadBalancer.healthCheck)}</code>
+            <code>{JSON.stringify(httpService.loadBalancer.healthCheck)}</code>
           </Field>
         )}
-        <Field label="Traffic">
-          {formatRate(ratePerSecond(live))} req/s <Sparkline series={live} label={service.name} />
-        </Field>
+        {httpService && (
+          <Field label="Traffic">
+            {formatRate(ratePerSecond(live))} req/s <Sparkline series={live} label={service.name} />
+          </Field>
+        )}
       </dl>
-      {service.loadBalancer && <ServerTable service={service} stats={stats} />}
-      <ChildServices service={service} />
+      {service.loadBalancer && <ServerTable service={service} stats={stats} protocol={protocol} />}
+      <ChildServices service={service} protocol={protocol} />
     </div>
   );
 }
 
-export function MiddlewareDetail({ middleware }: { middleware: MiddlewareView }) {
+export function MiddlewareDetail({ middleware, protocol }: { middleware: AnyMiddlewareView; protocol: Protocol }) {
   const { name, provider, status, error, type, usedBy, ...rest } = middleware;
   const settings = Object.entries(rest).filter(([, value]) => typeof value === 'object' && value !== null);
   return (
     <div class="page detail">
-      <Header kind="Middleware" name={name} status={status} />
+      <Header kind={kindLabel(protocol, 'Middleware')} name={name} status={status} />
       <Errors errors={error} />
       <dl class="fields panel">
         <Field label="Type">{type}</Field>
         <Field label="Provider">{provider}</Field>
         <Field label="Used by">
-          <Links page="routers" names={usedBy} />
+          <Links page={kindPage(protocol, 'routers')} names={usedBy} />
         </Field>
       </dl>
       <section class="panel">

@@ -9,6 +9,7 @@ const NAV = [
   ['routers', 'Routers'],
   ['services', 'Services'],
   ['middlewares', 'Middlewares'],
+  ['tcp/routers', 'TCP'],
   ['functions', 'Functions'],
   ['providers', 'Providers'],
 ] as const;
@@ -31,7 +32,7 @@ export function Layout(props: {
   children: ComponentChildren;
 }) {
   const { route, version, connection, functionAlerts } = props;
-  const current = NAV_PARENT[route.page] ?? route.page;
+  const current = route.protocol === 'tcp' ? 'tcp/routers' : (NAV_PARENT[route.page] ?? route.page);
   const onSearch = (event: SubmitEvent) => {
     event.preventDefault();
     const input = (event.currentTarget as HTMLFormElement).elements.namedItem('q') as HTMLInputElement;

@@ -1,10 +1,18 @@
 import { useState } from 'preact/hooks';
-import type { LiveStatsSnapshot, MiddlewareView, RouterView, Runtime, ServiceView } from '../api.js';
-import { href } from '../route.js';
+import {
+  objectsOf,
+  type AnyMiddlewareView,
+  type AnyRouterView,
+  type AnyServiceView,
+  type Kind,
+  type LiveStatsSnapshot,
+  type Protocol,
+  type Runtime,
+} from '../api.js';
+import { href, kindPage } from '../route.js';
 import { formatRate, ratePerSecond } from './sparkline.js';
 import { StatusBadge } from './status.js';
-
-export type Kind = 'routers' | 'services' | 'middlewares';
+import { tlsSummary } from './tls.js';
 
 const STATUS_ORDER = { disabled: 0, warning: 1, enabled: 2 } as const;
 
@@ -19,20 +27,26 @@ export function matches(search: string, ...values: (string | undefined)[]): bool
 }
 
 /** The two cells every list starts with: the object's status and its name, linking to its page. */
-function StatusAndName({ kind, object }: { kind: Kind; object: { name: string; status: keyof typeof STATUS_ORDER } }) {
+function StatusAndName({
+  page,
+  object,
+}: {
+  page: string;
+  object: { name: string; status: keyof typeof STATUS_ORDER };
+}) {
   return (
     <>
       <td data-label="Status">
         <StatusBadge status={object.status} />
       </td>
       <td data-label="Name">
-        <a href={href(kind, object.name)}>{object.name}</a>
+        <a href={href(page, object.name)}>{object.name}</a>
       </td>
     </>
   );
 }
 
-function RouterRows({ items }: { items: RouterView[] }) {
+function RouterRows({ items, protocol }: { items: AnyRouterView[]; protocol: Protocol }) {
   return (
     <table class="objects">
       <thead>
@@ -41,19 +55,21 @@ function RouterRows({ items }: { items: RouterView[] }) {
           <th>Name</th>
           <th>Rule</th>
           <th>Entry points</th>
+          <th>TLS</th>
           <th>Service</th>
         </tr>
       </thead>
       <tbody>
         {items.map((r) => (
           <tr data-testid="row" data-name={r.name}>
-            <StatusAndName kind="routers" object={r} />
+            <StatusAndName page={kindPage(protocol, 'routers')} object={r} />
             <td data-label="Rule">
               <code class="rule">{r.rule}</code>
             </td>
             <td data-label="Entry points">{r.using.join(', ') || '—'}</td>
+            <td data-label="TLS">{tlsSummary(r.tls)}</td>
             <td data-label="Service">
-              <a href={href('services', r.service)}>{r.service}</a>
+              <a href={href(kindPage(protocol, 'services'), r.service)}>{r.service}</a>
             </td>
           </tr>
         ))}
@@ -62,7 +78,26 @@ function RouterRows({ items }: { items: RouterView[] }) {
   );
 }
 
-function ServiceRows({ items, stats }: { items: ServiceView[]; stats?: LiveStatsSnapshot }) {
+/** "2/3 up" where health is known (HTTP), else the number of servers. */
+function serverCount(service: AnyServiceView): string {
+  if (!service.loadBalancer) return '—';
+  const servers = service.loadBalancer.servers.length;
+  if (!('serverStatus' in service) || !service.serverStatus) return `${servers}`;
+  const down = Object.values(service.serverStatus).filter((state) => state === 'DOWN').length;
+  return `${servers - down}/${servers} up`;
+}
+
+// Live request counters exist for HTTP services only: a TCP connection carries no requests.
+function ServiceRows({
+  items,
+  stats,
+  protocol,
+}: {
+  items: AnyServiceView[];
+  stats?: LiveStatsSnapshot;
+  protocol: Protocol;
+}) {
+  const rates = protocol === 'http';
   return (
     <table class="objects">
       <thead>
@@ -71,29 +106,24 @@ function ServiceRows({ items, stats }: { items: ServiceView[]; stats?: LiveStats
           <th>Name</th>
           <th>Type</th>
           <th>Servers</th>
-          <th>Req/s</th>
+          {rates && <th>Req/s</th>}
         </tr>
       </thead>
       <tbody>
-        {items.map((s) => {
-          const states = Object.values(s.serverStatus ?? {});
-          const down = states.filter((state) => state === 'DOWN').length;
-          const servers = s.loadBalancer?.servers.length ?? 0;
-          return (
-            <tr data-testid="row" data-name={s.name}>
-              <StatusAndName kind="services" object={s} />
-              <td data-label="Type">{s.type}</td>
-              <td data-label="Servers">{s.loadBalancer ? `${servers - down}/${servers} up` : '—'}</td>
-              <td data-label="Req/s">{formatRate(ratePerSecond(stats?.services[s.name]))}</td>
-            </tr>
-          );
-        })}
+        {items.map((s) => (
+          <tr data-testid="row" data-name={s.name}>
+            <StatusAndName page={kindPage(protocol, 'services')} object={s} />
+            <td data-label="Type">{s.type}</td>
+            <td data-label="Servers">{serverCount(s)}</td>
+            {rates && <td data-label="Req/s">{formatRate(ratePerSecond(stats?.services[s.name]))}</td>}
+          </tr>
+        ))}
       </tbody>
     </table>
   );
 }
 
-function MiddlewareRows({ items }: { items: MiddlewareView[] }) {
+function MiddlewareRows({ items, protocol }: { items: AnyMiddlewareView[]; protocol: Protocol }) {
   return (
     <table class="objects">
       <thead>
@@ -107,7 +137,7 @@ function MiddlewareRows({ items }: { items: MiddlewareView[] }) {
       <tbody>
         {items.map((m) => (
           <tr data-testid="row" data-name={m.name}>
-            <StatusAndName kind="middlewares" object={m} />
+            <StatusAndName page={kindPage(protocol, 'middlewares')} object={m} />
             <td data-label="Type">{m.type}</td>
             <td data-label="Used by">{m.usedBy.length}</td>
           </tr>
@@ -117,26 +147,49 @@ function MiddlewareRows({ items }: { items: MiddlewareView[] }) {
   );
 }
 
-const TITLES: Record<Kind, string> = { routers: 'Routers', services: 'Services', middlewares: 'Middlewares' };
+export const TITLES: Record<Kind, string> = { routers: 'Routers', services: 'Services', middlewares: 'Middlewares' };
+const KINDS = Object.keys(TITLES) as Kind[];
 
-export function ObjectList(props: { kind: Kind; runtime: Runtime; stats?: LiveStatsSnapshot; initialStatus?: string }) {
-  const { kind, runtime, stats } = props;
+/** TCP has no nav entry per kind: its list pages switch between kinds with these tabs. */
+function KindTabs({ protocol, current }: { protocol: Protocol; current: Kind }) {
+  return (
+    <nav class="tabs" aria-label="TCP objects">
+      {KINDS.map((kind) => (
+        <a href={href(kindPage(protocol, kind))} class={kind === current ? 'active' : ''} data-testid={`tab-${kind}`}>
+          {TITLES[kind]}
+        </a>
+      ))}
+    </nav>
+  );
+}
+
+export function ObjectList(props: {
+  kind: Kind;
+  protocol: Protocol;
+  runtime: Runtime;
+  stats?: LiveStatsSnapshot;
+  initialStatus?: string;
+}) {
+  const { kind, protocol, stats } = props;
+  const objects = objectsOf(props.runtime, protocol);
   const [search, setSearch] = useState('');
   const [status, setStatus] = useState(props.initialStatus ?? '');
   const keep = (o: { status: string; name: string }, ...more: (string | undefined)[]) =>
     (status === '' || o.status === status) && matches(search, o.name, ...more);
-  const routers = errorsFirst(runtime.routers.filter((r) => keep(r, r.rule, r.service)));
-  const services = errorsFirst(runtime.services.filter((s) => keep(s, s.type)));
-  const middlewares = errorsFirst(runtime.middlewares.filter((m) => keep(m, m.type)));
+  const routers = errorsFirst(objects.routers.filter((r) => keep(r, r.rule, r.service)));
+  const services = errorsFirst(objects.services.filter((s) => keep(s, s.type)));
+  const middlewares = errorsFirst(objects.middlewares.filter((m) => keep(m, m.type)));
   const count = { routers: routers.length, services: services.length, middlewares: middlewares.length }[kind];
+  const title = protocol === 'tcp' ? `TCP ${TITLES[kind].toLowerCase()}` : TITLES[kind];
   return (
     <div class="page">
+      {protocol === 'tcp' && <KindTabs protocol={protocol} current={kind} />}
       <div class="page-head">
-        <h1>{TITLES[kind]}</h1>
+        <h1>{title}</h1>
         <div class="filters">
           <input
             type="search"
-            placeholder={`Filter ${TITLES[kind].toLowerCase()}…`}
+            placeholder={`Filter ${title.toLowerCase()}…`}
             value={search}
             onInput={(e) => setSearch(e.currentTarget.value)}
             aria-label="Filter"
@@ -152,11 +205,11 @@ export function ObjectList(props: { kind: Kind; runtime: Runtime; stats?: LiveSt
       {count === 0 ? (
         <p class="empty">Nothing matches.</p>
       ) : kind === 'routers' ? (
-        <RouterRows items={routers} />
+        <RouterRows items={routers} protocol={protocol} />
       ) : kind === 'services' ? (
-        <ServiceRows items={services} stats={stats} />
+        <ServiceRows items={services} stats={stats} protocol={protocol} />
       ) : (
-        <MiddlewareRows items={middlewares} />
+        <MiddlewareRows items={middlewares} protocol={protocol} />
       )}
     </div>
   );

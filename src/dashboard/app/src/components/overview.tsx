@@ -1,11 +1,15 @@
-import type { LiveStatsSnapshot, Runtime, Section } from '../api.js';
+import type { Kind, LiveStatsSnapshot, Protocol, Runtime, Section } from '../api.js';
 import type { FunctionItem } from '../functions-api.js';
-import { href } from '../route.js';
+import { href, kindPage } from '../route.js';
+import { TITLES } from './object-list.js';
 import { Problems } from './problems.js';
 import { formatRate, ratePerSecond, Sparkline } from './sparkline.js';
 
-function CountCard({ title, page, section }: { title: string; page: string; section: Section }) {
-  const id = page;
+/** Test ids and links: `count-routers` for HTTP (as before TCP existed), `count-tcp-routers` for TCP. */
+function CountCard({ protocol, kind, section }: { protocol: Protocol; kind: Kind; section: Section }) {
+  const page = kindPage(protocol, kind);
+  const id = page.replace('/', '-');
+  const title = protocol === 'tcp' ? `TCP ${TITLES[kind].toLowerCase()}` : TITLES[kind];
   return (
     <a class="card count-card" href={href(page)} data-testid={`count-${id}`}>
       <h3>{title}</h3>
@@ -33,7 +37,7 @@ export function Overview({
   stats?: LiveStatsSnapshot;
   functions?: FunctionItem[];
 }) {
-  const { http } = runtime.overview;
+  const { http, tcp } = runtime.overview;
   const rate = ratePerSecond(stats?.total);
   const errorRate = stats ? ratePerSecond({ requests: stats.total.errors, errors: [] }) : 0;
   return (
@@ -41,9 +45,9 @@ export function Overview({
       <Problems runtime={runtime} functions={functions} limit={6} />
 
       <section class="grid counts">
-        <CountCard title="Routers" page="routers" section={http.routers} />
-        <CountCard title="Services" page="services" section={http.services} />
-        <CountCard title="Middlewares" page="middlewares" section={http.middlewares} />
+        <CountCard protocol="http" kind="routers" section={http.routers} />
+        <CountCard protocol="http" kind="services" section={http.services} />
+        <CountCard protocol="http" kind="middlewares" section={http.middlewares} />
         <div class="card rate-card">
           <h3>Requests</h3>
           <div class="count-total" data-testid="request-rate">
@@ -55,6 +59,9 @@ export function Overview({
           </div>
           <Sparkline series={stats?.total} height={40} label="All requests" />
         </div>
+        <CountCard protocol="tcp" kind="routers" section={tcp.routers} />
+        <CountCard protocol="tcp" kind="services" section={tcp.services} />
+        <CountCard protocol="tcp" kind="middlewares" section={tcp.middlewares} />
       </section>
 
       <section class="panel">

@@ -1,6 +1,6 @@
-import type { Runtime } from '../api.js';
+import { objectsOf, type Kind, type ProviderView, type Runtime } from '../api.js';
 import type { FunctionItem } from '../functions-api.js';
-import { href } from '../route.js';
+import { href, kindPage } from '../route.js';
 import { failureSummary } from './function-state.js';
 
 /** What to do about the errors the runtime reports, in the words of the error itself. */
@@ -19,8 +19,26 @@ export function fixFor(error: string): string | undefined {
   return undefined;
 }
 
+/** Provider issues name the object kind as Traefik's rawdata does (`tcpRouter`…) and its bare name. */
+const ISSUE_PAGES: Record<string, [protocol: 'http' | 'tcp', kind: Kind]> = {
+  router: ['http', 'routers'],
+  service: ['http', 'services'],
+  middleware: ['http', 'middlewares'],
+  tcpRouter: ['tcp', 'routers'],
+  tcpService: ['tcp', 'services'],
+  tcpMiddleware: ['tcp', 'middlewares'],
+};
+
+/** The page of the object a provider issue is about, or the providers page. */
+export function issueLink(issue: ProviderView['issues'][number], provider: string): string {
+  const target = issue.object && ISSUE_PAGES[issue.object.kind];
+  if (!issue.object || !target) return href('providers');
+  const name = issue.object.name.includes('@') ? issue.object.name : `${issue.object.name}@${provider}`;
+  return href(kindPage(...target), name);
+}
+
 interface Problem {
-  kind: 'router' | 'service' | 'middleware' | 'provider' | 'function';
+  kind: string;
   name: string;
   severity: 'error' | 'warning';
   message: string;
@@ -32,22 +50,25 @@ interface Problem {
 /** Broken objects, provider issues and failing functions, errors before warnings. */
 export function collectProblems(runtime: Runtime, functions: FunctionItem[] = []): Problem[] {
   const problems: Problem[] = [];
-  const kinds = [
-    ['router', 'routers', runtime.routers],
-    ['service', 'services', runtime.services],
-    ['middleware', 'middlewares', runtime.middlewares],
-  ] as const;
-  for (const [kind, page, objects] of kinds) {
-    for (const object of objects) {
-      if (object.status === 'enabled') continue;
-      for (const message of object.error ?? ['disabled']) {
-        problems.push({
-          kind,
-          name: object.name,
-          severity: object.status === 'disabled' ? 'error' : 'warning',
-          message,
-          link: href(page, object.name),
-        });
+  for (const protocol of ['http', 'tcp'] as const) {
+    const objects = objectsOf(runtime, protocol);
+    const kinds = [
+      ['router', 'routers', objects.routers],
+      ['service', 'services', objects.services],
+      ['middleware', 'middlewares', objects.middlewares],
+    ] as const;
+    for (const [noun, kind, list] of kinds) {
+      for (const object of list) {
+        if (object.status === 'enabled') continue;
+        for (const message of object.error ?? ['disabled']) {
+          problems.push({
+            kind: protocol === 'tcp' ? `tcp ${noun}` : noun,
+            name: object.name,
+            severity: object.status === 'disabled' ? 'error' : 'warning',
+            message,
+            link: href(kindPage(protocol, kind), object.name),
+          });
+        }
       }
     }
   }
@@ -72,7 +93,7 @@ export function collectProblems(runtime: Runtime, functions: FunctionItem[] = []
         message: issue.message,
         key: issue.key,
         location: issue.location,
-        link: issue.object ? href(`${issue.object.kind}s`, issue.object.name) : href('providers'),
+        link: issueLink(issue, provider.name),
       });
     }
   }
@@ -104,7 +125,7 @@ export function Problems({
     return (
       <section class="panel panel-ok" data-testid="problems">
         <h2>No problems</h2>
-        <p class="muted">Every router, service, middleware, provider and function is healthy.</p>
+        <p class="muted">Every HTTP and TCP router, service and middleware, provider and function is healthy.</p>
       </section>
     );
   }

@@ -1,5 +1,5 @@
 import type { Runtime } from '../api.js';
-import { href } from '../route.js';
+import { issueLink } from './problems.js';
 
 export function Providers({ runtime }: { runtime: Runtime }) {
   return (
@@ -29,7 +29,7 @@ export function Providers({ runtime }: { runtime: Runtime }) {
                   {issue.location && <div class="muted">at {issue.location}</div>}
                   {issue.object && (
                     <div>
-                      affects <a href={href(`${issue.object.kind}s`, issue.object.name)}>{issue.object.name}</a>
+                      affects <a href={issueLink(issue, p.name)}>{issue.object.name}</a>
                     </div>
                   )}
                 </li>

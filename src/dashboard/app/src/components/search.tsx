@@ -1,15 +1,31 @@
-import type { Runtime } from '../api.js';
-import { href } from '../route.js';
+import { objectsOf, type Runtime } from '../api.js';
+import { href, kindPage } from '../route.js';
 import { matches } from './object-list.js';
 import { StatusBadge } from './status.js';
 
-/** Every object whose name, rule, service or type contains the query, grouped by kind. */
+/** Every HTTP and TCP object whose name, rule, service or type contains the query, grouped by kind. */
 export function SearchResults({ runtime, query }: { runtime: Runtime; query: string }) {
-  const groups = [
-    ['Routers', 'routers', runtime.routers.filter((r) => matches(query, r.name, r.rule, r.service))],
-    ['Services', 'services', runtime.services.filter((s) => matches(query, s.name, s.type))],
-    ['Middlewares', 'middlewares', runtime.middlewares.filter((m) => matches(query, m.name, m.type))],
-  ] as const;
+  const groups = (['http', 'tcp'] as const).flatMap((protocol) => {
+    const objects = objectsOf(runtime, protocol);
+    const prefix = protocol === 'tcp' ? 'TCP ' : '';
+    return [
+      [
+        `${prefix}Routers`,
+        kindPage(protocol, 'routers'),
+        objects.routers.filter((r) => matches(query, r.name, r.rule, r.service)),
+      ],
+      [
+        `${prefix}Services`,
+        kindPage(protocol, 'services'),
+        objects.services.filter((s) => matches(query, s.name, s.type)),
+      ],
+      [
+        `${prefix}Middlewares`,
+        kindPage(protocol, 'middlewares'),
+        objects.middlewares.filter((m) => matches(query, m.name, m.type)),
+      ],
+    ] as const;
+  });
   const total = groups.reduce((n, [, , items]) => n + items.length, 0);
   return (
     <div class="page">
@@ -20,7 +36,7 @@ export function SearchResults({ runtime, query }: { runtime: Runtime; query: str
       </div>
       {groups.map(([title, page, items]) =>
         items.length === 0 ? null : (
-          <section class="panel">
+          <section class="panel" data-testid={`results-${page.replace('/', '-')}`}>
             <h2>{title}</h2>
             <ul class="results">
               {items.map((o) => (

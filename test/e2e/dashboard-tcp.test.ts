@@ -1,0 +1,278 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer, type AddressInfo, type Server } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, launchBrowser } from '../helpers/api-browser.js';
+import { freePort, startPortier, tempDir, waitFor, type RunningPortier } from '../helpers/portier.js';
+
+interface Section {
+  total: number;
+  warnings: number;
+  errors: number;
+}
+type Sections = Record<'routers' | 'services' | 'middlewares', Section>;
+interface TcpRouterBody {
+  rule: string;
+  using: string[];
+  service: string;
+  middlewares?: string[];
+  tls?: { passthrough?: boolean };
+}
+
+/** A TCP server that answers each chunk with `echo:<chunk>`. */
+async function startTcpEcho(): Promise<{ server: Server; address: string }> {
+  const server = createServer((socket) => socket.on('data', (chunk) => socket.write(`echo:${chunk.toString()}`)));
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return { server, address: `127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+/** Sends some text over a plain TCP connection and returns the first answer. */
+async function exchange(port: number, text: string): Promise<string> {
+  const socket = createConnection({ host: '127.0.0.1', port });
+  try {
+    socket.write(text);
+    const [data] = (await once(socket, 'data', { signal: AbortSignal.timeout(3000) })) as [Buffer];
+    return data.toString();
+  } finally {
+    socket.destroy();
+  }
+}
+
+/**
+ * A plain TCP router to the echo server (through an ipAllowList), a passthrough router by SNI, a
+ * weighted service, and one router with a typo in its keys: the provider reports the key, the
+ * router is listed disabled.
+ */
+function tcpDynamic(echo: string, extraServers: string[] = [], extraRouters = ''): string {
+  const servers = [echo, ...extraServers].map((address) => `          - address: "${address}"`).join('\n');
+  return `tcp:
+  routers:
+    echo:
+      rule: "HostSNI(\`*\`)"
+      entryPoints: [tcp]
+      service: echo
+      middlewares: [local]
+    secure:
+      rule: "HostSNI(\`db.localhost\`)"
+      entryPoints: [tcp]
+      service: split
+      tls:
+        passthrough: true
+    broken:
+      rule: "HostSNI(\`broken.localhost\`)"
+      entryPoints: [tcp]
+      servce: echo
+${extraRouters}
+  middlewares:
+    local:
+      ipAllowList:
+        sourceRange: ["127.0.0.1/32"]
+  services:
+    echo:
+      loadBalancer:
+        servers:
+${servers}
+    split:
+      weighted:
+        services:
+          - name: echo
+            weight: 2
+`;
+}
+
+// Skipped only in a hand run without Chromium; under CI a missing browser must fail, not pass silently.
+const skip = !existsSync(CHROMIUM) && !process.env.CI && `${CHROMIUM} is missing (npm test installs it)`;
+
+describe('TCP pages of the dashboard in a real browser', { skip }, () => {
+  let echo: Awaited<ReturnType<typeof startTcpEcho>>;
+  let portier: RunningPortier;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let page: Page;
+  let dir: string;
+  let apiUrl: string;
+  let tcpPort: number;
+  const pageErrors: string[] = [];
+  const getJson = async <T>(path: string) => (await (await fetch(apiUrl + path)).json()) as T;
+  const writeDynamic = (yaml: string) => writeFileSync(join(dir, 'dynamic.yml'), yaml);
+  const text = (testid: string) => page.getByTestId(testid).first().innerText();
+  const open = async (hash: string) => {
+    await page.goto(`${apiUrl}/dashboard/${hash}`);
+    await page.locator('.page').first().waitFor();
+  };
+
+  before(async () => {
+    echo = await startTcpEcho();
+    const [webPort, apiPort] = await Promise.all([freePort(), freePort()]);
+    tcpPort = await freePort();
+    apiUrl = `http://127.0.0.1:${apiPort}`;
+    dir = tempDir({
+      'portier.yml': `entryPoints:
+  web:
+    address: "127.0.0.1:${webPort}"
+  tcp:
+    address: "127.0.0.1:${tcpPort}"
+  traefik:
+    address: "127.0.0.1:${apiPort}"
+api:
+  insecure: true
+providers:
+  providersThrottleDuration: 10ms
+  file:
+    filename: dynamic.yml
+    watch: true
+`,
+      'dynamic.yml': tcpDynamic(echo.address),
+    });
+    portier = await startPortier(['-c', join(dir, 'portier.yml')], { readyPattern: /portier started/ });
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  });
+  after(async () => {
+    await browser?.close();
+    await portier?.stop();
+    await new Promise((done) => echo?.server.close(done));
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('routes a plain connection through the HostSNI(`*`) router to the echo server', async () => {
+    assert.equal(await exchange(tcpPort, 'ping'), 'echo:ping');
+  });
+
+  it('shows the TCP counts the API reports next to the HTTP ones, and the broken router with its key', async () => {
+    await open('#/');
+    await page.getByTestId('connection').filter({ hasText: 'Live' }).waitFor();
+    const overview = await getJson<{ http: Sections; tcp: Sections }>('/api/overview');
+    assert.deepEqual(overview.tcp.routers, { total: 3, warnings: 0, errors: 1 });
+    for (const [protocol, prefix] of [
+      ['http', ''],
+      ['tcp', 'tcp-'],
+    ] as const) {
+      for (const kind of ['routers', 'services', 'middlewares'] as const) {
+        const id = `count-${prefix}${kind}`;
+        const section = overview[protocol][kind];
+        assert.equal(Number(await text(`${id}-total`)), section.total, `${id} total`);
+        assert.match(await text(`${id}-warnings`), new RegExp(`^${section.warnings} warning`));
+        assert.match(await text(`${id}-errors`), new RegExp(`^${section.errors} error`));
+      }
+    }
+    const problems = await text('problems');
+    assert.match(problems, /tcp router\s+broken@file/i);
+    assert.match(problems, /unknown key "servce" \(did you mean "service"\?\)/);
+    assert.match(problems, /key tcp\.routers\.broken\.servce/);
+    // The router's errors and the provider's issues all lead to the TCP router's page, by its qualified name.
+    const links = await page
+      .getByTestId('problems')
+      .locator('.problem-head a')
+      .evaluateAll((anchors) => anchors.map((a) => a.getAttribute('href')));
+    assert.equal(links.length, 4);
+    assert.deepEqual(new Set(links), new Set(['#/tcp/routers/broken%40file']));
+  });
+
+  it("shows a TCP router's rule, entry points, middlewares, service and TLS as the API does", async () => {
+    const router = await getJson<TcpRouterBody>('/api/tcp/routers/echo@file');
+    await open('#/tcp/routers/echo%40file');
+    assert.equal(await text('object-name'), 'echo@file');
+    assert.equal(await text('router-rule'), router.rule);
+    assert.equal(await text('router-entrypoints'), router.using.join(', '));
+    assert.equal(await text('router-service'), router.service);
+    assert.deepEqual(router.middlewares, ['local@file']);
+    assert.match(await text('router-chain'), /local@file/);
+    assert.equal(await page.getByTestId('router-tls').count(), 0, 'a plain router has no TLS field');
+
+    const secure = await getJson<TcpRouterBody>('/api/tcp/routers/secure@file');
+    assert.equal(secure.tls?.passthrough, true);
+    await open('#/tcp/routers/secure%40file');
+    assert.match(await text('router-tls'), /^passthrough/);
+
+    const broken = await getJson<{ error: string[] }>('/api/tcp/routers/broken@file');
+    await open('#/tcp/routers/broken%40file');
+    const errors = await text('errors');
+    for (const error of broken.error) assert.ok(errors.includes(error), `the page shows "${error}"`);
+  });
+
+  it("links a TCP router to its service's servers and weighted children, and a middleware to its users", async () => {
+    await open('#/tcp/routers/echo%40file');
+    await page.getByTestId('router-service').click();
+    await page.getByTestId('server').first().waitFor();
+    assert.equal(new URL(page.url()).hash, '#/tcp/services/echo%40file');
+    const service = await getJson<{ loadBalancer: { servers: { address: string }[] } }>('/api/tcp/services/echo@file');
+    const shown = await page.getByTestId('server').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-url')));
+    assert.deepEqual(
+      shown,
+      service.loadBalancer.servers.map((s) => s.address),
+    );
+
+    await open('#/tcp/services/split%40file');
+    assert.match(await text('child-service'), /echo@file\s+weight 2/);
+    await page.getByTestId('child-service').locator('a').click();
+    await page.getByTestId('server').first().waitFor();
+
+    await open('#/tcp/middlewares/local%40file');
+    assert.match(await text('middleware-settings'), /127\.0\.0\.1\/32/);
+    assert.equal(await page.locator('.links a').first().getAttribute('href'), '#/tcp/routers/echo%40file');
+  });
+
+  it('lists TCP routers broken first, and finds TCP objects in the search', async () => {
+    await open('#/tcp/routers');
+    const names = await page.getByTestId('row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name')));
+    const api = await getJson<{ name: string }[]>('/api/tcp/routers');
+    assert.deepEqual([...names].sort(), api.map((r) => r.name).sort());
+    assert.equal(names[0], 'broken@file');
+    assert.match(await page.getByTestId('row').filter({ hasText: 'secure@file' }).innerText(), /passthrough/);
+    await page.getByTestId('tab-services').click();
+    await page.getByTestId('row').filter({ hasText: 'split@file' }).waitFor();
+
+    await page.getByRole('search').getByRole('searchbox').fill('db.localhost');
+    await page.getByRole('search').getByRole('searchbox').press('Enter');
+    assert.match(await text('results-tcp-routers'), /secure@file/);
+  });
+
+  it('updates open TCP pages when the file changes, without reloading them', async () => {
+    await open('#/tcp/services/echo%40file');
+    await page.getByTestId('connection').filter({ hasText: 'Live' }).waitFor();
+    await page.evaluate('window.stillHere = true');
+    const extra = '127.0.0.1:1';
+    writeDynamic(
+      tcpDynamic(
+        echo.address,
+        [extra],
+        '    added:\n      rule: "HostSNI(`added.localhost`)"\n      entryPoints: [tcp]\n      service: echo\n      tls: {}\n',
+      ),
+    );
+    await waitFor(async () => (await page.getByTestId('server').count()) === 2, 5000, 'the second server to show');
+    assert.equal(await page.getByTestId('server').last().getAttribute('data-url'), extra);
+
+    await page.evaluate("window.location.hash = '#/'");
+    const overview = await getJson<{ tcp: Sections }>('/api/overview');
+    assert.equal(overview.tcp.routers.total, 4);
+    await waitFor(async () => Number(await text('count-tcp-routers-total')) === 4, 5000, 'the TCP count to update');
+    assert.equal(await page.evaluate('window.stillHere'), true, 'the page was not reloaded');
+  });
+
+  it('is usable on a phone-sized screen', async () => {
+    const phone = await browser.context.newPage();
+    try {
+      await phone.setViewportSize({ width: 390, height: 844 });
+      for (const hash of [
+        '#/',
+        '#/tcp/routers',
+        '#/tcp/routers/secure%40file',
+        '#/tcp/services/echo%40file',
+        '#/tcp/middlewares/local%40file',
+      ]) {
+        await phone.goto(`${apiUrl}/dashboard/${hash}`);
+        await phone.getByTestId('connection').filter({ hasText: 'Live' }).waitFor();
+        await phone.locator('.page').first().waitFor();
+        const width = await phone.evaluate<number>('document.documentElement.scrollWidth');
+        assert.ok(width <= 390, `${hash}: no horizontal scrolling (page is ${width}px wide)`);
+      }
+    } finally {
+      await phone.close();
+    }
+    assert.deepEqual(pageErrors, []);
+  });
+});
