@@ -10,24 +10,20 @@ export interface ForwardAuthTls {
 
 /**
  * undici Agents for forwardAuth servers with their own TLS settings, one per distinct setting and
- * shared by the middlewares that have it. Middlewares carry no lifecycle hook, but each
- * configuration builds all of its middlewares in one synchronous pass: so right after a pass, the
- * agents none of its middlewares asked for are closed (gracefully: requests in flight finish). A
- * middleware of an older configuration that still gets a request is handed a fresh agent.
+ * shared by the middlewares that have it. Middlewares carry no lifecycle hook, so the runtime calls
+ * `sweep` after each configuration build: the agents none of that build's middlewares asked for
+ * are closed (gracefully: requests in flight finish), even when the build has no TLS forwardAuth
+ * left. A middleware of an older configuration that still gets a request is handed a fresh agent.
  */
 export class ForwardAuthAgents {
   private readonly agents = new Map<string, Agent>();
+  /** Settings leased since the last sweep. */
   private wanted = new Set<string>();
-  private sweepPending = false;
 
   /** Called while a middleware is built; returns how its requests get their agent. */
   lease(tls: ForwardAuthTls): () => Agent {
     const key = JSON.stringify(tls);
     this.wanted.add(key);
-    if (!this.sweepPending) {
-      this.sweepPending = true;
-      setImmediate(() => this.sweep());
-    }
     return () => this.agents.get(key) ?? this.create(key, tls);
   }
 
@@ -42,8 +38,8 @@ export class ForwardAuthAgents {
     return agent;
   }
 
-  private sweep(): void {
-    this.sweepPending = false;
+  /** After a configuration build: closes the agents it did not lease. */
+  sweep(): void {
     for (const [key, agent] of this.agents) {
       if (this.wanted.has(key)) continue;
       this.agents.delete(key);

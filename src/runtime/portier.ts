@@ -3,6 +3,7 @@ import type { RouterConfig, ServiceConfig } from '../config/dynamic/types.js';
 import { emptyDynamicConfig } from '../config/dynamic/types.js';
 import { parseDuration } from '../config/duration.js';
 import type { StaticConfig } from '../config/static/types.js';
+import { forwardAuthAgents } from '../middlewares/forward-auth-agents.js';
 import { logger } from '../observability/logger.js';
 import { Aggregator, type Configuration } from '../providers/aggregator.js';
 import type { Provider } from '../providers/types.js';
@@ -229,6 +230,7 @@ export class Portier {
     this.generation++;
     this.updatedAt = new Date().toISOString();
     this.services.retain(configuration.http.services);
+    forwardAuthAgents.sweep();
     this.logNewErrors(routing, this.tcp.view);
     logger.info(
       { generation: this.generation, routers: Object.keys(routing.routers).length, ms: performance.now() - started },

@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { forwardAuth } from '../../src/middlewares/forward-auth.js';
 import { forwardAuthAgents } from '../../src/middlewares/forward-auth-agents.js';
 import { buildMiddleware, MiddlewareHarness } from '../helpers/middlewares-harness.js';
+import { waitFor } from '../helpers/proxy-harness.js';
 import { makeCa, makeLeaf, type TestCert } from '../helpers/tls-certs.js';
 import { startHttpsUpstream, type CountedUpstream } from '../helpers/transport-harness.js';
 
@@ -42,15 +42,15 @@ test('forwardAuth TLS settings reach the auth server connection', async () => {
 });
 
 test('agents are shared by equal settings and closed after a build that no longer has them', async () => {
-  await nextTurn();
+  forwardAuthAgents.sweep();
   const first = await build({ ca: ca.cert });
   const twin = await build({ ca: ca.cert });
+  forwardAuthAgents.sweep();
   await Promise.all([first.request('/'), twin.request('/')]);
-  await nextTurn();
   assert.equal(forwardAuthAgents.size, 1, 'one agent for both, none left from the previous test');
 
   const next = await build({ ca: ca.cert, insecureSkipVerify: true });
-  await nextTurn();
+  forwardAuthAgents.sweep();
   assert.equal((await next.request('/')).status, 200);
   assert.equal(forwardAuthAgents.size, 1, "the first build's agent was closed");
 
@@ -59,6 +59,18 @@ test('agents are shared by equal settings and closed after a build that no longe
   assert.equal(forwardAuthAgents.size, 2);
   // …which the next build without it closes again.
   await build({ ca: ca.cert, insecureSkipVerify: true });
-  await nextTurn();
+  forwardAuthAgents.sweep();
   assert.equal(forwardAuthAgents.size, 1);
+});
+
+test('a build without any TLS forwardAuth closes the last agent and its connection', async () => {
+  const last = await build({ ca: ca.cert });
+  forwardAuthAgents.sweep();
+  assert.equal((await last.request('/')).status, 200);
+  assert.equal(forwardAuthAgents.size, 1);
+  await waitFor(() => auth.open === 1); // the agent keeps its connection to the auth server
+
+  forwardAuthAgents.sweep();
+  assert.equal(forwardAuthAgents.size, 0);
+  await waitFor(() => auth.open === 0);
 });
