@@ -8,7 +8,9 @@ const CONNECT_TIMEOUT_MS = 30_000;
 
 /**
  * Joins a client connection to a new one to `address` (over TLS, verified against the system's
- * CAs, for servers with `tls: true`); either side closing closes both.
+ * CAs, for servers with `tls: true`). A side that ends is passed on as an end, so a client that
+ * half-closes still gets its answer; with `terminationDelay` the connection is closed that many
+ * ms after either side ended, as Traefik does. An error on either side closes both.
  */
 export function pipeTo(client: Duplex, address: TcpAddress, router: string): void {
   const { host, port } = address;
@@ -24,6 +26,13 @@ export function pipeTo(client: Duplex, address: TcpAddress, router: string): voi
   };
   upstream.on('error', close);
   client.on('error', close);
+  const delay = address.terminationDelay;
+  if (delay !== undefined && delay >= 0) {
+    // Without it a half-closed connection lasts until the other side closes too.
+    const closeSoon = () => setTimeout(close, delay).unref();
+    client.once('end', closeSoon);
+    upstream.once('end', closeSoon);
+  }
   // Data the client sends before the upstream handshake ends is buffered by the socket.
   client.pipe(upstream);
   upstream.pipe(client);

@@ -32,6 +32,8 @@ const serviceSchema = z
     loadBalancer: z
       .strictObject({
         servers: z.array(z.strictObject({ address: z.string(), tls: z.boolean().optional() })).default([]),
+        // Milliseconds, as in Traefik; negative: no deadline.
+        terminationDelay: z.number().int().optional(),
         ...refused,
       })
       .optional(),

@@ -7,6 +7,11 @@ export interface TcpAddress {
   port: number;
   /** Dial the server over TLS. */
   tls?: boolean;
+  /**
+   * Traefik's `terminationDelay`: once one side has closed its writing half, the other side has
+   * this many milliseconds to finish before the connection is closed. Unset or negative: no limit.
+   */
+  terminationDelay?: number;
 }
 
 /** Picks the server for each new connection; undefined when the service has none. */
@@ -54,9 +59,11 @@ export class TcpServiceBuilder {
     if (!config) throw new ConfigError(`the TCP service "${name}" does not exist`);
     const key = `tcp.services.${name}`;
     if (config.weighted) return this.weighted(name, config.weighted.services, `${key}.weighted.services`);
+    const terminationDelay = config.loadBalancer?.terminationDelay;
     const servers = (config.loadBalancer?.servers ?? []).map((server, i) => ({
       ...parseAddress(server.address, `${key}.loadBalancer.servers[${i}].address`),
       ...(server.tls ? { tls: true } : {}),
+      ...(terminationDelay !== undefined ? { terminationDelay } : {}),
     }));
     let turn = 0;
     return () => (servers.length ? servers[turn++ % servers.length] : undefined);

@@ -1,17 +1,14 @@
 /**
  * Traefik TCP settings Portier knows but does not honour. They are refused, not ignored: each one
- * changes what the server on the other end sees (a PROXY header, TLS verified against other CAs
- * or with a client certificate, a half-closed connection kept open), so ignoring it would break
- * connections with nothing but a debug log to show why. The file schema and the labels say so
- * with these reasons, each ending in how to fix the configuration.
+ * changes what the server on the other end sees (a PROXY header, TLS verified against other CAs or
+ * with a client certificate), so ignoring it would break connections with nothing but a debug log
+ * to show why. The file schema and the labels say so with these reasons, each ending in the fix.
  */
 export const UNSUPPORTED_TCP_SERVICE_KEYS = {
   proxyProtocol: 'is not supported yet: Portier cannot send the PROXY protocol header; remove it',
   serversTransport:
     'is not supported yet: Portier dials TCP servers with default settings (servers with tls: true are verified ' +
     'against the system CAs); remove it, and trust a private CA with the NODE_EXTRA_CA_CERTS environment variable',
-  terminationDelay:
-    'is not supported yet: Portier closes both sides of a TCP connection as soon as one side closes; remove it',
 } as const;
 
 export const UNSUPPORTED_TCP_SERVERS_TRANSPORTS =

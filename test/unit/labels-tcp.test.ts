@@ -33,6 +33,7 @@ test('traefik.tcp.* labels decode into TCP routers, services and middlewares wit
       'traefik.tcp.routers.db.tls.domains[0].main': 'db.example.com',
       'traefik.tcp.services.db.loadbalancer.server.port': '5433',
       'traefik.tcp.services.db.loadbalancer.server.tls': 'true',
+      'traefik.tcp.services.db.loadbalancer.terminationdelay': '200',
       'traefik.tcp.middlewares.lan.ipallowlist.sourcerange': '10.0.0.0/8, 127.0.0.1/32',
       'traefik.tcp.middlewares.few.inflightconn.amount': '3',
     },
@@ -47,7 +48,9 @@ test('traefik.tcp.* labels decode into TCP routers, services and middlewares wit
     middlewares: ['lan', 'few'],
     tls: { passthrough: true, options: 'modern@file', domains: [{ main: 'db.example.com' }] },
   });
-  assert.deepEqual(config.tcp.services.db, { loadBalancer: { server: { port: 5433, tls: true } } });
+  assert.deepEqual(config.tcp.services.db, {
+    loadBalancer: { server: { port: 5433, tls: true }, terminationDelay: 200 },
+  });
   assert.deepEqual(config.tcp.middlewares, {
     lan: { ipAllowList: { sourceRange: ['10.0.0.0/8', '127.0.0.1/32'] } },
     few: { inFlightConn: { amount: 3 } },
@@ -72,11 +75,10 @@ test('a typo under traefik.tcp gets the same "did you mean" as HTTP labels', () 
   }
 });
 
-test('proxyProtocol, serversTransport and terminationDelay are refused with the reason, not silently dropped', () => {
+test('proxyProtocol and serversTransport are refused with the reason, not silently dropped', () => {
   const reasons: [string, RegExp][] = [
     ['proxyprotocol.version', /"proxyprotocol" is not supported yet: .*PROXY protocol header; remove the label/],
     ['serverstransport', /"serverstransport" is not supported yet: .*system CAs\); remove the label, and trust/],
-    ['terminationdelay', /"terminationdelay" is not supported yet: .*as soon as one side closes; remove the label$/],
   ];
   for (const [key, reason] of reasons) {
     const label = `traefik.tcp.services.db.loadbalancer.${key}`;

@@ -14,6 +14,7 @@ test('TCP middlewares and weighted services are kept; broken ones are reported a
       pp: { loadBalancer: { servers: [{ address: 'a:1' }], proxyProtocol: { version: 2 } } },
       st: { loadBalancer: { servers: [{ address: 'a:1' }], serversTransport: 'mytransport' } },
       td: { loadBalancer: { servers: [{ address: 'a:1' }], terminationDelay: 100 } },
+      tdms: { loadBalancer: { servers: [{ address: 'a:1' }], terminationDelay: '100ms' } },
     },
     middlewares: {
       lan: { ipAllowList: { sourceRange: ['10.0.0.0/8'] } },
@@ -21,7 +22,7 @@ test('TCP middlewares and weighted services are kept; broken ones are reported a
       two: { ipAllowList: { sourceRange: [] }, inFlightConn: { amount: 1 } },
     },
   });
-  assert.deepEqual(Object.keys(config.tcp!.services!).sort(), ['a', 'split']);
+  assert.deepEqual(Object.keys(config.tcp!.services!).sort(), ['a', 'split', 'td']);
   assert.deepEqual(Object.keys(config.tcp!.middlewares!), ['lan']);
   assert.deepEqual(config.tcp!.routers!.db!.middlewares, ['lan']);
   const byObject = new Map(issues.map((issue) => [`${issue.object?.kind}:${issue.object?.name}`, issue]));
@@ -30,8 +31,8 @@ test('TCP middlewares and weighted services are kept; broken ones are reported a
   assert.match(byObject.get('tcpService:pp')!.message, /PROXY protocol header; remove it/);
   assert.equal(byObject.get('tcpService:st')!.key, 'tcp.services.st.loadBalancer.serversTransport');
   assert.match(byObject.get('tcpService:st')!.message, /not supported yet: .*system CAs.*; remove it/);
-  assert.equal(byObject.get('tcpService:td')!.key, 'tcp.services.td.loadBalancer.terminationDelay');
-  assert.match(byObject.get('tcpService:td')!.message, /not supported yet: .*; remove it$/);
+  assert.equal(config.tcp!.services!.td!.loadBalancer!.terminationDelay, 100);
+  assert.equal(byObject.get('tcpService:tdms')!.key, 'tcp.services.tdms.loadBalancer.terminationDelay');
   assert.equal(byObject.get('tcpMiddleware:cap')!.key, 'tcp.middlewares.cap.inFlightConn.amount');
   assert.match(byObject.get('tcpMiddleware:two')!.message, /exactly one type/);
 });

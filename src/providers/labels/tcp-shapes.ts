@@ -22,12 +22,13 @@ export const tcpRouterShape = obj({
 
 /**
  * `traefik.tcp.services.<name>.*`: `server` becomes each container's `address`. The settings
- * Portier cannot honour (`proxyProtocol`, `serversTransport`, `terminationDelay`) are refused
+ * Portier cannot honour (`proxyProtocol`, `serversTransport`) are refused
  * with the reason, as the file schema refuses them, rather than silently ignored.
  */
 export const tcpServiceShape = obj({
   loadBalancer: obj({
     server: obj({ port: int, tls: bool }),
+    terminationDelay: int,
     ...Object.fromEntries(
       Object.entries(UNSUPPORTED_TCP_SERVICE_KEYS).map(([key, reason]) => [
         key,
