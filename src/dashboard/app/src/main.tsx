@@ -12,6 +12,7 @@ import { Providers } from './components/providers.js';
 import { SearchResults } from './components/search.js';
 import { objectsOf, type Kind, type LiveStatsSnapshot, type Runtime } from './api.js';
 import type { FunctionItem } from './functions-api.js';
+import { objectNoun } from './labels.js';
 import { useRoute, type Route } from './route.js';
 import { useFunctions, type FunctionsState } from './use-functions.js';
 import { useRuntime, useStats } from './use-runtime.js';
@@ -36,13 +37,12 @@ function Page(props: { route: Route; runtime: Runtime; stats?: LiveStatsSnapshot
   const { route, runtime, stats, functions } = props;
   const { page, name, protocol } = route;
   const objects = objectsOf(runtime, protocol);
-  const noun = protocol === 'tcp' ? 'TCP ' : '';
   if (page === 'routers' && name) {
     const router = objects.routers.find((r) => r.name === name);
     return router ? (
       <RouterDetail router={router} runtime={runtime} protocol={protocol} />
     ) : (
-      <NotFound kind={`${noun}router`} name={name} />
+      <NotFound kind={objectNoun(protocol, 'routers')} name={name} />
     );
   }
   if (page === 'services' && name) {
@@ -50,7 +50,7 @@ function Page(props: { route: Route; runtime: Runtime; stats?: LiveStatsSnapshot
     return service ? (
       <ServiceDetail service={service} stats={stats} protocol={protocol} />
     ) : (
-      <NotFound kind={`${noun}service`} name={name} />
+      <NotFound kind={objectNoun(protocol, 'services')} name={name} />
     );
   }
   if (page === 'middlewares' && name) {
@@ -58,7 +58,7 @@ function Page(props: { route: Route; runtime: Runtime; stats?: LiveStatsSnapshot
     return middleware ? (
       <MiddlewareDetail middleware={middleware} protocol={protocol} />
     ) : (
-      <NotFound kind={`${noun}middleware`} name={name} />
+      <NotFound kind={objectNoun(protocol, 'middlewares')} name={name} />
     );
   }
   if (KINDS.has(page)) {

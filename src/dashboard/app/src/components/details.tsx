@@ -10,6 +10,7 @@ import {
   type Runtime,
   type ServiceView,
 } from '../api.js';
+import { objectNoun } from '../labels.js';
 import { href, kindPage } from '../route.js';
 import { fixFor } from './problems.js';
 import { formatRate, ratePerSecond, Sparkline } from './sparkline.js';
@@ -76,17 +77,12 @@ export function NotFound({ kind, name }: { kind: string; name: string }) {
   );
 }
 
-/** "TCP router" on TCP pages, so a name shared by both protocols is never ambiguous. */
-function kindLabel(protocol: Protocol, noun: string): string {
-  return protocol === 'tcp' ? `TCP ${noun.toLowerCase()}` : noun;
-}
-
 export function RouterDetail(props: { router: AnyRouterView; runtime: Runtime; protocol: Protocol }) {
   const { router, protocol } = props;
   const known = new Set(objectsOf(props.runtime, protocol).middlewares.map((m) => m.name));
   return (
     <div class="page detail">
-      <Header kind={kindLabel(protocol, 'Router')} name={router.name} status={router.status} />
+      <Header kind={objectNoun(protocol, 'routers')} name={router.name} status={router.status} />
       <Errors errors={router.error} />
       <dl class="fields panel">
         <Field label="Rule" testid="router-rule">
@@ -104,7 +100,7 @@ export function RouterDetail(props: { router: AnyRouterView; runtime: Runtime; p
         <Field label="Provider">{router.provider}</Field>
       </dl>
       <section class="panel">
-        <h2>Request flow</h2>
+        <h2>{protocol === 'tcp' ? 'Connection flow' : 'Request flow'}</h2>
         <ol class="chain" data-testid="router-chain">
           <li class="chain-step">
             <span class="muted">entry</span> {router.using.join(', ') || '—'}
@@ -225,7 +221,7 @@ export function ServiceDetail(props: { service: AnyServiceView; stats?: LiveStat
   const httpService = asHttp(service, protocol);
   return (
     <div class="page detail">
-      <Header kind={kindLabel(protocol, 'Service')} name={service.name} status={service.status} />
+      <Header kind={objectNoun(protocol, 'services')} name={service.name} status={service.status} />
       <Errors errors={service.error} />
       <dl class="fields panel">
         <Field label="Type">{service.type}</Field>
@@ -255,7 +251,7 @@ export function MiddlewareDetail({ middleware, protocol }: { middleware: AnyMidd
   const settings = Object.entries(rest).filter(([, value]) => typeof value === 'object' && value !== null);
   return (
     <div class="page detail">
-      <Header kind={kindLabel(protocol, 'Middleware')} name={name} status={status} />
+      <Header kind={objectNoun(protocol, 'middlewares')} name={name} status={status} />
       <Errors errors={error} />
       <dl class="fields panel">
         <Field label="Type">{type}</Field>

@@ -9,6 +9,7 @@ import {
   type Protocol,
   type Runtime,
 } from '../api.js';
+import { KINDS, kindTitle, plainTitle } from '../labels.js';
 import { href, kindPage } from '../route.js';
 import { formatRate, ratePerSecond } from './sparkline.js';
 import { StatusBadge } from './status.js';
@@ -147,16 +148,13 @@ function MiddlewareRows({ items, protocol }: { items: AnyMiddlewareView[]; proto
   );
 }
 
-export const TITLES: Record<Kind, string> = { routers: 'Routers', services: 'Services', middlewares: 'Middlewares' };
-const KINDS = Object.keys(TITLES) as Kind[];
-
 /** TCP has no nav entry per kind: its list pages switch between kinds with these tabs. */
 function KindTabs({ protocol, current }: { protocol: Protocol; current: Kind }) {
   return (
     <nav class="tabs" aria-label="TCP objects">
       {KINDS.map((kind) => (
         <a href={href(kindPage(protocol, kind))} class={kind === current ? 'active' : ''} data-testid={`tab-${kind}`}>
-          {TITLES[kind]}
+          {plainTitle(kind)}
         </a>
       ))}
     </nav>
@@ -180,7 +178,7 @@ export function ObjectList(props: {
   const services = errorsFirst(objects.services.filter((s) => keep(s, s.type)));
   const middlewares = errorsFirst(objects.middlewares.filter((m) => keep(m, m.type)));
   const count = { routers: routers.length, services: services.length, middlewares: middlewares.length }[kind];
-  const title = protocol === 'tcp' ? `TCP ${TITLES[kind].toLowerCase()}` : TITLES[kind];
+  const title = kindTitle(protocol, kind);
   return (
     <div class="page">
       {protocol === 'tcp' && <KindTabs protocol={protocol} current={kind} />}
@@ -189,7 +187,7 @@ export function ObjectList(props: {
         <div class="filters">
           <input
             type="search"
-            placeholder={`Filter ${title.toLowerCase()}…`}
+            placeholder={`Filter ${protocol === 'tcp' ? title : title.toLowerCase()}…`}
             value={search}
             onInput={(e) => setSearch(e.currentTarget.value)}
             aria-label="Filter"

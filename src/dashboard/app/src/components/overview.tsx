@@ -1,7 +1,7 @@
 import type { Kind, LiveStatsSnapshot, Protocol, Runtime, Section } from '../api.js';
 import type { FunctionItem } from '../functions-api.js';
+import { kindTitle } from '../labels.js';
 import { href, kindPage } from '../route.js';
-import { TITLES } from './object-list.js';
 import { Problems } from './problems.js';
 import { formatRate, ratePerSecond, Sparkline } from './sparkline.js';
 
@@ -9,7 +9,7 @@ import { formatRate, ratePerSecond, Sparkline } from './sparkline.js';
 function CountCard({ protocol, kind, section }: { protocol: Protocol; kind: Kind; section: Section }) {
   const page = kindPage(protocol, kind);
   const id = page.replace('/', '-');
-  const title = protocol === 'tcp' ? `TCP ${TITLES[kind].toLowerCase()}` : TITLES[kind];
+  const title = kindTitle(protocol, kind);
   return (
     <a class="card count-card" href={href(page)} data-testid={`count-${id}`}>
       <h3>{title}</h3>

@@ -1,5 +1,6 @@
 import { objectsOf, type Kind, type ProviderView, type Runtime } from '../api.js';
 import type { FunctionItem } from '../functions-api.js';
+import { objectNoun } from '../labels.js';
 import { href, kindPage } from '../route.js';
 import { failureSummary } from './function-state.js';
 
@@ -53,16 +54,16 @@ export function collectProblems(runtime: Runtime, functions: FunctionItem[] = []
   for (const protocol of ['http', 'tcp'] as const) {
     const objects = objectsOf(runtime, protocol);
     const kinds = [
-      ['router', 'routers', objects.routers],
-      ['service', 'services', objects.services],
-      ['middleware', 'middlewares', objects.middlewares],
+      ['routers', objects.routers],
+      ['services', objects.services],
+      ['middlewares', objects.middlewares],
     ] as const;
-    for (const [noun, kind, list] of kinds) {
+    for (const [kind, list] of kinds) {
       for (const object of list) {
         if (object.status === 'enabled') continue;
         for (const message of object.error ?? ['disabled']) {
           problems.push({
-            kind: protocol === 'tcp' ? `tcp ${noun}` : noun,
+            kind: objectNoun(protocol, kind),
             name: object.name,
             severity: object.status === 'disabled' ? 'error' : 'warning',
             message,

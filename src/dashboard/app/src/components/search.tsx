@@ -1,4 +1,6 @@
-import { objectsOf, type Runtime } from '../api.js';
+import { objectsOf, type Kind, type Runtime } from '../api.js';
+import type { ObjectStatus } from '../../../../runtime/view.js';
+import { kindTitle } from '../labels.js';
 import { href, kindPage } from '../route.js';
 import { matches } from './object-list.js';
 import { StatusBadge } from './status.js';
@@ -7,26 +9,27 @@ import { StatusBadge } from './status.js';
 export function SearchResults({ runtime, query }: { runtime: Runtime; query: string }) {
   const groups = (['http', 'tcp'] as const).flatMap((protocol) => {
     const objects = objectsOf(runtime, protocol);
-    const prefix = protocol === 'tcp' ? 'TCP ' : '';
+    const group = (kind: Kind, items: { name: string; status: ObjectStatus }[]) => ({
+      title: kindTitle(protocol, kind),
+      page: kindPage(protocol, kind),
+      items,
+    });
     return [
-      [
-        `${prefix}Routers`,
-        kindPage(protocol, 'routers'),
+      group(
+        'routers',
         objects.routers.filter((r) => matches(query, r.name, r.rule, r.service)),
-      ],
-      [
-        `${prefix}Services`,
-        kindPage(protocol, 'services'),
+      ),
+      group(
+        'services',
         objects.services.filter((s) => matches(query, s.name, s.type)),
-      ],
-      [
-        `${prefix}Middlewares`,
-        kindPage(protocol, 'middlewares'),
+      ),
+      group(
+        'middlewares',
         objects.middlewares.filter((m) => matches(query, m.name, m.type)),
-      ],
-    ] as const;
+      ),
+    ];
   });
-  const total = groups.reduce((n, [, , items]) => n + items.length, 0);
+  const total = groups.reduce((n, { items }) => n + items.length, 0);
   return (
     <div class="page">
       <div class="page-head">
@@ -34,7 +37,7 @@ export function SearchResults({ runtime, query }: { runtime: Runtime; query: str
           {total} result{total === 1 ? '' : 's'} for “{query}”
         </h1>
       </div>
-      {groups.map(([title, page, items]) =>
+      {groups.map(({ title, page, items }) =>
         items.length === 0 ? null : (
           <section class="panel" data-testid={`results-${page.replace('/', '-')}`}>
             <h2>{title}</h2>

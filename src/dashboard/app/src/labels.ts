@@ -1,0 +1,28 @@
+import type { Kind, Protocol } from './api.js';
+
+const KIND_NAMES: Record<Kind, string> = { routers: 'routers', services: 'services', middlewares: 'middlewares' };
+const NOUNS: Record<Kind, string> = { routers: 'router', services: 'service', middlewares: 'middleware' };
+
+export const KINDS = Object.keys(KIND_NAMES) as Kind[];
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * TCP objects always say so ("TCP routers", "TCP router"), HTTP ones stay unmarked as before TCP
+ * existed: the same name can be a router of both protocols.
+ */
+export function kindTitle(protocol: Protocol, kind: Kind): string {
+  return protocol === 'tcp' ? `TCP ${KIND_NAMES[kind]}` : capitalised(KIND_NAMES[kind]);
+}
+
+/** "router" or "TCP router". */
+export function objectNoun(protocol: Protocol, kind: Kind): string {
+  return protocol === 'tcp' ? `TCP ${NOUNS[kind]}` : NOUNS[kind];
+}
+
+/** "Routers" whatever the protocol, for the TCP kind tabs. */
+export function plainTitle(kind: Kind): string {
+  return capitalised(KIND_NAMES[kind]);
+}
