@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildTcp } from '../../src/tcp/tcp-build.js';
 import { TcpConnectionCounts } from '../../src/tcp/tcp-middlewares.js';
+import { TcpServiceBuilder } from '../../src/tcp/tcp-services.js';
 
 test('a router whose service a provider left out is disabled, pointing at that service’s error', () => {
   const portError = 'container "db": port is missing: add the label traefik.tcp.services.db.loadbalancer.server.port';
@@ -17,4 +18,14 @@ test('a router whose service a provider left out is disabled, pointing at that s
   assert.equal(view.services['db@docker']!.status, 'disabled');
   assert.deepEqual(view.services['db@docker']!.error, [portError]);
   assert.equal(tables.get('edge')!.matchPlain('127.0.0.1'), undefined);
+});
+
+test('a load balancer hands its terminationDelay to each connection, through weighted services too', () => {
+  const builder = new TcpServiceBuilder({
+    'db@file': { loadBalancer: { servers: [{ address: '10.0.0.1:5432' }], terminationDelay: 250 } },
+    'split@file': { weighted: { services: [{ name: 'db' }] } },
+    'plain@file': { loadBalancer: { servers: [{ address: '10.0.0.2:5432' }] } },
+  });
+  assert.deepEqual(builder.resolve('split@file')(), { host: '10.0.0.1', port: 5432, terminationDelay: 250 });
+  assert.deepEqual(builder.resolve('plain@file')(), { host: '10.0.0.2', port: 5432 });
 });
