@@ -32,6 +32,7 @@ export class EntryPoint {
   private readonly server: Server;
   private readonly http2: Http2Server;
   private readonly http2Sessions = new Set<Http2Session>();
+  private readonly sockets = new Set<Socket>();
   private readonly info: { name: string; scheme: 'http'; port: number };
   private readonly tlsInfo: { name: string; scheme: 'https'; port: number };
   private inFlight = 0;
@@ -84,6 +85,11 @@ export class EntryPoint {
     if (observeConnection) {
       this.server.on('connection', (socket: Socket) => socket.once('close', observeConnection(name)));
     }
+    // The http server only tracks HTTP/1.1 connections: TLS handshakes and TCP routes are ours to end.
+    this.server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
     this.server.on('checkContinue', (req, res) => {
       res.writeContinue();
       this.onRequest(req, res);
@@ -131,6 +137,7 @@ export class EntryPoint {
     }
     this.server.closeAllConnections();
     for (const session of this.http2Sessions) session.destroy();
+    for (const socket of this.sockets) socket.destroy();
     await closed;
   }
 

@@ -121,6 +121,9 @@ export class ConnectionMux {
       this.terminateForTcp(socket, choice.options, choice.certificate, tcpRoute);
       return true;
     }
+    // node's http server accepts half-open sockets; a TLS client that hangs up mid-handshake
+    // (it refused the certificate) would then leave its socket in CLOSE-WAIT, holding shutdown.
+    socket.allowHalfOpen = false;
     this.tlsServerFor(choice.options, choice.certificate).emit('connection', socket);
     return true;
   }
@@ -135,9 +138,11 @@ export class ConnectionMux {
       rejectUnauthorized: false,
     });
     server.on('secureConnection', (socket: TLSSocket) => this.onSecure(socket, options));
-    server.on('tlsClientError', (error) =>
-      logger.debug({ err: error, entryPoint: this.targets.entryPoint }, 'TLS handshake failed'),
-    );
+    server.on('tlsClientError', (error, socket) => {
+      logger.debug({ err: error, entryPoint: this.targets.entryPoint }, 'TLS handshake failed');
+      // node leaves the socket open after a handshake timeout.
+      socket.destroy();
+    });
     return server;
   }
 
