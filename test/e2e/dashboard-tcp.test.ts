@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer, type AddressInfo, type Server } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { CHROMIUM, launchBrowser } from '../helpers/api-browser.js';
 import { freePort, startPortier, tempDir, waitFor, type RunningPortier } from '../helpers/portier.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const ARTIFACT = resolve(ROOT, 'test/artifacts/dashboard-tcp.png');
 
 interface Section {
   total: number;
@@ -251,6 +254,19 @@ providers:
     assert.equal(overview.tcp.routers.total, 4);
     await waitFor(async () => Number(await text('count-tcp-routers-total')) === 4, 5000, 'the TCP count to update');
     assert.equal(await page.evaluate('window.stillHere'), true, 'the page was not reloaded');
+  });
+
+  it('saves a screenshot of the TCP routers', async () => {
+    await open('#/tcp/routers');
+    await page.getByTestId('row').first().waitFor();
+    // Hash changes keep the document: drop the earlier search's focus and hover from the picture.
+    await page.evaluate('document.activeElement.blur()');
+    await page.mouse.move(0, 600);
+    mkdirSync(dirname(ARTIFACT), { recursive: true });
+    await page.screenshot({ path: ARTIFACT, fullPage: true });
+    assert.ok(existsSync(ARTIFACT));
+    // docs/dashboard.md's picture is refreshed on purpose only: `UPDATE_DOCS_SCREENSHOT=1`.
+    if (process.env.UPDATE_DOCS_SCREENSHOT) copyFileSync(ARTIFACT, resolve(ROOT, 'docs/dashboard-tcp.png'));
   });
 
   it('is usable on a phone-sized screen', async () => {

@@ -65,12 +65,12 @@ function RouterRows({ items, protocol }: { items: AnyRouterView[]; protocol: Pro
           <tr data-testid="row" data-name={r.name}>
             <StatusAndName page={kindPage(protocol, 'routers')} object={r} />
             <td data-label="Rule">
-              <code class="rule">{r.rule}</code>
+              <code class="rule">{r.rule || '—'}</code>
             </td>
             <td data-label="Entry points">{r.using.join(', ') || '—'}</td>
             <td data-label="TLS">{tlsSummary(r.tls)}</td>
             <td data-label="Service">
-              <a href={href(kindPage(protocol, 'services'), r.service)}>{r.service}</a>
+              {r.service ? <a href={href(kindPage(protocol, 'services'), r.service)}>{r.service}</a> : '—'}
             </td>
           </tr>
         ))}
