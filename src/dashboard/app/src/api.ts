@@ -66,6 +66,11 @@ export function objectsOf(runtime: Runtime, protocol: Protocol): ObjectSet {
   return protocol === 'tcp' ? runtime.tcp : runtime;
 }
 
+/** Health, live traffic and health checks exist for HTTP services only; the page's protocol says which it is. */
+export function httpService(service: AnyServiceView, protocol: Protocol): ServiceView | undefined {
+  return protocol === 'http' ? (service as ServiceView) : undefined;
+}
+
 /** The API is served from the same origin, one level up from `/dashboard/`. */
 const BASE = new URL('../api/', document.baseURI);
 

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import {
+  httpService,
   objectsOf,
   type AnyMiddlewareView,
   type AnyRouterView,
@@ -8,7 +9,6 @@ import {
   type Protocol,
   type RouterView,
   type Runtime,
-  type ServiceView,
 } from '../api.js';
 import { objectNoun } from '../labels.js';
 import { href, kindPage } from '../route.js';
@@ -122,11 +122,6 @@ export function RouterDetail(props: { router: AnyRouterView; runtime: Runtime; p
   );
 }
 
-/** Health, live traffic and health checks exist for HTTP services only; the page's protocol says which it is. */
-function asHttp(service: AnyServiceView, protocol: Protocol): ServiceView | undefined {
-  return protocol === 'http' ? (service as ServiceView) : undefined;
-}
-
 /** HTTP servers are URLs with a weight, health and live traffic; TCP servers are addresses, maybe dialled over TLS. */
 function ServerTable(props: { service: AnyServiceView; stats?: LiveStatsSnapshot; protocol: Protocol }) {
   const { service, stats } = props;
@@ -136,7 +131,7 @@ function ServerTable(props: { service: AnyServiceView; stats?: LiveStatsSnapshot
       ? { address: server.url, weight: server.weight ?? 1, tls: undefined }
       : { address: server.address, weight: undefined, tls: server.tls ?? false },
   );
-  const serverStatus = asHttp(service, props.protocol)?.serverStatus;
+  const serverStatus = httpService(service, props.protocol)?.serverStatus;
   const live = stats?.services[service.name];
   return (
     <section class="panel">
@@ -218,7 +213,7 @@ function ChildServices({ service, protocol }: { service: AnyServiceView; protoco
 export function ServiceDetail(props: { service: AnyServiceView; stats?: LiveStatsSnapshot; protocol: Protocol }) {
   const { service, stats, protocol } = props;
   const live = stats?.services[service.name];
-  const httpService = asHttp(service, protocol);
+  const http = httpService(service, protocol);
   return (
     <div class="page detail">
       <Header kind={objectNoun(protocol, 'services')} name={service.name} status={service.status} />
@@ -229,12 +224,12 @@ export function ServiceDetail(props: { service: AnyServiceView; stats?: LiveStat
         <Field label="Used by">
           <Links page={kindPage(protocol, 'routers')} names={service.usedBy} />
         </Field>
-        {httpService?.loadBalancer?.healthCheck && (
+        {http?.loadBalancer?.healthCheck && (
           <Field label="Health check">
-            <code>{JSON.stringify(httpService.loadBalancer.healthCheck)}</code>
+            <code>{JSON.stringify(http.loadBalancer.healthCheck)}</code>
           </Field>
         )}
-        {httpService && (
+        {http && (
           <Field label="Traffic">
             {formatRate(ratePerSecond(live))} req/s <Sparkline series={live} label={service.name} />
           </Field>

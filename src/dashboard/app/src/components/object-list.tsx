@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import {
+  httpService,
   objectsOf,
   type AnyMiddlewareView,
   type AnyRouterView,
@@ -80,11 +81,12 @@ function RouterRows({ items, protocol }: { items: AnyRouterView[]; protocol: Pro
 }
 
 /** "2/3 up" where health is known (HTTP), else the number of servers. */
-function serverCount(service: AnyServiceView): string {
+function serverCount(service: AnyServiceView, protocol: Protocol): string {
   if (!service.loadBalancer) return '—';
   const servers = service.loadBalancer.servers.length;
-  if (!('serverStatus' in service) || !service.serverStatus) return `${servers}`;
-  const down = Object.values(service.serverStatus).filter((state) => state === 'DOWN').length;
+  const http = httpService(service, protocol);
+  if (!http) return `${servers}`;
+  const down = Object.values(http.serverStatus ?? {}).filter((state) => state === 'DOWN').length;
   return `${servers - down}/${servers} up`;
 }
 
@@ -115,7 +117,7 @@ function ServiceRows({
           <tr data-testid="row" data-name={s.name}>
             <StatusAndName page={kindPage(protocol, 'services')} object={s} />
             <td data-label="Type">{s.type}</td>
-            <td data-label="Servers">{serverCount(s)}</td>
+            <td data-label="Servers">{serverCount(s, protocol)}</td>
             {rates && <td data-label="Req/s">{formatRate(ratePerSecond(stats?.services[s.name]))}</td>}
           </tr>
         ))}
