@@ -42,6 +42,11 @@ export class Http2Sessions {
     return session;
   }
 
+  /** The origins with a session. */
+  origins(): IterableIterator<string> {
+    return this.sessions.keys();
+  }
+
   retainOnly(origins: ReadonlySet<string>): void {
     for (const [origin, session] of this.sessions) {
       if (origins.has(origin)) continue;

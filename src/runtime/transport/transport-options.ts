@@ -5,7 +5,7 @@ import { ConfigError } from '../../config/errors.js';
 import type { StaticConfig } from '../../config/static/types.js';
 import { loadCertificate } from '../../tls/certificate.js';
 import { opensslCipher, tlsVersion } from '../../tls/go-names.js';
-import { readPem } from '../../tls/pem-source.js';
+import { pemPath, readPem } from '../../tls/pem-source.js';
 
 /** A dynamic `serversTransports.<name>` or the static `serversTransport` (`default@internal`). */
 export type TransportSettings = ServersTransportConfig | NonNullable<StaticConfig['serversTransport']>;
@@ -51,6 +51,13 @@ export function transportOptions(settings: TransportSettings, key: string, baseD
     pingTimeout: duration('pingTimeout', '15s'),
     tls: tlsOptions(settings, key, baseDir),
   };
+}
+
+/** The files a transport's settings read (CAs, client certificates and keys), to notice when they change. */
+export function transportFiles(settings: TransportSettings, baseDir: string): string[] {
+  const { rootCAs = [], certificates = [] }: TlsSettings = settings;
+  const values = [...rootCAs, ...certificates.flatMap((pair) => [pair.certFile, pair.keyFile])];
+  return values.map((value) => pemPath(value, baseDir)).filter((path) => path !== undefined);
 }
 
 function tlsOptions(settings: TlsSettings, key: string, baseDir: string): ConnectionOptions {

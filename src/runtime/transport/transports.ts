@@ -1,23 +1,29 @@
 import type { TransportSettings } from './transport-options.js';
 import { originOf, Upstreams } from './upstreams.js';
 
+const FILE_WATCH_INTERVAL_MS = 2000;
+
 /**
  * All serversTransports of the running configurations: the static `default@internal` one and one
  * per distinct set of dynamic settings. A transport is shared by every name with the same settings
  * and kept across reloads while some service uses it, so its pools stay warm; the pools (and whole
- * transports) that the last configuration no longer uses are closed at `retainUsed`.
+ * transports) that the last configuration no longer uses are closed at `retainUsed`. Their CA and
+ * client certificate files are checked at each build and every two seconds.
  */
 export class Transports {
   readonly default: Upstreams;
   private readonly bySettings = new Map<string, Upstreams>();
   /** Origins each transport served in the configurations built since the last `retainUsed`. */
   private used = new Map<Upstreams, Set<string>>();
+  private readonly fileWatch: NodeJS.Timeout;
 
   constructor(
     defaultSettings: TransportSettings | undefined,
     private readonly baseDir: string,
   ) {
     this.default = new Upstreams(defaultSettings, 'serversTransport', baseDir);
+    // Like the TLS manager's certificates: a rotated CA or client certificate is picked up within seconds.
+    this.fileWatch = setInterval(() => this.reloadChangedFiles(), FILE_WATCH_INTERVAL_MS).unref();
   }
 
   /** The transport for these settings; `key` names them in a ConfigError (unreadable certificate…). */
@@ -58,9 +64,17 @@ export class Transports {
         upstreams.retainOnly(new Set());
       }
     }
+    this.reloadChangedFiles();
+  }
+
+  /** Each transport whose CA or client certificate files changed reads them again. */
+  reloadChangedFiles(): void {
+    this.default.reloadChangedFiles();
+    for (const upstreams of this.bySettings.values()) upstreams.reloadChangedFiles();
   }
 
   async close(): Promise<void> {
+    clearInterval(this.fileWatch);
     const all = [this.default, ...this.bySettings.values()];
     this.bySettings.clear();
     await Promise.all(all.map((upstreams) => upstreams.close()));

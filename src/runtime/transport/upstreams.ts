@@ -3,9 +3,16 @@ import { isIP } from 'node:net';
 import { checkServerIdentity, type ConnectionOptions } from 'node:tls';
 import { buildConnector, Pool } from 'undici';
 import { ConfigError } from '../../config/errors.js';
+import { logger } from '../../observability/logger.js';
+import { FileStamps } from './file-stamps.js';
 import { Http2Sessions } from './http2-sessions.js';
 import { OriginPool } from './origin-pool.js';
-import { transportOptions, type TransportOptions, type TransportSettings } from './transport-options.js';
+import {
+  transportFiles,
+  transportOptions,
+  type TransportOptions,
+  type TransportSettings,
+} from './transport-options.js';
 
 /** One upstream server, with everything a request needs precomputed when the config is built. */
 export interface UpstreamServer {
@@ -59,23 +66,59 @@ export function originOf(url: string): string {
 /**
  * One serversTransport: its connection pools, one per origin, and HTTP/2 sessions. The service
  * layer keeps it across configuration reloads while its settings stay the same, so that a reload
- * never drops warm connections.
+ * never drops warm connections; its CA and client certificate files are read again when they
+ * change on disk (`reloadChangedFiles`).
  */
 export class Upstreams {
   private readonly pools = new Map<string, OriginPool>();
   /** TLS options per server host name, made once: HTTP/2 requests ask for them each time. */
   private readonly tlsByHost = new Map<string, ConnectionOptions>();
-  readonly options: TransportOptions;
+  private current: TransportOptions;
+  private files: FileStamps;
   private readonly http2Sessions: Http2Sessions;
 
   /** `key` names the transport in a ConfigError; relative certificate paths start at `baseDir`. */
-  constructor(settings: TransportSettings = {}, key = 'serversTransport', baseDir = process.cwd()) {
-    this.options = transportOptions(settings, key, baseDir);
-    this.http2Sessions = new Http2Sessions(this.options);
+  constructor(
+    private readonly settings: TransportSettings = {},
+    private readonly key = 'serversTransport',
+    private readonly baseDir = process.cwd(),
+  ) {
+    // Stamped before reading: a file replaced meanwhile is read again at the next check.
+    this.files = new FileStamps(transportFiles(settings, baseDir));
+    this.current = transportOptions(settings, key, baseDir);
+    this.http2Sessions = new Http2Sessions(this.current);
+  }
+
+  get options(): TransportOptions {
+    return this.current;
   }
 
   get connectTimeout(): number {
-    return this.options.connectTimeout;
+    return this.current.connectTimeout;
+  }
+
+  /**
+   * Reads the CA and client certificate files again if one changed since they were read, so that a
+   * rotated certificate is used without a configuration change. New TLS connections get the new
+   * files; the TLS pools and sessions of the old ones close once their requests finish. Files that
+   * cannot be read (a rotation half done) leave the previous ones in use, with an error logged.
+   */
+  reloadChangedFiles(): void {
+    if (!this.files.changed()) return;
+    this.files = new FileStamps(transportFiles(this.settings, this.baseDir));
+    try {
+      this.current = transportOptions(this.settings, this.key, this.baseDir);
+    } catch (error) {
+      const text = error instanceof ConfigError ? error.describe() : (error as Error).message;
+      logger.error(`${text}; connections keep the certificates read before`);
+      return;
+    }
+    logger.info({ transport: this.key }, 'transport certificate files changed; new connections use them');
+    const plain = [...this.pools.keys(), ...this.http2Sessions.origins()].filter(
+      (origin) => !origin.startsWith('https:'),
+    );
+    this.retainOnly(new Set(plain));
+    this.tlsByHost.clear();
   }
 
   /** Prepares a server for `forward`. `key` names the setting in a ConfigError. */
@@ -94,7 +137,7 @@ export class Upstreams {
       port: Number(parsed.port) || (secure ? 443 : 80),
       secure,
       h2c,
-      servername: this.options.tls.servername ?? hostname,
+      servername: this.current.tls.servername ?? hostname,
       upstreams: this,
     };
   }
@@ -102,7 +145,7 @@ export class Upstreams {
   pool(origin: string): OriginPool {
     let pool = this.pools.get(origin);
     if (!pool) {
-      const { connectTimeout, headersTimeout, keepAliveTimeout, maxIdle } = this.options;
+      const { connectTimeout, headersTimeout, keepAliveTimeout, maxIdle } = this.current;
       const dispatcher = new Pool(origin, {
         // Concurrency is not capped, as in Traefik; OriginPool caps the idle connections.
         connections: null,
@@ -139,7 +182,7 @@ export class Upstreams {
   private tlsTo(hostname: string): ConnectionOptions {
     let options = this.tlsByHost.get(hostname);
     if (!options) {
-      const { tls } = this.options;
+      const { tls } = this.current;
       const expected = tls.servername ?? hostname;
       options = tls.checkServerIdentity
         ? tls
