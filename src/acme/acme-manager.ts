@@ -44,11 +44,17 @@ export class AcmeManager {
   private readonly alpnCertificates = new Map<string, PemPair>();
   private readonly failed = new Map<string, number>();
   private readonly pending = new Set<string>();
-  private queue: Promise<void>;
+  private queue: Promise<void> = Promise.resolve();
   private wanted: WantedCertificate[] = [];
   private readonly timer: NodeJS.Timeout;
-  /** Orders wait for the first read of the stores, so they start from what is stored. */
-  private loaded = false;
+  /**
+   * Resolvers whose store was read once: their orders wait for it, so they start from what is
+   * stored, while resolvers on a store that answers are not held up by one that does not.
+   */
+  private readonly loaded = new Set<string>();
+  private readonly subscribed = new Set<AcmeStore>();
+  /** Challenge values from the store that could not be read, each logged once. */
+  private readonly malformed = new Set<string>();
   private closed = false;
 
   constructor(
@@ -58,7 +64,14 @@ export class AcmeManager {
     private readonly onChange: () => void,
   ) {
     this.stores = new AcmeStores(config, baseDir);
-    this.queue = this.enabled ? this.load() : Promise.resolve();
+    for (const [name, resolver] of Object.entries(this.resolvers())) {
+      this.load(name, resolver).catch((error: Error) =>
+        logger.error(
+          { resolver: name, err: error.message },
+          `certificatesResolvers.${name}: cannot use its ACME store`,
+        ),
+      );
+    }
     this.timer = setInterval(() => this.check(), RENEWAL_CHECK_MS).unref();
   }
 
@@ -98,7 +111,7 @@ export class AcmeManager {
   close(): void {
     this.closed = true;
     clearInterval(this.timer);
-    void this.stores.close();
+    this.stores.close().catch((error: Error) => logger.warn({ err: error.message }, 'could not close the ACME stores'));
   }
 
   /** Resolves once every order queued so far is done (for tests and shutdown). */
@@ -106,32 +119,33 @@ export class AcmeManager {
     return this.queue;
   }
 
-  /** Reads every resolver's store (retrying while it is unreachable) and follows its changes. */
-  private async load(): Promise<void> {
-    const subscribed = new Set<AcmeStore>();
-    for (const [name, config] of Object.entries(this.resolvers())) {
-      const where = this.stores.for(config);
-      for (;;) {
-        try {
-          await this.importFile(name, where);
-          await this.reload(name);
-          if (!subscribed.has(where.store)) this.follow(where.store);
-          subscribed.add(where.store);
-          // Orders in progress elsewhere: this instance may be the one the CA reaches.
-          for (const challenge of await where.store.challenges()) this.applyChallenge(challenge);
-          break;
-        } catch (error) {
-          if (this.closed) return;
-          logger.error(
-            { resolver: name, err: (error as Error).message },
-            `certificatesResolvers.${name}: cannot read the ACME store ${where.store.where}; retrying`,
-          );
-          await new Promise((resolve) => setTimeout(resolve, LOAD_RETRY_MS));
-        }
+  /** Reads one resolver's store (retrying while it is unreachable) and follows its changes. */
+  private async load(name: string, config: AcmeResolverConfig): Promise<void> {
+    const where = this.stores.for(config);
+    // Once per store, before the first read, so that nothing written after that read is missed.
+    if (!this.subscribed.has(where.store)) {
+      this.subscribed.add(where.store);
+      this.follow(where.store);
+    }
+    for (;;) {
+      try {
+        await this.importFile(name, where);
+        await this.reload(name);
+        // Orders in progress elsewhere: this instance may be the one the CA reaches.
+        await this.readChallenges(where.store);
+        break;
+      } catch (error) {
+        if (this.closed) return;
+        logger.error(
+          { resolver: name, err: (error as Error).message },
+          `certificatesResolvers.${name}: cannot read the ACME store ${where.store.where}; retrying`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, LOAD_RETRY_MS));
       }
     }
-    if (this.records.size > 0) this.onChange();
-    this.loaded = true;
+    if (this.closed) return;
+    if (this.records.get(name)?.Certificates.length) this.onChange();
+    this.loaded.add(name);
     this.check();
   }
 
@@ -139,15 +153,33 @@ export class AcmeManager {
     store.subscribe({
       resolverChanged: (resolver) => {
         const config = this.resolvers()[resolver];
-        if (!config || this.stores.for(config).store !== store) return;
-        this.reload(resolver).then(
-          () => this.onChange(),
-          (error: Error) =>
-            logger.warn({ resolver, err: error.message }, 'could not read certificates another instance stored'),
-        );
+        if (config && this.stores.for(config).store === store) this.reloadChanged(resolver);
       },
       challenge: (event) => this.applyChallenge(event),
+      resumed: () => this.catchUp(store),
     });
+  }
+
+  /** After an outage of the store's link: read what other instances wrote meanwhile. */
+  private catchUp(store: AcmeStore): void {
+    for (const [resolver, config] of Object.entries(this.resolvers())) {
+      if (this.loaded.has(resolver) && this.stores.for(config).store === store) this.reloadChanged(resolver);
+    }
+    this.readChallenges(store).catch((error: Error) =>
+      logger.warn({ store: store.where, err: error.message }, 'could not read the challenges in progress'),
+    );
+  }
+
+  private reloadChanged(resolver: string): void {
+    this.reload(resolver).then(
+      () => this.onChange(),
+      (error: Error) =>
+        logger.warn({ resolver, err: error.message }, 'could not read certificates another instance stored'),
+    );
+  }
+
+  private async readChallenges(store: AcmeStore): Promise<void> {
+    for (const challenge of await store.challenges()) this.applyChallenge(challenge);
   }
 
   /** A Traefik acme.json next to the configuration seeds an empty cluster store, once. */
@@ -175,7 +207,18 @@ export class AcmeManager {
       if (value === undefined) this.httpTokens.delete(id);
       else this.httpTokens.set(id, value);
     } else if (value === undefined) this.alpnCertificates.delete(id);
-    else this.alpnCertificates.set(id, JSON.parse(value) as PemPair);
+    else {
+      // Another instance (or anyone with access to the store) wrote it: a bad value must not crash us.
+      const pair = readPemPair(value);
+      if (pair) this.alpnCertificates.set(id, pair);
+      else if (!this.malformed.has(id)) {
+        this.malformed.add(id);
+        logger.warn(
+          { id },
+          `ACME store: the TLS-ALPN-01 challenge for "${id}" is not a JSON key and certificate; ignored`,
+        );
+      }
+    }
   }
 
   private async publishChallenge(resolver: string, event: ChallengeEvent): Promise<void> {
@@ -187,8 +230,8 @@ export class AcmeManager {
   }
 
   private check(): void {
-    if (!this.loaded) return;
     for (const want of this.wanted) {
+      if (!this.loaded.has(want.resolver) && this.resolvers()[want.resolver]) continue;
       const config = this.resolvers()[want.resolver];
       if (!config) {
         logger.error(
@@ -216,7 +259,7 @@ export class AcmeManager {
     const store = this.storeOf(want.resolver);
     const started = Date.now();
     try {
-      await store.exclusively(key, async () => {
+      await store.exclusively(key, async (lockLost) => {
         const previous = this.find(await this.reload(want.resolver), want);
         if (previous && !renewalDue(previous, config.certificatesDuration)) {
           logger.info({ resolver: want.resolver, domains: want.names }, 'certificate stored by another instance');
@@ -228,6 +271,14 @@ export class AcmeManager {
         const certificate = await orderCertificate(client, want, config, (event) =>
           this.publishChallenge(want.resolver, event),
         );
+        // Only the lock holder may store it: another instance may have taken the lock meanwhile.
+        lockLost.throwIfAborted();
+        const stored = this.find(await this.reload(want.resolver), want);
+        if (stored && !renewalDue(stored, config.certificatesDuration)) {
+          logger.info({ resolver: want.resolver, domains: want.names }, 'certificate stored by another instance');
+          this.onChange();
+          return;
+        }
         await store.writeCertificate(want.resolver, certificate);
         await this.reload(want.resolver);
         logger.info(
@@ -279,5 +330,16 @@ export class AcmeManager {
 
   private storeOf(resolver: string): AcmeStore {
     return this.stores.for(this.resolvers()[resolver] ?? {}).store;
+  }
+}
+
+function readPemPair(value: string): PemPair | undefined {
+  try {
+    const pair = JSON.parse(value) as Partial<PemPair> | null;
+    return typeof pair?.cert === 'string' && typeof pair.key === 'string'
+      ? { cert: pair.cert, key: pair.key }
+      : undefined;
+  } catch {
+    return undefined;
   }
 }

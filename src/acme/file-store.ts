@@ -40,8 +40,8 @@ export class FileAcmeStore implements AcmeStore {
     this.save();
   }
 
-  exclusively<T>(_name: string, task: () => Promise<T>): Promise<T> {
-    return task();
+  exclusively<T>(_name: string, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return task(new AbortController().signal);
   }
 
   publishChallenge(): Promise<void> {

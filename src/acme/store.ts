@@ -32,6 +32,8 @@ export interface AcmeStoreListener {
   /** Another instance stored a certificate or an account of this resolver. */
   resolverChanged(resolver: string): void;
   challenge(event: ChallengeEvent): void;
+  /** The link to the store was down and is back: changes made meanwhile were not announced. */
+  resumed(): void;
 }
 
 /**
@@ -48,8 +50,11 @@ export interface AcmeStore {
   writeAccount(resolver: string, account: StoredAccount): Promise<void>;
   /** Stores a certificate, replacing the one for the same domain list. */
   writeCertificate(resolver: string, certificate: StoredCertificate): Promise<void>;
-  /** Runs `task` while holding the lock `name`, waiting for other holders to finish first. */
-  exclusively<T>(name: string, task: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `task` while holding the lock `name`, waiting for other holders to finish first. The
+   * signal aborts when the lock is lost while the task runs (another instance may hold it then).
+   */
+  exclusively<T>(name: string, task: (signal: AbortSignal) => Promise<T>): Promise<T>;
   /** Publishes (or, without a value, withdraws) a challenge answer for every instance. */
   publishChallenge(event: ChallengeEvent): Promise<void>;
   /** The challenge answers other instances published and have not withdrawn. */

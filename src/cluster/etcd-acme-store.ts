@@ -8,9 +8,9 @@ import {
   type StoredCertificate,
 } from '../acme/store.js';
 import { logger } from '../observability/logger.js';
-import { b64, connectEtcd, type EtcdStore } from '../providers/kv/etcd-store.js';
-import type { KvWatch } from '../providers/kv/store.js';
+import { b64, type EtcdStore } from '../providers/kv/etcd-store.js';
 import { LEASE_TTL_MS, underLease, type LockLease } from './cluster-lock.js';
+import { EtcdLink } from './etcd-link.js';
 
 const PREFIX = 'portier/acme/';
 const RESOLVERS = `${PREFIX}resolvers/`;
@@ -18,7 +18,6 @@ const CHALLENGES = `${PREFIX}challenges/`;
 const LOCKS = `${PREFIX}locks/`;
 /** A challenge left behind by a crashed instance must not linger: orders finish in minutes. */
 const CHALLENGE_TTL_S = 600;
-const REWATCH_MS = 500;
 
 /**
  * ACME state in etcd (`cluster.etcd`, or a resolver `storage: etcd://host:port`): one key per
@@ -27,26 +26,32 @@ const REWATCH_MS = 500;
  */
 export class EtcdAcmeStore implements AcmeStore {
   readonly shared = true;
-  readonly where: string;
-  private readonly ready: Promise<EtcdStore>;
+  private readonly link: EtcdLink;
   private readonly listeners: AcmeStoreListener[] = [];
-  private changes: KvWatch | undefined;
-  private rewatch: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(endpoints: string[]) {
-    this.where = `etcd ${endpoints.join(',')}`;
-    this.ready = connectEtcd({ endpoints });
-    this.ready.then(
-      () => this.startWatch(),
-      () => undefined,
+    this.link = new EtcdLink(endpoints);
+    this.link.follow(
+      PREFIX,
+      {
+        changed: (keys) =>
+          void this.announce(keys).catch((error: Error) =>
+            logger.warn({ store: this.where, err: error.message }, 'could not read an ACME store change'),
+          ),
+        resumed: () => this.listeners.forEach((listener) => listener.resumed()),
+      },
+      'ACME cluster store',
     );
   }
 
+  get where(): string {
+    return this.link.where;
+  }
+
   async read(resolver: string): Promise<ResolverRecord> {
-    const etcd = await this.ready;
     const base = `${RESOLVERS}${resolver}/`;
-    const pairs = await etcd.list(base);
+    const pairs = await this.link.use((etcd) => etcd.list(base));
     const account = pairs.find((pair) => pair.key === `${base}account`);
     return {
       ...(account ? { Account: JSON.parse(account.value) as StoredAccount } : {}),
@@ -57,32 +62,33 @@ export class EtcdAcmeStore implements AcmeStore {
   }
 
   async writeAccount(resolver: string, account: StoredAccount): Promise<void> {
-    await (await this.ready).put(`${RESOLVERS}${resolver}/account`, JSON.stringify(account));
+    await this.link.use((etcd) => etcd.put(`${RESOLVERS}${resolver}/account`, JSON.stringify(account)));
   }
 
   async writeCertificate(resolver: string, certificate: StoredCertificate): Promise<void> {
     const key = `${RESOLVERS}${resolver}/certificates/${domainKey(certificate)}`;
-    await (await this.ready).put(key, JSON.stringify(certificate));
+    await this.link.use((etcd) => etcd.put(key, JSON.stringify(certificate)));
   }
 
-  async exclusively<T>(name: string, task: () => Promise<T>): Promise<T> {
-    const etcd = await this.ready;
+  async exclusively<T>(name: string, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const etcd = await this.link.use((connected) => Promise.resolve(connected));
     return underLease(leaseOn(etcd, `${LOCKS}${name}`), name, task, () => this.closed);
   }
 
   async publishChallenge(event: ChallengeEvent): Promise<void> {
-    const etcd = await this.ready;
     const key = `${CHALLENGES}${event.kind}/${event.id}`;
-    if (event.value === undefined) {
-      await etcd.delete(key);
-      return;
-    }
-    const { ID } = (await etcd.call('/v3/lease/grant', { TTL: CHALLENGE_TTL_S })) as { ID: string };
-    await etcd.call('/v3/kv/put', { key: b64(key), value: b64(event.value), lease: ID });
+    await this.link.use(async (etcd) => {
+      if (event.value === undefined) {
+        await etcd.delete(key);
+        return;
+      }
+      const { ID } = (await etcd.call('/v3/lease/grant', { TTL: CHALLENGE_TTL_S })) as { ID: string };
+      await etcd.call('/v3/kv/put', { key: b64(key), value: b64(event.value), lease: ID });
+    });
   }
 
   async challenges(): Promise<ChallengeEvent[]> {
-    const pairs = await (await this.ready).list(CHALLENGES);
+    const pairs = await this.link.use((etcd) => etcd.list(CHALLENGES));
     return pairs.flatMap((pair) => challengeAt(pair.key, pair.value) ?? []);
   }
 
@@ -93,38 +99,16 @@ export class EtcdAcmeStore implements AcmeStore {
   async close(): Promise<void> {
     this.closed = true;
     this.listeners.length = 0;
-    clearTimeout(this.rewatch);
-    this.changes?.close();
-    await (await this.ready.catch(() => undefined))?.close();
+    await this.link.close();
   }
 
-  private async startWatch(): Promise<void> {
-    if (this.closed) return;
-    try {
-      const etcd = await this.ready;
-      this.changes = await etcd.watch(PREFIX, {
-        changed: (keys) => void this.announce(etcd, keys ?? []),
-        lost: (error) => this.watchLost(error),
-      });
-    } catch (error) {
-      this.watchLost(error as Error);
-    }
-  }
-
-  private watchLost(error: Error): void {
-    if (this.closed) return;
-    logger.warn({ err: error.message }, 'ACME cluster store: etcd watch lost, re-establishing');
-    this.changes = undefined;
-    this.rewatch = setTimeout(() => void this.startWatch(), REWATCH_MS);
-  }
-
-  private async announce(etcd: EtcdStore, keys: string[]): Promise<void> {
+  private async announce(keys: string[]): Promise<void> {
     for (const key of new Set(keys)) {
       if (key.startsWith(RESOLVERS)) {
         const resolver = key.slice(RESOLVERS.length).split('/')[0]!;
         for (const listener of this.listeners) listener.resolverChanged(resolver);
       } else if (key.startsWith(CHALLENGES)) {
-        const event = challengeAt(key, await etcd.get(key).catch(() => undefined));
+        const event = challengeAt(key, await this.link.use((etcd) => etcd.get(key)));
         if (event) for (const listener of this.listeners) listener.challenge(event);
       }
     }

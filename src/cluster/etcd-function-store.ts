@@ -1,12 +1,11 @@
 import type { FunctionPointer, FunctionStore, PointerEvent, StoredVersion } from '../functions/store/types.js';
 import { logger } from '../observability/logger.js';
-import { b64, connectEtcd, unb64, type EtcdStore } from '../providers/kv/etcd-store.js';
-import type { KvWatch } from '../providers/kv/store.js';
+import { b64, unb64 } from '../providers/kv/etcd-store.js';
+import { EtcdLink } from './etcd-link.js';
 
 const VERSIONS = 'portier/functions/versions/';
 const POINTERS = 'portier/functions/pointers/';
 const MAX_ATTEMPTS = 20;
-const REWATCH_MS = 500;
 
 interface RangeReply {
   kvs?: { key: string; value?: string; mod_revision?: string }[];
@@ -19,34 +18,47 @@ interface RangeReply {
  */
 export class EtcdFunctionStore implements FunctionStore {
   private readonly listeners = new Set<(event: PointerEvent) => void>();
-  private readonly ready: Promise<EtcdStore>;
-  private pointerWatch: KvWatch | undefined;
-  private rewatch: NodeJS.Timeout | undefined;
-  private closed = false;
+  private readonly link: EtcdLink;
 
   constructor(endpoints: string[]) {
-    this.ready = connectEtcd({ endpoints });
-    this.ready.then(
-      () => this.startWatch(),
-      () => undefined,
+    this.link = new EtcdLink(endpoints);
+    this.link.follow(
+      POINTERS,
+      {
+        changed: (keys) =>
+          void this.announce(keys).catch((error: Error) =>
+            logger.warn({ err: error.message }, 'cluster function store: could not read a changed pointer'),
+          ),
+        // Deploys made while the watch was down were not announced: announce every pointer.
+        resumed: () =>
+          void this.listPointers().then(
+            (pointers) =>
+              pointers.forEach((pointer) =>
+                this.listeners.forEach((listener) => listener({ name: pointer.name, pointer })),
+              ),
+            (error: Error) =>
+              logger.warn({ err: error.message }, 'cluster function store: could not read the pointers again'),
+          ),
+      },
+      'cluster function store',
     );
   }
 
   async putVersion(version: StoredVersion): Promise<void> {
     // Same id, same content: writing it again changes nothing.
-    await (await this.ready).put(`${VERSIONS}${version.id}`, JSON.stringify(version));
+    await this.link.use((etcd) => etcd.put(`${VERSIONS}${version.id}`, JSON.stringify(version)));
   }
 
   async getVersion(id: string): Promise<StoredVersion | undefined> {
-    return parse<StoredVersion>(await (await this.ready).get(`${VERSIONS}${id}`));
+    return parse<StoredVersion>(await this.link.use((etcd) => etcd.get(`${VERSIONS}${id}`)));
   }
 
   async getPointer(name: string): Promise<FunctionPointer | undefined> {
-    return parse<FunctionPointer>(await (await this.ready).get(`${POINTERS}${name}`));
+    return parse<FunctionPointer>(await this.link.use((etcd) => etcd.get(`${POINTERS}${name}`)));
   }
 
   async listPointers(): Promise<FunctionPointer[]> {
-    const pairs = await (await this.ready).list(POINTERS);
+    const pairs = await this.link.use((etcd) => etcd.list(POINTERS));
     return pairs
       .flatMap((pair) => parse<FunctionPointer>(pair.value) ?? [])
       .sort((a, b) => a.name.localeCompare(b.name));
@@ -56,7 +68,7 @@ export class EtcdFunctionStore implements FunctionStore {
     name: string,
     change: (current: FunctionPointer | undefined) => FunctionPointer | undefined,
   ): Promise<FunctionPointer | undefined> {
-    const etcd = await this.ready;
+    const etcd = await this.link.use((connected) => Promise.resolve(connected));
     const key = b64(`${POINTERS}${name}`);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const current = ((await etcd.call('/v3/kv/range', { key })) as RangeReply).kvs?.[0];
@@ -80,37 +92,14 @@ export class EtcdFunctionStore implements FunctionStore {
   }
 
   async close(): Promise<void> {
-    this.closed = true;
     this.listeners.clear();
-    clearTimeout(this.rewatch);
-    this.pointerWatch?.close();
-    await (await this.ready.catch(() => undefined))?.close();
-  }
-
-  private async startWatch(): Promise<void> {
-    if (this.closed) return;
-    try {
-      const etcd = await this.ready;
-      this.pointerWatch = await etcd.watch(POINTERS, {
-        changed: (keys) => void this.announce(keys ?? []),
-        lost: (error) => this.watchLost(error),
-      });
-    } catch (error) {
-      this.watchLost(error as Error);
-    }
-  }
-
-  private watchLost(error: Error): void {
-    if (this.closed) return;
-    logger.warn({ err: error.message }, 'cluster function store: etcd watch lost, re-establishing');
-    this.pointerWatch = undefined;
-    this.rewatch = setTimeout(() => void this.startWatch(), REWATCH_MS);
+    await this.link.close();
   }
 
   private async announce(keys: string[]): Promise<void> {
     for (const key of new Set(keys)) {
       const name = key.slice(POINTERS.length);
-      const pointer = await this.getPointer(name).catch(() => undefined);
+      const pointer = await this.getPointer(name);
       for (const listener of this.listeners) listener(pointer ? { name, pointer } : { name });
     }
   }

@@ -8,9 +8,8 @@ import {
   type StoredAccount,
   type StoredCertificate,
 } from '../acme/store.js';
-import { logger } from '../observability/logger.js';
 import { LEASE_TTL_MS, underLease, type LockLease } from './cluster-lock.js';
-import { clusterRedisClient, type ClusterRedisClient } from './redis-client.js';
+import { clusterRedisPubSub, type ClusterRedisClient, type RedisPubSub } from './redis-client.js';
 
 const PREFIX = 'portier:acme:';
 const CHALLENGE = `${PREFIX}challenge:`;
@@ -31,29 +30,28 @@ type StoreEvent = { resolver: string } | { challenge: ChallengeEvent };
  */
 export class RedisAcmeStore implements AcmeStore {
   readonly shared = true;
-  readonly where: string;
+  private readonly redis: RedisPubSub;
   private readonly client: ClusterRedisClient;
-  private readonly subscriber: ClusterRedisClient;
   private readonly listeners: AcmeStoreListener[] = [];
   private readonly ready: Promise<void>;
   private closed = false;
 
   constructor(endpoint: string) {
-    this.where = `redis ${endpoint}`;
-    this.client = clusterRedisClient(endpoint);
-    this.subscriber = this.client.duplicate();
-    let down = false;
-    for (const client of [this.client, this.subscriber]) {
-      client.on('error', (error: Error) => {
-        if (!down) logger.warn({ endpoint, err: error.message }, 'ACME cluster store unavailable');
-        down = true;
-      });
-      client.on('ready', () => (down = false));
-    }
-    this.ready = Promise.all([this.client.connect(), this.subscriber.connect()]).then(() =>
-      this.subscriber.subscribe(EVENTS, (message) => this.announce(message)),
+    this.redis = clusterRedisPubSub(
+      endpoint,
+      EVENTS,
+      {
+        message: (message) => this.announce(message),
+        resumed: () => this.listeners.forEach((listener) => listener.resumed()),
+      },
+      'ACME cluster store',
     );
-    this.ready.catch(() => undefined);
+    this.client = this.redis.client;
+    this.ready = this.redis.ready;
+  }
+
+  get where(): string {
+    return this.redis.where;
   }
 
   async read(resolver: string): Promise<ResolverRecord> {
@@ -80,7 +78,7 @@ export class RedisAcmeStore implements AcmeStore {
     await this.publish({ resolver });
   }
 
-  async exclusively<T>(name: string, task: () => Promise<T>): Promise<T> {
+  async exclusively<T>(name: string, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
     await this.ready;
     return underLease(this.lease(`${PREFIX}lock:${name}`), name, task, () => this.closed);
   }
@@ -115,10 +113,7 @@ export class RedisAcmeStore implements AcmeStore {
   async close(): Promise<void> {
     this.closed = true;
     this.listeners.length = 0;
-    for (const client of [this.subscriber, this.client]) {
-      if (client.isReady) await client.close();
-      else if (client.isOpen) client.destroy();
-    }
+    await this.redis.close();
   }
 
   private lease(key: string): LockLease {

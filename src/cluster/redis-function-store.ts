@@ -1,6 +1,6 @@
 import type { FunctionPointer, FunctionStore, PointerEvent, StoredVersion } from '../functions/store/types.js';
 import { logger } from '../observability/logger.js';
-import { clusterRedisClient, type ClusterRedisClient } from './redis-client.js';
+import { clusterRedisPubSub, type ClusterRedisClient, type RedisPubSub } from './redis-client.js';
 
 const PREFIX = 'portier:functions';
 const VERSION = `${PREFIX}:version:`;
@@ -21,27 +21,29 @@ const MAX_ATTEMPTS = 20;
  * each change is announced on a pub/sub channel that every instance's runtime listens to.
  */
 export class RedisFunctionStore implements FunctionStore {
+  private readonly redis: RedisPubSub;
   private readonly client: ClusterRedisClient;
-  private readonly subscriber: ClusterRedisClient;
   private readonly listeners = new Set<(event: PointerEvent) => void>();
   private readonly ready: Promise<void>;
 
   constructor(endpoint: string) {
-    this.client = clusterRedisClient(endpoint);
-    this.subscriber = this.client.duplicate();
-    let down = false;
-    for (const client of [this.client, this.subscriber]) {
-      client.on('error', (error: Error) => {
-        if (!down) logger.warn({ endpoint, err: error.message }, 'cluster function store unavailable');
-        down = true;
-      });
-      client.on('ready', () => (down = false));
-    }
-    this.ready = Promise.all([this.client.connect(), this.subscriber.connect()]).then(() =>
-      this.subscriber.subscribe(EVENTS, (message) => this.announce(message)),
+    this.redis = clusterRedisPubSub(
+      endpoint,
+      EVENTS,
+      {
+        message: (message) => this.announce(message),
+        // Deploys made while the subscriber was away were not heard: announce every pointer.
+        resumed: () =>
+          void this.listPointers().then(
+            (pointers) => pointers.forEach((pointer) => this.emit({ name: pointer.name, pointer })),
+            (error: Error) =>
+              logger.warn({ err: error.message }, 'cluster function store: could not read the pointers again'),
+          ),
+      },
+      'cluster function store',
     );
-    // Start-up must not fail because Redis is late: calls wait for (or fail with) the connection.
-    this.ready.catch(() => undefined);
+    this.client = this.redis.client;
+    this.ready = this.redis.ready;
   }
 
   async putVersion(version: StoredVersion): Promise<void> {
@@ -97,15 +99,15 @@ export class RedisFunctionStore implements FunctionStore {
 
   async close(): Promise<void> {
     this.listeners.clear();
-    for (const client of [this.subscriber, this.client]) {
-      if (client.isReady) await client.close();
-      else if (client.isOpen) client.destroy();
-    }
+    await this.redis.close();
   }
 
   private announce(message: string): void {
     const event = parse<PointerEvent>(message);
-    if (!event) return;
+    if (event) this.emit(event);
+  }
+
+  private emit(event: PointerEvent): void {
     for (const listener of this.listeners) listener(event);
   }
 }

@@ -59,6 +59,7 @@ for (const backend of backends) {
       second.subscribe({
         resolverChanged: (resolver) => heardBySecond.resolvers.push(resolver),
         challenge: (event) => heardBySecond.challenges.push(event),
+        resumed: () => undefined,
       });
       // The etcd watch starts once connected; a read proves the connection.
       await second.read('warm-up');
