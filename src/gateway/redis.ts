@@ -54,11 +54,12 @@ export class RedisConnection {
 
   private async connect(): Promise<RedisClient> {
     const { endpoint } = this.settings;
-    // The URL form may carry the password (redis://:secret@host): logs and errors get it redacted.
-    const shown = redactUrl(endpoint);
+    const url = endpoint.includes('://') ? endpoint : `redis://${endpoint}`;
+    // The endpoint may carry the password (redis://:secret@host): logs and errors get it redacted.
+    const shown = redactUrl(url);
     if (!this.client) {
       const created: RedisClient = createClient({
-        url: endpoint.includes('://') ? endpoint : `redis://${endpoint}`,
+        url,
         username: this.settings.username,
         password: this.settings.password,
         database: this.settings.database,
