@@ -83,6 +83,28 @@ describe('functions behind a real HTTP server', () => {
     }
   });
 
+  it('keeps console output from a returned stream body with its call', async () => {
+    await h.deploy(
+      'streamed',
+      // The stream's first pull runs as the Response is made; the second only once the body is read.
+      `export default () => {
+         let pulls = 0;
+         return new Response(new ReadableStream({
+           pull(controller) {
+             pulls += 1;
+             if (pulls > 1) console.log("pulled", pulls);
+             controller.enqueue(new TextEncoder().encode(pulls > 1 ? "dy" : "bo"));
+             if (pulls > 1) controller.close();
+           },
+         }));
+       };`,
+    );
+    const res = await fetch(`${h.url}/api/streamed`, { headers: { 'x-request-id': 'streamed-1' } });
+    assert.equal(await res.text(), 'body');
+    const record = h.runtime.core.log.recent('streamed').find((r) => r.requestId === 'streamed-1');
+    assert.deepEqual(record?.logs, ['pulled 2']);
+  });
+
   it('passes a Response through and accepts a Workers-style fetch export, with the request body', async () => {
     await h.deploy(
       'echo',

@@ -191,7 +191,8 @@ async function invoke(message: InvokeMessage): Promise<void> {
     // the microtask queue, which the log context's promise hooks make dearer.
     const returned = currentLog.run(logs, handler, request, ctx);
     const value = isThenable(returned) ? await returned : returned;
-    const produced = toResult(value);
+    // Reading a returned Response's body runs the function's stream code: its logs belong to this call.
+    const produced = currentLog.run(logs, toResult, value);
     const parts = produced instanceof Promise ? await produced : produced;
     if (parts.body.byteLength > maxResponseBytes) {
       const note = `response body of ${parts.body.byteLength} bytes exceeds the limit of ${maxResponseBytes}`;

@@ -76,5 +76,9 @@ function healthPing(session: ClientHttp2Session, pingTimeout: number, rearm: () 
     if (error) session.destroy(error);
     else rearm();
   });
-  if (!sent) clearTimeout(timer);
+  if (!sent) {
+    // Too many pings in flight already: check again after the next quiet period.
+    clearTimeout(timer);
+    rearm();
+  }
 }
