@@ -32,8 +32,9 @@ function parseRange(range: string): IpRange {
 /**
  * The one implementation of IP ranges, for `ClientIP`, ipAllowList, ipStrategy.excludedIPs and
  * trusted proxies. It runs on every request, once per X-Forwarded-For entry for excludedIPs (an
- * attacker chooses how many), so an address is read once per lookup, without allocating, and the
- * ranges are grouped by prefix length: a lookup costs one Set probe per distinct length, however
+ * attacker chooses how many), so an address is read once per lookup (an IPv4 lookup allocates
+ * nothing; an IPv6 one builds one short key string per prefix length), and the ranges are
+ * grouped by prefix length: a lookup costs one Set probe per distinct length, however
  * long the list. IPv4 peers that reach an IPv6 socket arrive as `::ffff:a.b.c.d` and are compared
  * as the IPv4 address they are; a plain IPv4 address never falls in an IPv6 range.
  */

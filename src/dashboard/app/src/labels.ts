@@ -1,9 +1,8 @@
 import type { Kind, Protocol } from './api.js';
 
-const KIND_NAMES: Record<Kind, string> = { routers: 'routers', services: 'services', middlewares: 'middlewares' };
 const NOUNS: Record<Kind, string> = { routers: 'router', services: 'service', middlewares: 'middleware' };
 
-export const KINDS = Object.keys(KIND_NAMES) as Kind[];
+export const KINDS: readonly Kind[] = ['routers', 'services', 'middlewares'];
 
 function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
@@ -14,7 +13,7 @@ function capitalised(text: string): string {
  * existed: the same name can be a router of both protocols.
  */
 export function kindTitle(protocol: Protocol, kind: Kind): string {
-  return protocol === 'tcp' ? `TCP ${KIND_NAMES[kind]}` : capitalised(KIND_NAMES[kind]);
+  return protocol === 'tcp' ? `TCP ${kind}` : capitalised(kind);
 }
 
 /** "router" or "TCP router". */
@@ -24,5 +23,5 @@ export function objectNoun(protocol: Protocol, kind: Kind): string {
 
 /** "Routers" whatever the protocol, for the TCP kind tabs. */
 export function plainTitle(kind: Kind): string {
-  return capitalised(KIND_NAMES[kind]);
+  return capitalised(kind);
 }

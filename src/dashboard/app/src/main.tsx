@@ -12,12 +12,10 @@ import { Providers } from './components/providers.js';
 import { SearchResults } from './components/search.js';
 import { objectsOf, type Kind, type LiveStatsSnapshot, type Runtime } from './api.js';
 import type { FunctionItem } from './functions-api.js';
-import { objectNoun } from './labels.js';
+import { KINDS, objectNoun } from './labels.js';
 import { useRoute, type Route } from './route.js';
 import { useFunctions, type FunctionsState } from './use-functions.js';
 import { useRuntime, useStats } from './use-runtime.js';
-
-const KINDS = new Set<string>(['routers', 'services', 'middlewares']);
 
 /** Function pages read the functions API, not the runtime view: they show before the runtime loads. */
 function FunctionPage({ route, state }: { route: Route; state: FunctionsState }) {
@@ -61,7 +59,7 @@ function Page(props: { route: Route; runtime: Runtime; stats?: LiveStatsSnapshot
       <NotFound kind={objectNoun(protocol, 'middlewares')} name={name} />
     );
   }
-  if (KINDS.has(page)) {
+  if ((KINDS as readonly string[]).includes(page)) {
     return (
       <ObjectList
         key={`${protocol}/${page}`}
