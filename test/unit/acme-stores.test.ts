@@ -48,3 +48,17 @@ test('with cluster.etcd the store is etcd; a storage URL names its own store wha
   assert.equal(etcd.store.where, 'etcd 127.0.0.1:1,127.0.0.1:2');
   await stores.close();
 });
+
+test('store locations in log lines carry no password', async () => {
+  const stores = new AcmeStores(config({ redis: { endpoint: 'redis://:cluster-secret@127.0.0.1:1' } }), tempDir());
+  assert.equal(stores.for({}).store.where, 'redis redis://<redacted>@127.0.0.1:1');
+  assert.equal(
+    stores.for({ storage: 'rediss://app:own-secret@127.0.0.1:1' }).store.where,
+    'redis rediss://<redacted>@127.0.0.1:1',
+  );
+  assert.equal(
+    stores.for({ storage: 'etcd://http://root:etcd-secret@127.0.0.1:1' }).store.where,
+    'etcd http://<redacted>@127.0.0.1:1',
+  );
+  await stores.close();
+});
