@@ -18,6 +18,7 @@ import { sendError, sendJson } from './json.js';
 import { paginate, PageError } from './list-query.js';
 import { overview } from './overview.js';
 import { rawData } from './representations.js';
+import { findUdpObject, listUdpObjects, udpKindOf } from './udp-objects.js';
 
 export interface ApiDeps {
   view(): RuntimeView;
@@ -45,9 +46,6 @@ export interface ApiHandlers {
   /** Ends open event streams and timers (on shutdown; also done by itself once terminating). */
   close(): void;
 }
-
-/** Portier has no UDP routing yet: these Traefik lists answer empty so scripts keep working. */
-const EMPTY_LISTS = new Set(['/api/udp/routers', '/api/udp/services']);
 
 export function createApiHandler(deps: ApiDeps): ApiHandlers {
   const stream = new EventStream(
@@ -117,8 +115,13 @@ export function createApiHandler(deps: ApiDeps): ApiHandlers {
       case '/api/certificates':
         return sendList(ctx, view.certificates ?? [], query);
     }
-    if (EMPTY_LISTS.has(path)) return sendList(ctx, [], query);
     const [, , section, kind, ...rest] = path.split('/');
+    const udpKind = section === 'udp' ? udpKindOf(kind) : undefined;
+    if (udpKind) {
+      if (rest.length === 0) return sendList(ctx, listUdpObjects(view, udpKind, query), query);
+      const result = findUdpObject(view, udpKind, decodeSegment(rest.join('/')));
+      return 'found' in result ? sendJson(ctx, 200, result.found) : sendError(ctx, 404, result.notFound);
+    }
     if (section === 'entrypoints' && kind !== undefined && rest.length === 0) {
       const name = decodeSegment(kind);
       const found = entryPoints(view).find((ep) => ep.name === name);

@@ -23,8 +23,6 @@ function count(objects: Record<string, { status: ObjectStatus }>): SectionCount 
   };
 }
 
-const EMPTY: SectionCount = { total: 0, warnings: 0, errors: 0 };
-
 /** Traefik names providers after its static config sections: `File`, `Docker`… */
 function providerLabel(name: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
@@ -38,7 +36,7 @@ export function overview(view: RuntimeView, features: OverviewFeatures) {
       services: count(view.tcp?.services ?? {}),
       middlewares: count(view.tcp?.middlewares ?? {}),
     },
-    udp: { routers: EMPTY, services: EMPTY },
+    udp: { routers: count(view.udp?.routers ?? {}), services: count(view.udp?.services ?? {}) },
     features,
     providers: Object.keys(view.providers)
       .filter((name) => name !== 'internal')

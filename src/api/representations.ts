@@ -51,6 +51,14 @@ export function rawData(view: RuntimeView): Record<string, unknown> {
       'tcpServices',
       mapValues(view.tcp?.services ?? {}, (s) => withoutIdentity(s, ['type'])),
     ),
+    ...nonEmpty(
+      'udpRouters',
+      mapValues(view.udp?.routers ?? {}, (r) => withoutIdentity(r)),
+    ),
+    ...nonEmpty(
+      'udpServices',
+      mapValues(view.udp?.services ?? {}, (s) => withoutIdentity(s, ['type'])),
+    ),
   };
 }
 

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { ConsumerConfig, HttpConfig, TcpConfig, TlsConfig } from '../config/dynamic/types.js';
+import type { ConsumerConfig, HttpConfig, TcpConfig, TlsConfig, UdpConfig } from '../config/dynamic/types.js';
 import { logger } from '../observability/logger.js';
 import type { ProviderIssue, ProviderSnapshot } from './types.js';
 
@@ -10,6 +10,8 @@ export interface Configuration {
   tls?: TlsConfig;
   /** TCP routers, services and middlewares of all providers, qualified `name@provider`. */
   tcp?: Required<TcpConfig>;
+  /** UDP routers and services of all providers, qualified `name@provider`. */
+  udp?: Required<UdpConfig>;
   /** Provider name → its issues and when it last sent a snapshot. */
   providers: Record<string, ProviderState>;
 }
@@ -101,6 +103,7 @@ export class Aggregator {
     };
     const tls: Required<TlsConfig> = { certificates: [], options: {}, stores: {} };
     const tcp: Required<TcpConfig> = { routers: {}, services: {}, middlewares: {} };
+    const udp: Required<UdpConfig> = { routers: {}, services: {} };
     for (const [provider, snapshot] of this.snapshots) {
       tls.certificates.push(...(snapshot.config.tls?.certificates ?? []));
       qualifyInto(tls.options, snapshot.config.tls?.options ?? {}, provider);
@@ -108,6 +111,8 @@ export class Aggregator {
       qualifyInto(tcp.routers, snapshot.config.tcp?.routers ?? {}, provider);
       qualifyInto(tcp.services, snapshot.config.tcp?.services ?? {}, provider);
       qualifyInto(tcp.middlewares, snapshot.config.tcp?.middlewares ?? {}, provider);
+      qualifyInto(udp.routers, snapshot.config.udp?.routers ?? {}, provider);
+      qualifyInto(udp.services, snapshot.config.udp?.services ?? {}, provider);
       const source = snapshot.config.http;
       qualifyInto(http.routers, source.routers, provider);
       qualifyInto(http.services, source.services, provider);
@@ -115,7 +120,7 @@ export class Aggregator {
       qualifyInto<ConsumerConfig>(http.consumers, source.consumers ?? {}, provider);
       qualifyInto(http.serversTransports, source.serversTransports ?? {}, provider);
     }
-    return { http, tls, tcp, providers: Object.fromEntries(this.states) };
+    return { http, tls, tcp, udp, providers: Object.fromEntries(this.states) };
   }
 }
 

@@ -1,7 +1,8 @@
 import type { DynamicConfig } from '../config/dynamic/types.js';
 
-/** The HTTP kinds, and their TCP counterparts (`tcpRouter`… as Traefik's rawdata names them). */
-export type ObjectKind = 'router' | 'service' | 'middleware' | 'tcpRouter' | 'tcpService' | 'tcpMiddleware';
+/** The HTTP kinds, and their TCP and UDP counterparts (`tcpRouter`… as Traefik's rawdata names them). */
+export type ObjectKind =
+  'router' | 'service' | 'middleware' | 'tcpRouter' | 'tcpService' | 'tcpMiddleware' | 'udpRouter' | 'udpService';
 
 /** A problem a provider found: a label typo, a malformed KV value, a file that does not parse… */
 export interface ProviderIssue {

@@ -3,16 +3,26 @@ import { ConfigError } from '../config/errors.js';
 export interface ListenAddress {
   host?: string;
   port: number;
+  /** `…/udp` addresses are UDP entry points; the rest (bare or `…/tcp`) serve TCP, HTTP and TLS. */
+  protocol: 'tcp' | 'udp';
 }
 
-/** Reads an entry point address the way Traefik writes it: `:80`, `127.0.0.1:8080`, `[::1]:443`. */
+/** Reads an entry point address the way Traefik writes it: `:80`, `127.0.0.1:8080`, `[::1]:443`, `:53/udp`. */
 export function parseListenAddress(address: string, key: string): ListenAddress {
-  const match = /^(?:\[([^\]]+)\]|([^:/[\]]*)):(\d{1,5})(?:\/(tcp|udp))?$/.exec(address.trim());
+  const match = /^(?:\[([^\]]+)\]|([^:/[\]]*)):(\d{1,5})(?:\/(tcp|udp))?$/i.exec(address.trim());
   const port = Number(match?.[3]);
   if (!match || port > 65535) {
-    throw new ConfigError(`"${address}" is not a listen address; write it like ":80" or "127.0.0.1:8080"`, key);
+    throw new ConfigError(
+      `"${address}" is not a listen address; write it like ":80", "127.0.0.1:8080" or ":53/udp"`,
+      key,
+    );
   }
-  if (match[4] === 'udp') throw new ConfigError(`UDP entry points are not supported yet ("${address}")`, key);
   const host = match[1] ?? match[2];
-  return host ? { host, port } : { port };
+  const protocol = match[4]?.toLowerCase() === 'udp' ? 'udp' : 'tcp';
+  return host ? { host, port, protocol } : { port, protocol };
+}
+
+/** Whether an entry point address is a UDP one, without validating the rest of it. */
+export function isUdpAddress(address: string): boolean {
+  return /\/udp$/i.test(address.trim());
 }

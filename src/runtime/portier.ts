@@ -20,7 +20,10 @@ import { TlsManager } from '../tls/tls-manager.js';
 import { AcmeManager } from '../acme/acme-manager.js';
 import { buildTcp, type TcpRouting } from '../tcp/tcp-build.js';
 import { TcpConnectionCounts } from '../tcp/tcp-middlewares.js';
-import type { RuntimeEvent, RuntimeView, ServiceView, TcpView } from './view.js';
+import { buildUdp, type UdpRouting } from '../udp/udp-build.js';
+import { UdpEntryPoint } from '../udp/udp-entrypoint.js';
+import { isUdpAddress } from './listen-address.js';
+import type { RuntimeEvent, RuntimeView, ServiceView, TcpView, UdpView } from './view.js';
 
 /** The service layer: builds services and owns what must outlive a configuration (pools, health). */
 export interface ServiceLayer {
@@ -61,6 +64,8 @@ export type RuntimeEvents = EventEmitter<{ event: [RuntimeEvent] }>;
 export class Portier {
   readonly events: RuntimeEvents;
   readonly entryPoints = new Map<string, EntryPoint>();
+  /** The `…/udp` entry points: sessions per client, no HTTP or TCP routers. */
+  readonly udpEntryPoints = new Map<string, UdpEntryPoint>();
   private routing: Routing;
   private configuration: Configuration;
   private generation = 0;
@@ -77,6 +82,7 @@ export class Portier {
   private tcp: TcpRouting | undefined;
   /** Open TCP connections per client, for inFlightConn; kept across configurations. */
   private readonly tcpCounts = new TcpConnectionCounts();
+  private udp: UdpRouting | undefined;
 
   constructor(private readonly parts: PortierParts) {
     this.events = parts.events ?? new EventEmitter();
@@ -92,6 +98,10 @@ export class Portier {
     if (this.acme.enabled) this.tls.setObtainedCertificates(this.acme.certificates());
     this.redirects = entryPointRedirects(parts.config);
     for (const [name, config] of Object.entries(parts.config.entryPoints)) {
+      if (isUdpAddress(config.address)) {
+        this.udpEntryPoints.set(name, new UdpEntryPoint(name, config));
+        continue;
+      }
       this.entryPoints.set(
         name,
         new EntryPoint(name, config, (ctx) => this.dispatch(ctx), {
@@ -116,7 +126,7 @@ export class Portier {
   }
 
   async start(): Promise<void> {
-    await Promise.all([...this.entryPoints.values()].map((ep) => ep.listen()));
+    await Promise.all([...this.entryPoints.values(), ...this.udpEntryPoints.values()].map((ep) => ep.listen()));
     for (const provider of this.parts.providers) this.aggregator.register(provider.name);
     await Promise.all(
       this.parts.providers.map((provider) =>
@@ -146,6 +156,7 @@ export class Portier {
           ?.shutdown(parseDuration(lifeCycle.graceTimeOut ?? '10s', `${key}.graceTimeOut`));
       }),
     );
+    await Promise.all([...this.udpEntryPoints.values()].map((ep) => ep.shutdown()));
     await this.services.close();
     this.tls.close();
     this.acme.close();
@@ -179,6 +190,7 @@ export class Portier {
       services,
       middlewares: this.routing.middlewares,
       ...(this.tcp ? { tcp: this.tcp.view } : {}),
+      ...(this.udp ? { udp: this.udp.view } : {}),
       certificates: this.tls.list(),
       providers: Object.fromEntries(
         Object.entries(this.configuration.providers).map(([name, state]) => [name, { name, ...state }]),
@@ -225,13 +237,20 @@ export class Portier {
     this.tls.update(configuration.tls, configuration.http.routers, configuration.tcp?.routers);
     this.acme.update(configuration.http.routers, configuration.tcp?.routers);
     this.tcp = this.buildTcp(configuration);
+    this.udp = buildUdp({
+      udp: configuration.udp,
+      udpEntryPoints: [...this.udpEntryPoints.keys()],
+      allEntryPoints: Object.keys(this.parts.config.entryPoints),
+      objectIssues: issuesByObject(configuration),
+    });
+    for (const [name, ep] of this.udpEntryPoints) ep.setRoute(this.udp.routes.get(name));
     this.routing = routing;
     this.configuration = configuration;
     this.generation++;
     this.updatedAt = new Date().toISOString();
     this.services.retain(configuration.http.services);
     forwardAuthAgents.sweep();
-    this.logNewErrors(routing, this.tcp.view);
+    this.logNewErrors(routing, this.tcp.view, this.udp.view);
     logger.info(
       { generation: this.generation, routers: Object.keys(routing.routers).length, ms: performance.now() - started },
       'configuration applied',
@@ -268,7 +287,7 @@ export class Portier {
   }
 
   /** Each broken object is logged once, when it breaks, not at every rebuild. */
-  private logNewErrors(routing: Routing, tcp: TcpView): void {
+  private logNewErrors(routing: Routing, tcp: TcpView, udp: UdpView): void {
     const current = new Set<string>();
     const kinds = [
       ['router', routing.routers],
@@ -277,6 +296,8 @@ export class Portier {
       ['TCP router', tcp.routers],
       ['TCP middleware', tcp.middlewares],
       ['TCP service', tcp.services],
+      ['UDP router', udp.routers],
+      ['UDP service', udp.services],
     ] as const;
     for (const [kind, objects] of kinds) {
       for (const [name, object] of Object.entries(objects)) {

@@ -1,4 +1,11 @@
-import type { RouterConfig, ServiceConfig, TcpRouterConfig, TcpServiceConfig } from '../config/dynamic/types.js';
+import type {
+  RouterConfig,
+  ServiceConfig,
+  TcpRouterConfig,
+  TcpServiceConfig,
+  UdpRouterConfig,
+  UdpServiceConfig,
+} from '../config/dynamic/types.js';
 import type { ProviderIssue } from '../providers/types.js';
 import type { ServerState, ServerStatusEvent } from '../services/types.js';
 
@@ -60,6 +67,20 @@ export interface TcpView {
   middlewares: Record<string, TcpMiddlewareView>;
 }
 
+export type UdpRouterView = UdpRouterConfig &
+  ObjectView & {
+    /** Entry points the router serves (each UDP entry point has at most one router). */
+    using: string[];
+  };
+
+export type UdpServiceView = UdpServiceConfig & ObjectView & { type: 'loadbalancer' | 'weighted'; usedBy: string[] };
+
+/** UDP routers and services, as `/api/udp/*` shows them. */
+export interface UdpView {
+  routers: Record<string, UdpRouterView>;
+  services: Record<string, UdpServiceView>;
+}
+
 export interface EntryPointView {
   name: string;
   address: string;
@@ -83,6 +104,8 @@ export interface RuntimeView {
   providers: Record<string, ProviderView>;
   /** TCP routers, services and middlewares; absent until the first configuration is applied. */
   tcp?: TcpView;
+  /** UDP routers and services; absent until the first configuration is applied. */
+  udp?: UdpView;
   /** Certificates served (files, ACME, the default), for `/api/certificates`. */
   certificates?: CertificateView[];
 }

@@ -9,6 +9,7 @@ import type { DynamicConfig, HttpConfig } from './types.js';
 import { translateV1Dynamic } from './v1/translate.js';
 import { validateTlsSection } from '../../tls/schema.js';
 import { validateTcpSection } from '../../tcp/schema.js';
+import { validateUdpSection } from '../../udp/schema.js';
 
 export interface DynamicSource {
   /** `file:line:col` of the key at `path`, when the configuration came from a file. */
@@ -49,9 +50,6 @@ const SECTIONS: SectionSpec[] = [
   { key: 'serversTransports', schema: serversTransportSchema, ignored: [['spiffe']] },
 ];
 
-/** Top-level sections of a Traefik file that Portier does not serve yet, accepted silently. */
-const LATER_SECTIONS = ['udp'];
-
 /**
  * Validates raw dynamic configuration (v3, or v1 `[backends]`/`[frontends]`, translated) one
  * object at a time: a broken router, service, middleware or consumer is left out of `config`
@@ -78,8 +76,8 @@ export function validateDynamicConfig(raw: unknown, source: DynamicSource): Dyna
       if (key === 'http') validateHttp(raw.http, locate, config, issues);
       else if (key === 'tls') config.tls = validateTlsSection(raw.tls, locate, issues);
       else if (key === 'tcp') config.tcp = validateTcpSection(raw.tcp, locate, issues);
-      else if (!LATER_SECTIONS.includes(key))
-        issues.push(unknownKey(key, [], ['http', 'tcp', 'tls', ...LATER_SECTIONS], locate));
+      else if (key === 'udp') config.udp = validateUdpSection(raw.udp, locate, issues);
+      else issues.push(unknownKey(key, [], ['http', 'tcp', 'udp', 'tls'], locate));
     }
   }
   return { config, issues };

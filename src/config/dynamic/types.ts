@@ -224,10 +224,29 @@ export interface TcpConfig {
   middlewares?: Record<string, TcpMiddlewareConfig>;
 }
 
+/** `udp.routers.<n>`: no rule (a datagram has nothing to match); the entry point decides. */
+export interface UdpRouterConfig {
+  entryPoints?: string[];
+  service: string;
+}
+
+/** Exactly one member: servers taken in turn per new session, or other UDP services by weight. */
+export interface UdpServiceConfig {
+  loadBalancer?: { servers: { address: string }[] };
+  weighted?: { services: { name: string; weight?: number }[] };
+}
+
+export interface UdpConfig {
+  routers?: Record<string, UdpRouterConfig>;
+  services?: Record<string, UdpServiceConfig>;
+}
+
 export interface DynamicConfig {
   http: HttpConfig;
   /** Raw TCP routing by SNI (names qualified like the HTTP objects). */
   tcp?: TcpConfig;
+  /** UDP routers and services (names qualified like the HTTP objects). */
+  udp?: UdpConfig;
   /** Certificates, TLS options and stores (names of options are qualified like other objects). */
   tls?: TlsConfig;
 }

@@ -28,7 +28,6 @@ const IGNORED_SETTINGS = [
   'api.disableDashboardAd',
   'entryPoints.*.http2',
   'entryPoints.*.http3',
-  'entryPoints.*.udp',
   'entryPoints.*.proxyProtocol',
   'entryPoints.*.reusePort',
   'entryPoints.*.observability',

@@ -31,6 +31,7 @@ const entryPointSchema = z.strictObject({
   forwardedHeaders: z
     .strictObject({ insecure: z.boolean().optional(), trustedIPs: z.array(z.string()).optional() })
     .optional(),
+  udp: z.strictObject({ timeout: durationSchema.optional() }).optional(),
   http: z
     .strictObject({
       redirections: z

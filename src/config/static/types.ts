@@ -13,6 +13,8 @@ export interface EntryPointConfig {
     lifeCycle?: { graceTimeOut?: Duration; requestAcceptGraceTimeout?: Duration };
   };
   forwardedHeaders?: { insecure?: boolean; trustedIPs?: string[] };
+  /** For `…/udp` addresses: a client's session ends after this long without a datagram (default 3s). */
+  udp?: { timeout?: Duration };
   http?: {
     redirections?: { entryPoint?: { to: string; scheme?: string; permanent?: boolean; priority?: number } };
     middlewares?: string[];

@@ -1,0 +1,110 @@
+import type { UdpConfig } from '../config/dynamic/types.js';
+import { providerOf, qualify } from '../providers/aggregator.js';
+import { describe } from '../runtime/build-middlewares.js';
+import { objectFields } from '../runtime/build.js';
+import type { UdpRouterView, UdpServiceView, UdpView } from '../runtime/view.js';
+import type { UdpRoute } from './udp-entrypoint.js';
+import { UdpServiceBuilder } from './udp-services.js';
+
+export interface UdpBuildInput {
+  udp: UdpConfig | undefined;
+  /** The `…/udp` entry points: routers without `entryPoints` serve all of them. */
+  udpEntryPoints: readonly string[];
+  /** Every entry point, to tell a TCP one named by a UDP router from a missing one. */
+  allEntryPoints: readonly string[];
+  /** Provider issues naming one object, keyed `kind:qualifiedName` (`udpRouter:dns@docker`). */
+  objectIssues: Map<string, string[]>;
+}
+
+export interface UdpRouting {
+  /** The router of each UDP entry point that has one. */
+  routes: Map<string, UdpRoute>;
+  view: UdpView;
+}
+
+/**
+ * Compiles the `udp` section: a broken router or service is disabled with its error and the
+ * others keep serving. A datagram carries nothing to choose between routers, so each entry
+ * point is served by one router: the first by name; the others are told which one holds it.
+ */
+export function buildUdp(input: UdpBuildInput): UdpRouting {
+  const { udp = {}, objectIssues } = input;
+  const issuesOf = (kind: string, name: string) => [...(objectIssues.get(`${kind}:${name}`) ?? [])];
+  const builder = new UdpServiceBuilder(udp.services ?? {});
+
+  const services: Record<string, UdpServiceView> = {};
+  for (const [name, config] of Object.entries(udp.services ?? {})) {
+    const errors = issuesOf('udpService', name);
+    const error = builder.errorOf(name);
+    if (error) errors.push(error);
+    services[name] = {
+      ...config,
+      ...objectFields(name, errors),
+      type: config.weighted ? 'weighted' : 'loadbalancer',
+      usedBy: [],
+    };
+  }
+
+  const routes = new Map<string, UdpRoute>();
+  const routers: Record<string, UdpRouterView> = {};
+  for (const name of Object.keys(udp.routers ?? {}).sort()) {
+    const config = udp.routers![name]!;
+    const errors = issuesOf('udpRouter', name);
+    const warnings: string[] = [];
+    const serviceName = qualify(config.service, providerOf(name));
+    services[serviceName]?.usedBy.push(name);
+    const requested = config.entryPoints?.length ? config.entryPoints : input.udpEntryPoints;
+    const using = requested.filter((ep) => {
+      const problem = entryPointProblem(ep, input, routes);
+      if (problem) warnings.push(problem);
+      return !problem;
+    });
+    if (using.length === 0) errors.push('no UDP entry point left for this router');
+    let route: UdpRoute | undefined;
+    try {
+      if (issuesOf('udpService', serviceName).length > 0) {
+        throw new Error(`service "${serviceName}" is disabled (see its error)`);
+      }
+      route = { name, balancer: builder.resolve(serviceName) };
+    } catch (error) {
+      errors.push(describe(error));
+    }
+    const disabled = errors.length > 0 || !route;
+    routers[name] = {
+      ...config,
+      ...objectFields(name, [...errors, ...warnings], disabled ? 'disabled' : warnings.length ? 'warning' : 'enabled'),
+      service: serviceName,
+      using: disabled ? [] : using,
+    };
+    if (!disabled) for (const ep of using) routes.set(ep, route!);
+  }
+
+  addObjectsDroppedByProviders(objectIssues, { routers, services });
+  return { routes, view: { routers, services } };
+}
+
+function entryPointProblem(ep: string, input: UdpBuildInput, routes: Map<string, UdpRoute>): string | undefined {
+  if (input.udpEntryPoints.includes(ep)) {
+    const holder = routes.get(ep);
+    return (
+      holder && `entryPoint "${ep}" is already served by UDP router "${holder.name}" (one router per UDP entry point)`
+    );
+  }
+  if (input.allEntryPoints.includes(ep)) {
+    return `entryPoint "${ep}" is not a UDP entry point; give it an address ending in "/udp", like ":53/udp"`;
+  }
+  return `entryPoint "${ep}" doesn't exist`;
+}
+
+/** A UDP object a provider could not read is still listed, disabled, with the provider's error. */
+function addObjectsDroppedByProviders(objectIssues: Map<string, string[]>, view: UdpView): void {
+  for (const [key, errors] of objectIssues) {
+    const [kind, name = ''] = key.split(/:(.*)/s);
+    const fields = objectFields(name, errors);
+    if (kind === 'udpRouter' && !view.routers[name]) {
+      view.routers[name] = { ...fields, service: '', using: [] };
+    } else if (kind === 'udpService' && !view.services[name]) {
+      view.services[name] = { ...fields, type: 'loadbalancer', usedBy: [] };
+    }
+  }
+}
