@@ -25,7 +25,7 @@ const certificate = (main: string): StoredCertificate => ({
 
 const served = (manager: AcmeManager) => manager.certificates().map((pair) => pair.certFile);
 
-function managerOn(resolvers: Record<string, string>, onChange = () => undefined): AcmeManager {
+function managerOn(resolvers: Record<string, string>, onChange: () => void = () => undefined): AcmeManager {
   const config: StaticConfig = {
     entryPoints: {},
     providers: {},
