@@ -6,6 +6,7 @@ import {
   type DynamicConfig,
   type HttpConfig,
   type TcpConfig,
+  type UdpConfig,
   type TlsConfig,
 } from '../../config/dynamic/types.js';
 import { ConfigError } from '../../config/errors.js';
@@ -59,6 +60,7 @@ export class FileSet {
       issues.push(...state.good.issues);
       mergeTls(config, state.good.config.tls);
       mergeTcp(config, state.good.config.tcp);
+      mergeUdp(config, state.good.config.udp);
       for (const [section, kind] of KINDS) {
         const objects = state.good.config.http[section];
         if (!objects) continue;
@@ -137,4 +139,12 @@ function mergeTcp(config: DynamicConfig, tcp: TcpConfig | undefined): void {
   target.routers = { ...tcp.routers, ...target.routers };
   target.services = { ...tcp.services, ...target.services };
   target.middlewares = { ...tcp.middlewares, ...target.middlewares };
+}
+
+/** UDP routers and services by name, the first file winning. */
+function mergeUdp(config: DynamicConfig, udp: UdpConfig | undefined): void {
+  if (!udp) return;
+  const target = (config.udp ??= {});
+  target.routers = { ...udp.routers, ...target.routers };
+  target.services = { ...udp.services, ...target.services };
 }
