@@ -1,7 +1,7 @@
 import type { RouterConfig, TcpRouterConfig } from '../config/dynamic/types.js';
 import type { StaticConfig } from '../config/static/types.js';
 import { ruleDomains } from '../rules/index.js';
-import { compileTcpRule } from '../tcp/tcp-rule.js';
+import { tcpRuleNames } from '../tcp/tcp-rule.js';
 
 /** A certificate a resolver must hold: its first name is the main one. */
 export interface WantedCertificate {
@@ -47,11 +47,7 @@ function domainSets(domains: { main?: string; sans?: string[] }[]): string[][] {
   return domains.map((d) => [d.main ?? '', ...(d.sans ?? [])].filter(Boolean));
 }
 
-/** A TCP rule's exact `HostSNI` names; none for a broken rule (the TCP builder reports it). */
+/** A TCP rule's exact `HostSNI` names (wildcards and `*` cannot be proved by HTTP-01 or TLS-ALPN-01). */
 function sniNames(rule: string): string[] {
-  try {
-    return compileTcpRule(rule, 'rule').names.filter((name) => !name.startsWith('*'));
-  } catch {
-    return [];
-  }
+  return tcpRuleNames(rule).filter((name) => !name.startsWith('*'));
 }

@@ -13,6 +13,7 @@ import { createRequestContext, type EntryPointInfo } from './request-context.js'
 import { ConnectionMux, type ConnectionTargets } from '../tls/connection-mux.js';
 import { bodyBytesSent, CountedHttp2Response, CountedResponse } from './counted-response.js';
 import type { TlsManager } from '../tls/tls-manager.js';
+import type { OpenConnections } from '../tcp/open-connections.js';
 
 export type Dispatch = (ctx: RequestContext) => void;
 /** Called when a response has finished; `bytesSent` counts the body bytes of this request alone. */
@@ -39,6 +40,8 @@ export class EntryPoint {
   private draining = false;
   private readonly dropUntrustedForwarded: ReturnType<typeof forwardedHeadersFilter>;
   private drained: (() => void) | undefined;
+  /** Connections TCP routers hold (set when the mux is in place). */
+  private tcpConnections: OpenConnections | undefined;
 
   constructor(
     readonly name: string,
@@ -123,17 +126,27 @@ export class EntryPoint {
     return this.info.port;
   }
 
-  /** Stops accepting, waits for in-flight requests up to `graceMs`, then closes what is left. */
+  /**
+   * Stops accepting, waits up to `graceMs` for in-flight requests and for the connections TCP
+   * routers hold (a proxied database session is not cut at SIGTERM, as in Traefik), then closes
+   * what is left.
+   */
   async shutdown(graceMs: number): Promise<void> {
     this.draining = true;
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
     for (const session of this.http2Sessions) session.close();
-    if (this.inFlight > 0) {
+    const tcpOpen = (this.tcpConnections?.size ?? 0) > 0;
+    if (this.inFlight > 0 || tcpOpen) {
+      let timer: NodeJS.Timeout | undefined;
       await Promise.race([
-        new Promise<void>((resolve) => (this.drained = resolve)),
-        new Promise((resolve) => setTimeout(resolve, graceMs).unref()),
+        Promise.all([
+          this.inFlight > 0 ? new Promise<void>((resolve) => (this.drained = resolve)) : undefined,
+          this.tcpConnections?.allClosed(),
+        ]),
+        new Promise((resolve) => (timer = setTimeout(resolve, graceMs))),
       ]);
+      clearTimeout(timer);
     }
     this.server.closeAllConnections();
     for (const session of this.http2Sessions) session.destroy();
@@ -164,6 +177,7 @@ export class EntryPoint {
       handshakeTimeoutMs: Math.min(readTimeoutMs || MAX_HANDSHAKE_MS, MAX_HANDSHAKE_MS),
       entryPoint: this.name,
     });
+    this.tcpConnections = mux.tcpConnections;
     this.server.on('connection', mux.accept);
   }
 

@@ -19,6 +19,11 @@ export interface TcpBuildInput {
   counts: TcpConnectionCounts;
   /** Provider issues naming one object, keyed `kind:qualifiedName` (`tcpRouter:db@docker`). */
   objectIssues: Map<string, string[]>;
+  /**
+   * The entry points HTTP routers use: only on the others may a plain router take a connection
+   * before its first bytes. Unset: every entry point is assumed to serve HTTP.
+   */
+  httpEntryPoints?: ReadonlySet<string>;
 }
 
 export interface TcpRouting {
@@ -60,7 +65,7 @@ export function buildTcp(input: TcpBuildInput): TcpRouting {
     services[name] = { ...config, ...objectFields(name, errors), type, usedBy: [] };
   }
 
-  const tables = new Map(input.entryPoints.map((ep) => [ep, new TcpTable()]));
+  const tables = new Map(input.entryPoints.map((ep) => [ep, new TcpTable(input.httpEntryPoints?.has(ep) ?? true)]));
   const routers: Record<string, TcpRouterView> = {};
   const compiled: { route: TcpRoute; rule: CompiledTcpRule; using: string[]; priority: number }[] = [];
   for (const [name, config] of Object.entries(tcp.routers ?? {})) {
@@ -96,8 +101,10 @@ export function buildTcp(input: TcpBuildInput): TcpRouting {
         if (address) pipeTo(client, address, name);
         else client.destroy();
       };
+      const tls = config.tls;
+      const tlsOptions = tls?.options && !tls.passthrough ? qualify(tls.options, provider) : undefined;
       route = {
-        route: { name, tls: config.tls !== undefined, passthrough: config.tls?.passthrough ?? false, serve },
+        route: { name, tls: tls !== undefined, passthrough: tls?.passthrough ?? false, tlsOptions, serve },
         rule,
       };
     } catch (error) {
@@ -115,7 +122,7 @@ export function buildTcp(input: TcpBuildInput): TcpRouting {
     if (!disabled && route) compiled.push({ ...route, using, priority });
   }
   compiled.sort((a, b) => b.priority - a.priority || a.route.name.localeCompare(b.route.name));
-  for (const { route, rule, using } of compiled) for (const ep of using) tables.get(ep)!.add(route, rule.match);
+  for (const { route, rule, using } of compiled) for (const ep of using) tables.get(ep)!.add(route, rule);
 
   addObjectsDroppedByProviders(objectIssues, { routers, services, middlewares });
   return { tables, view: { routers, services, middlewares } };

@@ -13,11 +13,16 @@ export interface TcpConnectionFacts {
 
 export interface CompiledTcpRule {
   match: (facts: TcpConnectionFacts) => boolean;
-  /** The names the rule's `HostSNI` matchers list (for choosing TLS options by name). */
-  names: string[];
+  /**
+   * Set when the rule is only `HostSNI` names joined by `||`: the lower-case names (exact, or
+   * `*.suffix`), so a table can find the router by name instead of testing it. `*` is a name too.
+   */
+  sniNames?: readonly string[];
 }
 
 type Test = (facts: TcpConnectionFacts) => boolean;
+
+const MATCHERS = ['HostSNI', 'HostSNIRegexp', 'ClientIP', 'ALPN'];
 
 /**
  * Compiles a TCP rule with the rule language's own parser: Traefik v3's `HostSNI` (`*` matches
@@ -25,7 +30,6 @@ type Test = (facts: TcpConnectionFacts) => boolean;
  * `ALPN`, combined with `&&`, `||`, `!` and parentheses. Throws ConfigError keyed `key`.
  */
 export function compileTcpRule(rule: string, key: string): CompiledTcpRule {
-  const names: string[] = [];
   const compile = (node: RuleNode): Test => {
     switch (node.kind) {
       case 'and': {
@@ -41,20 +45,60 @@ export function compileTcpRule(rule: string, key: string): CompiledTcpRule {
         return (facts) => !operand(facts);
       }
       case 'matcher':
-        return compileMatcher(node, names);
+        return compileMatcher(node);
     }
   };
   try {
-    return { match: compile(parseRule(rule)), names };
+    const tree = parseRule(rule);
+    const match = compile(tree);
+    const sniNames = hostSniDisjunction(tree);
+    return sniNames ? { match, sniNames: [...new Set(sniNames)] } : { match };
   } catch (error) {
     if (error instanceof ConfigError) throw new ConfigError(error.message, key);
     throw new ConfigError(`${(error as Error).message} in "${rule}"`, key);
   }
 }
 
-const MATCHERS = ['HostSNI', 'HostSNIRegexp', 'ClientIP', 'ALPN'];
+/**
+ * The names a TCP rule asks for (lower case), for certificates and TLS options: those of its
+ * `HostSNI` matchers outside any `!` (a negated name is one the router refuses). Walks the parse
+ * tree without compiling; a rule that does not compile has none (the TCP builder reports it).
+ */
+export function tcpRuleNames(rule: string): string[] {
+  let tree: RuleNode;
+  try {
+    tree = parseRule(rule);
+  } catch {
+    return [];
+  }
+  const names = new Set<string>();
+  let valid = true;
+  const walk = (node: RuleNode, negated: boolean): void => {
+    if (node.kind === 'not') return walk(node.operand, !negated);
+    if (node.kind !== 'matcher') {
+      walk(node.left, negated);
+      walk(node.right, negated);
+      return;
+    }
+    const name = MATCHERS.find((known) => known.toLowerCase() === node.name.toLowerCase());
+    if (!name) valid = false;
+    else if (name === 'HostSNI' && !negated) for (const host of node.args) names.add(host.toLowerCase());
+  };
+  walk(tree, false);
+  return valid ? [...names] : [];
+}
 
-function compileMatcher(call: MatcherCall, names: string[]): Test {
+/** The names of a rule made only of `HostSNI` matchers and `||`; undefined for any other rule. */
+function hostSniDisjunction(node: RuleNode): string[] | undefined {
+  if (node.kind === 'or') {
+    const [left, right] = [hostSniDisjunction(node.left), hostSniDisjunction(node.right)];
+    return left && right ? [...left, ...right] : undefined;
+  }
+  if (node.kind === 'matcher' && node.name.toLowerCase() === 'hostsni') return node.args.map((h) => h.toLowerCase());
+  return undefined;
+}
+
+function compileMatcher(call: MatcherCall): Test {
   const name = MATCHERS.find((known) => known.toLowerCase() === call.name.toLowerCase());
   if (!name) {
     throw new ConfigError(`"${call.name}" is not a TCP matcher; use ${MATCHERS.join(', ')} (e.g. HostSNI(\`*\`))`);
@@ -65,9 +109,8 @@ function compileMatcher(call: MatcherCall, names: string[]): Test {
   const [arg] = call.args as [string];
   switch (name) {
     case 'HostSNI': {
-      const hosts = call.args.map((host) => host.toLowerCase());
-      names.push(...hosts);
-      return (facts) => hosts.some((host) => sniMatches(host, facts.serverName));
+      const tests = call.args.map((host) => sniTest(host.toLowerCase()));
+      return (facts) => tests.some((test) => test(facts.serverName));
     }
     case 'HostSNIRegexp': {
       const regexp = compileGoRegexp(arg);
@@ -83,11 +126,15 @@ function compileMatcher(call: MatcherCall, names: string[]): Test {
   }
 }
 
-function sniMatches(host: string, serverName: string): boolean {
-  if (host === '*') return true;
+/** `*` takes every connection, `*.suffix` names of one more label; the rest compare exactly. */
+function sniTest(host: string): (serverName: string) => boolean {
+  if (host === '*') return () => true;
   if (host.startsWith('*.')) {
-    const dot = serverName.indexOf('.');
-    return dot > 0 && serverName.slice(dot) === host.slice(1);
+    const suffix = host.slice(1);
+    return (serverName) => {
+      const dot = serverName.indexOf('.');
+      return dot > 0 && serverName.length - dot === suffix.length && serverName.startsWith(suffix, dot);
+    };
   }
-  return serverName === host;
+  return (serverName) => serverName === host;
 }

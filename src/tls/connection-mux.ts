@@ -2,6 +2,7 @@ import type { Http2Server } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createSecureContext, createServer as createTlsServer, TLSSocket, type Server as TlsServer } from 'node:tls';
+import { OpenConnections } from '../tcp/open-connections.js';
 import type { TcpRoute, TcpTable } from '../tcp/tcp-routing.js';
 import { logger } from '../observability/logger.js';
 import { parseClientHello, TLS_HANDSHAKE } from './client-hello.js';
@@ -48,15 +49,16 @@ export class ConnectionMux {
     createSecureContext({ ...options.context, ...certificate }),
   );
 
+  /** Connections handed to TCP routers, which shutdown lets finish within graceTimeOut. */
+  readonly tcpConnections = new OpenConnections();
+
   constructor(private readonly targets: ConnectionTargets) {}
 
   readonly accept = (socket: Socket): void => {
     socket.on('error', () => socket.destroy());
-    const tcp = this.targets.tcp?.();
-    // Only plain TCP here: no need to wait for the client (server-first protocols never speak).
-    const plainTcp = tcp && !tcp.hasTlsRoutes ? tcp.matchPlain(socket.remoteAddress ?? '') : undefined;
+    const plainTcp = this.targets.tcp?.()?.matchBeforeFirstBytes(socket.remoteAddress ?? '');
     if (plainTcp) {
-      plainTcp.serve(socket, socket.remoteAddress);
+      this.serveTcp(plainTcp, socket, socket);
       return;
     }
     socket.setTimeout(this.targets.handshakeTimeoutMs, () => socket.destroy());
@@ -78,7 +80,7 @@ export class ConnectionMux {
       socket.setTimeout(0);
       const plainTcp = this.targets.tcp?.()?.matchPlain(socket.remoteAddress ?? '');
       if (plainTcp) {
-        plainTcp.serve(socket, socket.remoteAddress);
+        this.serveTcp(plainTcp, socket, socket);
         return true;
       }
       const h2c = seen.subarray(0, H2_PREFACE.length).equals(H2_PREFACE);
@@ -109,10 +111,11 @@ export class ConnectionMux {
       alpn: hello.complete ? hello.alpn : [],
     });
     if (tcpRoute?.passthrough) {
-      tcpRoute.serve(socket, socket.remoteAddress);
+      this.serveTcp(tcpRoute, socket, socket);
       return true;
     }
-    const choice = this.targets.tls.choose(serverName);
+    // A TCP router's own options, whatever its rule matched on: its client-certificate check holds.
+    const choice = this.targets.tls.choose(serverName, tcpRoute?.tlsOptions);
     if (!choice.certificate) {
       socket.destroy();
       return true;
@@ -158,13 +161,19 @@ export class ConnectionMux {
     secure.once('secure', () => {
       clearTimeout(timer);
       // The same client authentication as HTTPS on these options (mTLS for TCP services).
-      if (clientCertificateAccepted(secure, options)) route.serve(secure, socket.remoteAddress);
+      if (clientCertificateAccepted(secure, options)) this.serveTcp(route, socket, secure);
       else secure.destroy();
     });
     secure.on('error', () => {
       clearTimeout(timer);
       secure.destroy();
     });
+  }
+
+  /** `stream` is `socket` itself, or the TLS session decrypting it. */
+  private serveTcp(route: TcpRoute, socket: Socket, stream: Duplex): void {
+    this.tcpConnections.add(socket);
+    route.serve(stream, socket.remoteAddress);
   }
 
   private onSecure(socket: TLSSocket, options: CompiledTlsOptions): void {

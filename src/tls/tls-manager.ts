@@ -4,7 +4,7 @@ import { logger } from '../observability/logger.js';
 import type { CertificateView } from '../runtime/view.js';
 import { providerOf, qualify } from '../providers/aggregator.js';
 import { ruleDomains } from '../rules/index.js';
-import { compileTcpRule } from '../tcp/tcp-rule.js';
+import { tcpRuleNames } from '../tcp/tcp-rule.js';
 import { CertificateIndex, loadCertificate, type LoadedCertificate } from './certificate.js';
 import { compileOptions, defaultOptions, type CompiledTlsOptions } from './options.js';
 import { pemPath } from './pem-source.js';
@@ -81,10 +81,23 @@ export class TlsManager {
     return this.state.errors;
   }
 
-  choose(serverName: string | undefined): TlsChoice {
+  /**
+   * `routeOptions`: the qualified `tls.options` of the TCP router taking the connection, which
+   * wins over the name's; options that do not exist (or failed to compile) refuse the
+   * connection rather than let it in on weaker ones (the error is in `errors`).
+   */
+  choose(serverName: string | undefined, routeOptions?: string): TlsChoice {
     const state = this.state;
-    const optionsName = serverName ? state.optionsByHost.get(serverName.toLowerCase()) : undefined;
-    const options = (optionsName && state.options.get(optionsName)) || state.defaultOptions;
+    const name = serverName?.toLowerCase();
+    let options = state.defaultOptions;
+    if (routeOptions) {
+      const named = state.options.get(routeOptions) ?? (isDefaultName(routeOptions) ? options : undefined);
+      if (!named) return { options, certificate: undefined };
+      options = named;
+    } else if (name) {
+      const optionsName = state.optionsByHost.get(name) ?? state.optionsByHost.get(wildcardOf(name));
+      options = (optionsName && state.options.get(optionsName)) || options;
+    }
     const found = serverName ? state.index.find(serverName) : undefined;
     if (!found && options.sniStrict) return { options, certificate: undefined };
     return { options, certificate: (found ?? defaultOf(state))?.pem };
@@ -150,11 +163,12 @@ export class TlsManager {
       try {
         const compiled = compileOptions(name, config, this.baseDir);
         options.set(name, compiled);
-        if (name.slice(0, name.lastIndexOf('@')) === 'default') fallback = compiled;
+        if (isDefaultName(name)) fallback = compiled;
       } catch (error) {
         errors.push(`${(error as Error).message}; connections for it use the default options`);
       }
     }
+    errors.push(...unknownTcpOptions(tcpRouters ?? {}, options));
     this.fileStamps = stamps;
     this.logNew(errors);
     return {
@@ -211,13 +225,34 @@ function optionsByHost(
   return result;
 }
 
-/** A TCP rule's names; a broken rule has none (the TCP builder reports it). */
-function tcpRuleNames(rule: string): string[] {
-  try {
-    return compileTcpRule(rule, 'rule').names;
-  } catch {
-    return [];
+/** TCP routers whose `tls.options` cannot be served: their connections are refused, so say why. */
+function unknownTcpOptions(
+  tcpRouters: Record<string, TcpRouterConfig>,
+  options: Map<string, CompiledTlsOptions>,
+): string[] {
+  const errors: string[] = [];
+  for (const [name, router] of Object.entries(tcpRouters)) {
+    if (!router.tls?.options || router.tls.passthrough) continue;
+    const qualified = qualify(router.tls.options, providerOf(name));
+    if (options.has(qualified) || isDefaultName(qualified)) continue;
+    errors.push(
+      `tcp.routers.${name}.tls.options: "${qualified}" is not a usable TLS option set (missing, or failed above); ` +
+        'define it under tls.options or fix it; until then this router refuses TLS connections',
+    );
   }
+  return errors;
+}
+
+/** `default`, from whichever provider: Traefik's implicit option set, which always exists. */
+function isDefaultName(qualified: string): boolean {
+  const at = qualified.lastIndexOf('@');
+  return (at < 0 ? qualified : qualified.slice(0, at)) === 'default';
+}
+
+/** The `*.suffix` name that covers `name` (one more label), or '' when it has no dot. */
+function wildcardOf(name: string): string {
+  const dot = name.indexOf('.');
+  return dot > 0 ? `*${name.slice(dot)}` : '';
 }
 
 /** The configured default certificate, else the generated one; none when openssl is missing. */

@@ -14,7 +14,19 @@ let ca: TestCert;
 let clientCert: TestCert;
 const servers: Server[] = [];
 let http: Upstream;
-const ports = { tls: 0, plain: 0, split: 0, capped: 0, lan: 0, byip: 0, reencrypt: 0, untrusted: 0, api: 0 };
+const ports = {
+  tls: 0,
+  plain: 0,
+  split: 0,
+  capped: 0,
+  lan: 0,
+  byip: 0,
+  reencrypt: 0,
+  untrusted: 0,
+  api: 0,
+  mtlsAll: 0,
+  mixed: 0,
+};
 
 /** Starts `server` (an echo server, see `onEachConnection`) on loopback; resolves with its port. */
 async function listen(server: Server): Promise<number> {
@@ -49,11 +61,10 @@ function exchange(socket: NodeJS.ReadWriteStream & { destroy(): void }, text: st
   });
 }
 
-function overTls(serverName: string, options: ConnectionOptions = {}) {
+function overTls(serverName: string, options: ConnectionOptions = {}, port = ports.tls) {
   return new Promise<ReturnType<typeof tlsConnect>>((resolve, reject) => {
-    const socket = tlsConnect(
-      { host: '127.0.0.1', port: ports.tls, servername: serverName, ca: ca.cert, ...options },
-      () => resolve(socket),
+    const socket = tlsConnect({ host: '127.0.0.1', port, servername: serverName, ca: ca.cert, ...options }, () =>
+      resolve(socket),
     );
     socket.once('error', reject);
   });
@@ -62,7 +73,13 @@ function overTls(serverName: string, options: ConnectionOptions = {}) {
 before(async () => {
   const dir = tempDir();
   ca = makeCa(dir);
-  makeLeaf(dir, ca, 'proxy', ['term.example.com', 'web.example.com', 'mtls.example.com', 'rx1.example.com']);
+  makeLeaf(dir, ca, 'proxy', [
+    'term.example.com',
+    'web.example.com',
+    'mtls.example.com',
+    'rx1.example.com',
+    'rxm1.example.com',
+  ]);
   clientCert = makeLeaf(dir, ca, 'client', ['tcp-client'], true);
   const backendCert = makeLeaf(dir, ca, 'backend', ['pass.example.com', 'IP:127.0.0.1']);
   const strangerCert = makeLeaf(dir, makeCa(dir, 'stranger-ca'), 'stranger', ['IP:127.0.0.1']);
@@ -139,6 +156,20 @@ before(async () => {
       rule: "ClientIP(\`127.0.0.1\`) || ClientIP(\`::1\`)"
       entryPoints: [byip]
       service: only-b
+    mtls-regexp:
+      rule: "HostSNIRegexp(\`^rxm[0-9]+[.]example[.]com$\`)"
+      entryPoints: [edge]
+      service: only-b
+      tls: { options: client-certs }
+    mtls-all:
+      rule: "HostSNI(\`*\`)"
+      entryPoints: [mtlsall]
+      service: only-a
+      tls: { options: client-certs }
+    mixed-by-ip:
+      rule: "ClientIP(\`127.0.0.1\`) || ClientIP(\`::1\`)"
+      entryPoints: [mixed]
+      service: only-a
     regexp-alpn:
       rule: 'HostSNIRegexp(\`^rx[0-9]+[.]example[.]com$\`) && ALPN(\`x-echo\`)'
       entryPoints: [edge]
@@ -160,7 +191,7 @@ http:
   routers:
     web:
       rule: "Host(\`web.example.com\`)"
-      entryPoints: [edge]
+      entryPoints: [edge, mixed]
       service: web
       tls: {}
   services:
@@ -184,6 +215,8 @@ tls:
   byip: { address: "127.0.0.1:${ports.byip}" }
   reencrypt: { address: "127.0.0.1:${ports.reencrypt}" }
   untrusted: { address: "127.0.0.1:${ports.untrusted}" }
+  mtlsall: { address: "127.0.0.1:${ports.mtlsAll}" }
+  mixed: { address: "127.0.0.1:${ports.mixed}" }
   traefik: { address: "127.0.0.1:${ports.api}" }
 api: { insecure: true, dashboard: false }
 providers:
@@ -219,6 +252,25 @@ test('a TCP router with tls.options requiring client certificates admits only ve
   await assert.rejects(exchange(anonymous, 'anonymous'), CUT_OFF);
   const socket = await overTls('mtls.example.com', { cert: clientCert.cert, key: clientCert.key });
   assert.equal(await exchange(socket, 'signed'), 'B:signed');
+});
+
+test('tls.options hold whatever the rule matched on: HostSNIRegexp and HostSNI(`*`) routers need the client certificate', async () => {
+  for (const [serverName, port, tag] of [
+    ['rxm1.example.com', ports.tls, 'B'],
+    // web.example.com has no options of its own: only the router's can ask for the certificate.
+    ['web.example.com', ports.mtlsAll, 'A'],
+  ] as const) {
+    await assert.rejects(exchange(await overTls(serverName, {}, port), 'anonymous'), CUT_OFF, serverName);
+    const signed = await overTls(serverName, { cert: clientCert.cert, key: clientCert.key }, port);
+    assert.equal(await exchange(signed, 'signed'), `${tag}:signed`, serverName);
+  }
+});
+
+test('a plain ClientIP router leaves TLS clients from its range to the HTTPS routers of its entry point', async () => {
+  const reply = await tlsGet(ports.mixed, 'web.example.com', '/mixed', { ca: ca.cert });
+  assert.equal(reply.status, 200);
+  assert.equal((JSON.parse(reply.body) as { url: string }).url, '/mixed');
+  assert.equal(await exchange(netConnect(ports.mixed, '127.0.0.1'), 'plain'), 'A:plain');
 });
 
 test('HTTP routers of the same entry point still answer the other names', async () => {
@@ -282,7 +334,7 @@ test('an HTTP matcher in a TCP rule disables that router: the API shows it with 
   assert.match(router.error[0]!, /^rule: "Path" is not a TCP matcher; use HostSNI, HostSNIRegexp, ClientIP, ALPN/);
   assert.match(portier.logs(), /TCP router broken@file: rule: \\"Path\\" is not a TCP matcher/);
   const overview = (await getJson('/api/overview')) as { tcp: { routers: { total: number; errors: number } } };
-  assert.deepEqual(overview.tcp.routers, { total: 14, warnings: 0, errors: 1 });
+  assert.deepEqual(overview.tcp.routers, { total: 17, warnings: 0, errors: 1 });
   const weighted = (await getJson('/api/tcp/services/three-to-one@file')) as { type: string; usedBy: string[] };
   assert.equal(weighted.type, 'weighted');
   assert.deepEqual(weighted.usedBy, ['split@file']);

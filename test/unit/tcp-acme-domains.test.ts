@@ -24,6 +24,12 @@ test('TCP routers that terminate TLS ask their resolver for their HostSNI names 
     // The entry point's http.tls resolver is for HTTP routers only, as in Traefik.
     'plain@file': { rule: 'HostSNI(`plain.example.com`)', service: 'p', entryPoints: ['edge'], tls: {} },
     'broken@file': { rule: 'Host(`x`)', service: 'p', tls: { certResolver: 'le' } },
+    // A name under `!` is one the router refuses: no certificate for it.
+    'but-admin@file': {
+      rule: 'HostSNI(`*`) && !HostSNI(`admin.example.com`)',
+      service: 'p',
+      tls: { certResolver: 'le' },
+    },
   });
   assert.deepEqual(wanted, [
     { resolver: 'le', names: ['db.example.com'] },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError } from '../../src/config/errors.js';
-import { compileTcpRule, type TcpConnectionFacts } from '../../src/tcp/tcp-rule.js';
+import { compileTcpRule, tcpRuleNames, type TcpConnectionFacts } from '../../src/tcp/tcp-rule.js';
 
 const tls = (serverName: string, extra: Partial<TcpConnectionFacts> = {}): TcpConnectionFacts => ({
   serverName,
@@ -13,10 +13,13 @@ const plain = (clientIp = '192.0.2.7'): TcpConnectionFacts => ({ serverName: '',
 
 test('HostSNI: exact names (any case in the rule), one-label wildcards, and * for every connection', () => {
   const rule = compileTcpRule('HostSNI(`DB.example.com`) || HostSNI(`*.internal.test`)', 'rule');
-  assert.deepEqual(rule.names, ['db.example.com', '*.internal.test']);
+  assert.deepEqual(rule.sniNames, ['db.example.com', '*.internal.test']);
   assert.equal(rule.match(tls('db.example.com')), true);
   assert.equal(rule.match(tls('a.internal.test')), true);
   assert.equal(rule.match(tls('a.b.internal.test')), false);
+  assert.equal(rule.match(tls('internal.test')), false);
+  assert.equal(rule.match(tls('.internal.test')), false);
+  assert.equal(rule.match(tls('ainternal.test')), false);
   assert.equal(rule.match(plain()), false);
   const all = compileTcpRule('HostSNI(`*`)', 'rule');
   assert.equal(all.match(plain()), true);
@@ -54,4 +57,23 @@ test('errors name the rule key: HTTP matchers, arity, bad ranges and regexps, re
       rule,
     );
   }
+});
+
+test('only rules made of HostSNI names and || can be looked up by name', () => {
+  assert.deepEqual(compileTcpRule('HostSNI(`a.test`, `A.test`) || HostSNI(`*`)', 'rule').sniNames, ['a.test', '*']);
+  for (const rule of ['HostSNI(`a.test`) && ClientIP(`10.0.0.0/8`)', '!HostSNI(`a.test`)', 'HostSNIRegexp(`a`)']) {
+    assert.equal(compileTcpRule(rule, 'rule').sniNames, undefined, rule);
+  }
+});
+
+test('tcpRuleNames: the HostSNI names a rule asks for, never those under !', () => {
+  assert.deepEqual(tcpRuleNames('HostSNI(`*`) && !HostSNI(`Admin.x`)'), ['*']);
+  assert.deepEqual(tcpRuleNames('!(!HostSNI(`Back.x`)) || (HostSNI(`a.x`, `*.b.x`) && ALPN(`h2`))'), [
+    'back.x',
+    'a.x',
+    '*.b.x',
+  ]);
+  assert.deepEqual(tcpRuleNames('HostSNIRegexp(`^a$`) || ClientIP(`10.0.0.0/8`)'), []);
+  assert.deepEqual(tcpRuleNames('HostSNI(`a.x`) && Path(`/`)'), [], 'a rule that does not compile has no names');
+  assert.deepEqual(tcpRuleNames('HostSNI(`a.x`'), []);
 });
