@@ -127,6 +127,7 @@ export class AcmeManager {
       this.subscribed.add(where.store);
       this.follow(where.store);
     }
+    let lastError: string | undefined;
     for (;;) {
       try {
         await this.importFile(name, where);
@@ -136,10 +137,13 @@ export class AcmeManager {
         break;
       } catch (error) {
         if (this.closed) return;
-        logger.error(
-          { resolver: name, err: (error as Error).message },
-          `certificatesResolvers.${name}: cannot read the ACME store ${where.store.where}; retrying`,
+        const message = (error as Error).message;
+        // Logged when it starts or changes, not at every retry of a long outage.
+        logger[message === lastError ? 'debug' : 'error'](
+          { resolver: name, err: message },
+          `certificatesResolvers.${name}: cannot read the ACME store ${where.store.where}; retrying every ${LOAD_RETRY_MS / 1000} s`,
         );
+        lastError = message;
         await new Promise((resolve) => setTimeout(resolve, LOAD_RETRY_MS));
       }
     }
