@@ -204,7 +204,7 @@ export interface TcpServerConfig {
 }
 
 export interface TcpServiceConfig {
-  loadBalancer?: { servers: TcpServerConfig[]; serversTransport?: string; terminationDelay?: number };
+  loadBalancer?: { servers: TcpServerConfig[]; terminationDelay?: number };
   /** Connections shared between other TCP services in proportion to their weights. */
   weighted?: { services: { name: string; weight?: number }[] };
 }
