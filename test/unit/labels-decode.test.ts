@@ -105,16 +105,16 @@ test('the configured prefix replaces traefik., and portier. is always read', () 
   assert.deepEqual(Object.keys(config.routers).sort(), ['p', 'r']);
 });
 
-test('unrelated labels and unknown multi-part keys are ignored, UDP labels reported as unsupported', () => {
+test('unrelated labels and unknown multi-part keys are ignored, TLS-store labels reported as unsupported', () => {
   const decoded = decode({
     'com.docker.compose.service': 'web',
     'traefik.wrong.label': 'x',
-    'traefik.udp.routers.t.service': 'dns',
+    'traefik.tls.stores.default.defaultcertificate.certfile': 'a.crt',
     'traefik.docker.network': 'front',
     'traefik.swarm.lbswarm': 'true',
   });
   assert.deepEqual(decoded.problems, []);
-  assert.deepEqual(decoded.unsupported, ['traefik.udp.routers.t.service']);
+  assert.deepEqual(decoded.unsupported, ['traefik.tls.stores.default.defaultcertificate.certfile']);
   assert.equal(decoded.config.network, 'front');
   assert.equal(decoded.config.lbSwarm, true);
 });

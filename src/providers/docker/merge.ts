@@ -8,7 +8,7 @@ type Mergeable = { loadBalancer?: { servers: Record<string, unknown>[] } };
 
 interface Section {
   kind: ObjectKind;
-  protocol: 'http' | 'tcp';
+  protocol: 'http' | 'tcp' | 'udp';
   field: 'routers' | 'services' | 'middlewares';
   /** For services: the server field that identifies a server. */
   serverKey?: 'url' | 'address';
@@ -21,6 +21,8 @@ const SECTIONS: Section[] = [
   { kind: 'tcpRouter', protocol: 'tcp', field: 'routers' },
   { kind: 'tcpMiddleware', protocol: 'tcp', field: 'middlewares' },
   { kind: 'tcpService', protocol: 'tcp', field: 'services', serverKey: 'address' },
+  { kind: 'udpRouter', protocol: 'udp', field: 'routers' },
+  { kind: 'udpService', protocol: 'udp', field: 'services', serverKey: 'address' },
 ];
 
 function objectsOf(config: DynamicConfig, section: Section, create = false): Record<string, unknown> | undefined {
@@ -29,6 +31,7 @@ function objectsOf(config: DynamicConfig, section: Section, create = false): Rec
   ];
   if (!create) return protocol?.[section.field];
   if (section.protocol === 'tcp') config.tcp ??= {};
+  if (section.protocol === 'udp') config.udp ??= {};
   const target = (config as unknown as Record<string, Record<string, Record<string, unknown>>>)[section.protocol]!;
   return (target[section.field] ??= {});
 }
@@ -37,7 +40,7 @@ function objectsOf(config: DynamicConfig, section: Section, create = false): Rec
  * Merges the workloads' configurations into one snapshot, in name order: services of the same
  * name become one load balancer with every workload's servers (a scaled compose service), while
  * routers, middlewares or services defined differently by two workloads are left out, with an
- * error naming both. HTTP and TCP objects follow the same rules.
+ * error naming both. HTTP, TCP and UDP objects follow the same rules.
  */
 export function mergeWorkloads(results: { name: string; result: WorkloadConfig }[]): ProviderSnapshot {
   const merged = emptyDynamicConfig();
@@ -69,7 +72,7 @@ export function mergeWorkloads(results: { name: string; result: WorkloadConfig }
   const issues = workloadIssues.map((issue) => sparingSiblings(issue, merged));
   for (const { section, name, workloads } of conflicts.values()) {
     const list = [...workloads].map((workload) => `"${workload}"`).join(' and ');
-    const noun = `${section.protocol === 'tcp' ? 'TCP ' : ''}${section.field.slice(0, -1)}`;
+    const noun = `${section.protocol === 'http' ? '' : `${section.protocol.toUpperCase()} `}${section.field.slice(0, -1)}`;
     issues.push({
       message:
         `${noun} "${name}" is defined differently by ${list}; it is disabled until their labels agree ` +

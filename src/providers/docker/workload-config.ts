@@ -4,6 +4,7 @@ import { decodeLabels } from '../labels/decode.js';
 import type { LabelledService, ServerHints } from '../labels/types.js';
 import type { ProviderIssue } from '../types.js';
 import { buildTcpConfig, wantsTcpRouting, type Endpoints } from './tcp-workload-config.js';
+import { buildUdpConfig, wantsUdpRouting } from './udp-workload-config.js';
 import { WorkloadProblem } from './workload-problem.js';
 import type { Constraint } from './constraints.js';
 import type { DefaultRule } from './default-rule.js';
@@ -62,21 +63,26 @@ export function buildWorkloadConfig(workload: Workload, options: WorkloadOptions
 
   const config = emptyDynamicConfig();
   const issues: ProviderIssue[] = decoded.unsupported.map((label) => ({
-    message: 'ignored: Portier does not handle UDP or TLS-store labels yet',
+    message: 'ignored: Portier does not handle TLS-store labels yet',
     key: label,
     location: where,
   }));
   const endpoints: Endpoints = (port, portLabel) =>
     workload.running && healthy ? endpointsOf(workload, port, portLabel, labels, options) : [];
-  // As in Traefik, TCP routers or services (or UDP labels) mean the workload wants no automatic
-  // HTTP router and service, unless it also has HTTP labels.
-  const tcpOrUdp = wantsTcpRouting(labels.tcp) || decoded.unsupported.some((label) => /^[^.]+\.udp\./i.test(label));
+  // As in Traefik, TCP or UDP routers or services mean the workload wants no automatic HTTP
+  // router and service, unless it also has HTTP labels.
+  const tcpOrUdp = wantsTcpRouting(labels.tcp) || wantsUdpRouting(labels.udp);
   const httpLabels = [labels.routers, labels.services, labels.middlewares].some((o) => Object.keys(o).length > 0);
   const services: Record<string, LabelledService> =
     Object.keys(labels.services).length > 0 ? labels.services : { [defaultName]: { loadBalancer: {} } };
   const tcp = buildTcpConfig(labels.tcp, { defaultName, where, endpoints, labelPrefix: options.labelPrefix });
   if (Object.values(tcp.config).some((section) => Object.keys(section).length > 0)) config.tcp = tcp.config;
   issues.push(...tcp.issues);
+  if (wantsUdpRouting(labels.udp)) {
+    const udp = buildUdpConfig(labels.udp, { defaultName, where, endpoints, labelPrefix: options.labelPrefix });
+    config.udp = udp.config;
+    issues.push(...udp.issues);
+  }
   if (tcpOrUdp && !httpLabels) return { config, issues };
   for (const [name, service] of Object.entries(services)) {
     const { server, ...loadBalancer } = service.loadBalancer;

@@ -3,6 +3,7 @@ import { assignLabel, bool, obj, ShapeProblem, str, type Shape } from './shape.j
 import type { DecodedLabels, LabelConfig } from './types.js';
 import { decodeV1Labels, isV1Key } from './decode-v1.js';
 import { tcpMiddlewareShapes, tcpRouterShape, tcpServiceShape } from './tcp-shapes.js';
+import { udpMiddlewareShapes, udpRouterShape, udpServiceShape } from './udp-shapes.js';
 import { middlewareShapes, routerShape, serviceShape } from './v3-shapes.js';
 
 export interface DecodeOptions {
@@ -27,9 +28,10 @@ interface ProtocolShapes {
   middlewares: Record<string, Shape>;
 }
 
-const PROTOCOLS: Record<'http' | 'tcp', ProtocolShapes> = {
+const PROTOCOLS: Record<'http' | 'tcp' | 'udp', ProtocolShapes> = {
   http: { routers: routerShape, services: serviceShape, middlewares: middlewareShapes },
   tcp: { routers: tcpRouterShape, services: tcpServiceShape, middlewares: tcpMiddlewareShapes },
+  udp: { routers: udpRouterShape, services: udpServiceShape, middlewares: udpMiddlewareShapes },
 };
 
 type Tree = Record<string, unknown>;
@@ -103,6 +105,8 @@ function decodeV3Label(
     case 'tcp':
       return decodeSection('tcp', config.tcp as unknown as Record<string, Record<string, Tree>>, rest, value);
     case 'udp':
+      config.udp ??= { routers: {}, services: {} };
+      return decodeSection('udp', config.udp as unknown as Record<string, Record<string, Tree>>, rest, value);
     case 'tls':
       decoded.unsupported.push(label);
       return;
@@ -121,7 +125,10 @@ function decodeV3Label(
   // typo; other unknown keys belong to v1 segments or other tools and are ignored, as in Traefik.
   // `portier.` also carries Portier's own metadata (`portier.test`): only its sections are strict.
   if ((KINDS as readonly string[]).includes(rest[0]?.toLowerCase() ?? '')) {
-    throw new ShapeProblem(`unknown key "${section}"`, [closestKey(section!, ['http', 'tcp']) ?? 'http', ...rest]);
+    throw new ShapeProblem(`unknown key "${section}"`, [
+      closestKey(section!, ['http', 'tcp', 'udp']) ?? 'http',
+      ...rest,
+    ]);
   }
   if (rest.length === 0 && mainPrefix) {
     const guess = closestKey(section!, [...SECTIONS, 'port', 'backend', 'weight', 'protocol', 'domain']);
@@ -147,6 +154,9 @@ function decodeSection(
       `unknown key "${protocol}.${kind}"`,
       guess ? [protocol, guess, ...segments.slice(1)] : undefined,
     );
+  }
+  if (protocol === 'udp' && lower === 'middlewares') {
+    throw new ShapeProblem('UDP has no middlewares (Traefik has none either); remove the label');
   }
   if (!name || rest.length === 0) {
     throw new ShapeProblem(`needs a name and a key, as in ${protocol}.${lower}.<name>.<key>`);

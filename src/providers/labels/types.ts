@@ -5,6 +5,8 @@ import type {
   TcpMiddlewareConfig,
   TcpRouterConfig,
   TcpServiceConfig,
+  UdpRouterConfig,
+  UdpServiceConfig,
 } from '../../config/dynamic/types.js';
 
 /** What `…loadbalancer.server.*` labels say about the server each container contributes. */
@@ -34,6 +36,17 @@ export interface LabelledTcp {
   middlewares: Record<string, TcpMiddlewareConfig>;
 }
 
+/** `traefik.udp.services.<name>.*`: `server.port` becomes each container's `address`. */
+export interface LabelledUdpService {
+  loadBalancer?: { server?: { port?: number } };
+  weighted?: UdpServiceConfig['weighted'];
+}
+
+export interface LabelledUdp {
+  routers: Record<string, Partial<UdpRouterConfig>>;
+  services: Record<string, LabelledUdpService>;
+}
+
 /**
  * The configuration a workload's labels describe, before the provider adds what only it knows
  * (server addresses, default names and rules). Routers may still lack `rule` or `service`.
@@ -43,6 +56,8 @@ export interface LabelConfig {
   services: Record<string, LabelledService>;
   middlewares: Record<string, MiddlewareConfig>;
   tcp: LabelledTcp;
+  /** Set when the workload has `traefik.udp.*` labels. */
+  udp?: LabelledUdp;
   enable?: boolean;
   /** `traefik.docker.network` / `traefik.swarm.network`. */
   network?: string;
@@ -66,6 +81,6 @@ export interface LabelProblem {
 export interface DecodedLabels {
   config: LabelConfig;
   problems: LabelProblem[];
-  /** Labels read but not acted on (UDP and TLS-store sections Portier does not handle yet). */
+  /** Labels read but not acted on (the TLS-store section, which Portier does not handle yet). */
   unsupported: string[];
 }
