@@ -136,6 +136,8 @@ export class FunctionActivity {
       this.emit({ type: 'function', name, change: 'removed' });
       return;
     }
+    // Stores announce every pointer again after a reconnect: an unchanged history is no news.
+    if (before && sameVersions(before, pointer.history)) return;
     this.histories.set(name, pointer.history);
     const version = pointer.history.at(-1);
     // A new version resets "failing": its calls have yet to show whether it is fixed.
@@ -152,6 +154,10 @@ export class FunctionActivity {
   private emit(event: FunctionEvent): void {
     for (const listener of this.listeners) listener(event);
   }
+}
+
+function sameVersions(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((v, i) => b[i] === v);
 }
 
 /** A rollback drops the newest version and keeps the rest, so the new history is a prefix of the old one. */
