@@ -1,5 +1,6 @@
 import { request } from 'undici';
 import type { KvPair, KvStore, KvWatch, KvWatchListener } from './store.js';
+import { redactUrl } from '../../runtime/redact.js';
 
 const CALL_TIMEOUT_MS = 3000;
 
@@ -28,7 +29,7 @@ export async function connectEtcd(options: EtcdOptions): Promise<EtcdStore> {
       await store.list('\0');
       return store;
     } catch (error) {
-      errors.push(`${base}: ${(error as Error).message}`);
+      errors.push(`${redactUrl(base)}: ${(error as Error).message}`);
     }
   }
   throw new Error(`no etcd endpoint answered (${errors.join('; ')})`);

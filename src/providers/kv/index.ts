@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { StaticConfig } from '../../config/static/types.js';
 import type { Provider } from '../types.js';
 import { createKvProvider, type KvProviderOptions } from './provider.js';
+import { redactUrl } from '../../runtime/redact.js';
 
 export { decodeKvPairs } from './decode.js';
 export { createKvProvider, type KvProviderOptions } from './provider.js';
@@ -42,7 +43,7 @@ export function kvSources(
     sources.push({
       name: 'etcd',
       rootKey: etcd.rootKey,
-      where: `etcd ${endpoints.join(',')}`,
+      where: `etcd ${endpoints.map(redactUrl).join(',')}`,
       connect: () => connectEtcd({ ...etcd, endpoints }),
     });
   }
@@ -51,7 +52,7 @@ export function kvSources(
     sources.push({
       name: 'redis',
       rootKey: redis.rootKey,
-      where: `redis ${endpoints.join(',')}`,
+      where: `redis ${endpoints.map(redactUrl).join(',')}`,
       connect: () => connectRedis({ ...redis, endpoints }),
     });
   }
@@ -60,7 +61,7 @@ export function kvSources(
     sources.push({
       name: 'zookeeper',
       rootKey: zooKeeper.rootKey,
-      where: `zookeeper ${endpoints.join(',')}`,
+      where: `zookeeper ${endpoints.map(redactUrl).join(',')}`,
       settingKey: 'providers.zooKeeper.endpoints',
       connect: () => connectZooKeeper({ ...zooKeeper, endpoints }, options.zooKeeperConnectTimeoutMs),
     });
