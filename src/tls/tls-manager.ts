@@ -165,10 +165,12 @@ export class TlsManager {
         options.set(name, compiled);
         if (isDefaultName(name)) fallback = compiled;
       } catch (error) {
-        errors.push(`${(error as Error).message}; connections for it use the default options`);
+        errors.push(
+          `${(error as Error).message}; HTTPS connections for it use the default options, TCP routers naming it refuse theirs`,
+        );
       }
     }
-    errors.push(...unknownTcpOptions(tcpRouters ?? {}, options));
+    errors.push(...unusableTcpOptions(tcpRouters ?? {}, options, tls?.options ?? {}));
     this.fileStamps = stamps;
     this.logNew(errors);
     return {
@@ -226,18 +228,20 @@ function optionsByHost(
 }
 
 /** TCP routers whose `tls.options` cannot be served: their connections are refused, so say why. */
-function unknownTcpOptions(
+function unusableTcpOptions(
   tcpRouters: Record<string, TcpRouterConfig>,
-  options: Map<string, CompiledTlsOptions>,
+  compiled: Map<string, CompiledTlsOptions>,
+  configured: Record<string, unknown>,
 ): string[] {
   const errors: string[] = [];
   for (const [name, router] of Object.entries(tcpRouters)) {
     if (!router.tls?.options || router.tls.passthrough) continue;
     const qualified = qualify(router.tls.options, providerOf(name));
-    if (options.has(qualified) || isDefaultName(qualified)) continue;
+    if (compiled.has(qualified) || isDefaultName(qualified)) continue;
+    const problem = qualified in configured ? 'is broken (see its error)' : 'does not exist';
     errors.push(
-      `tcp.routers.${name}.tls.options: "${qualified}" is not a usable TLS option set (missing, or failed above); ` +
-        'define it under tls.options or fix it; until then this router refuses TLS connections',
+      `tcp.routers.${name}.tls.options: "${qualified}" ${problem}; fix it or define it under tls.options. ` +
+        'Until then this router refuses TLS connections rather than accept them without those checks',
     );
   }
   return errors;

@@ -30,7 +30,11 @@ test("a TCP router's own tls.options win over the server name's, and unknown one
   const refused = manager.choose('db.test', 'strickt@file');
   assert.equal(refused.certificate, undefined);
   assert.ok(
-    manager.errors.some((e) => /^tcp\.routers\.typo@file\.tls\.options: "strickt@file" is not a usable/.test(e)),
+    manager.errors.some((e) =>
+      /^tcp\.routers\.typo@file\.tls\.options: "strickt@file" does not exist; fix it or define it under tls\.options/.test(
+        e,
+      ),
+    ),
     manager.errors.join('\n'),
   );
 });
