@@ -60,10 +60,6 @@ export class TcpTable {
     else for (const name of names) if (!this.tlsByName.has(name)) this.tlsByName.set(name, entry);
   }
 
-  get hasTlsRoutes(): boolean {
-    return this.tlsTested.length > 0 || this.tlsByName.size > 0;
-  }
-
   matchTls(facts: TcpConnectionFacts): TcpRoute | undefined {
     const best = this.tlsByName.size ? this.byName(facts.serverName) : undefined;
     for (const entry of this.tlsTested) {
@@ -79,11 +75,12 @@ export class TcpTable {
 
   /**
    * The plain router that takes a connection before it has sent anything (server-first protocols
-   * never will), as Traefik does: only when no TLS router could want it instead, that is with no
-   * TLS TCP routers and either no HTTP routers or a catch-all plain router.
+   * never will). As in Traefik, only with no TLS TCP routers and no HTTP routers, so that a TLS
+   * client is never handed to a plain router; a catch-all plain router also takes them next to
+   * HTTP routers (it claims the entry point's plain connections anyway; its TLS clients with them).
    */
   matchBeforeFirstBytes(clientIp: string): TcpRoute | undefined {
-    if (this.hasTlsRoutes) return undefined;
+    if (this.tlsTested.length > 0 || this.tlsByName.size > 0) return undefined;
     const entry = this.firstPlain(clientIp);
     return entry && (!this.servesHttp || entry.catchAll) ? entry.route : undefined;
   }
