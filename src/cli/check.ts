@@ -9,8 +9,10 @@ import { loadDynamicFiles } from '../providers/file/index.js';
 import { embeddedStorePath, kvSources, readKvOnce } from '../providers/kv/index.js';
 import type { ProviderSnapshot } from '../providers/types.js';
 import { MiddlewareTypes } from '../runtime/build-middlewares.js';
-import { buildRouting } from '../runtime/build.js';
+import { buildRouting, issuesByObject } from '../runtime/build.js';
+import { isUdpAddress } from '../runtime/listen-address.js';
 import { createServiceLayer } from '../runtime/service-layer.js';
+import { buildUdp } from '../udp/udp-build.js';
 import { takeConfigFile } from './args.js';
 import { handlerService } from './assemble.js';
 import { INTERNAL_SERVICE_NAMES, internalRouters } from './internal-routes.js';
@@ -77,8 +79,9 @@ async function dynamicProblems(config: StaticConfig): Promise<string[]> {
   const services = createServiceLayer(config, () => undefined);
   try {
     const { routers: internal } = internalRouters(config);
+    const merged = configuration.flush();
     const routing = buildRouting({
-      configuration: configuration.flush(),
+      configuration: merged,
       entryPoints: Object.keys(config.entryPoints),
       defaultEntryPoints: Object.keys(config.entryPoints),
       internalRouters: internal,
@@ -87,7 +90,16 @@ async function dynamicProblems(config: StaticConfig): Promise<string[]> {
       serviceFactory: services.build,
       baseDir,
     });
+    const entryPoints = Object.entries(config.entryPoints);
+    const udp = buildUdp({
+      udp: merged.udp,
+      udpEntryPoints: entryPoints.filter(([, ep]) => isUdpAddress(ep.address)).map(([name]) => name),
+      allEntryPoints: entryPoints.map(([name]) => name),
+      objectIssues: issuesByObject(merged),
+    });
     const objects = [
+      ...Object.values(udp.view.routers),
+      ...Object.values(udp.view.services),
       ...Object.values(routing.routers).filter((r) => snapshots.has(r.provider)),
       ...Object.values(routing.middlewares),
       ...Object.values(routing.services).map((s) => s.view),

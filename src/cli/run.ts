@@ -29,7 +29,11 @@ export async function runProxy(args: string[]): Promise<number> {
   const { portier, close } = assemble(config);
   await portier.start();
   logger.info(
-    { entryPoints: Object.fromEntries([...portier.entryPoints].map(([name, ep]) => [name, ep.port])) },
+    {
+      entryPoints: Object.fromEntries(
+        [...portier.entryPoints, ...portier.udpEntryPoints].map(([name, ep]) => [name, ep.port]),
+      ),
+    },
     'portier started',
   );
   await new Promise<void>((resolve) => {

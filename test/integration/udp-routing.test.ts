@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import type { Socket } from 'node:dgram';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { freePort, startPortier, tempDir, waitFor, type RunningPortier } from '../helpers/portier.js';
 import { startUdpEcho, udpClient, udpExchange, type UdpEcho } from '../helpers/udp-echo.js';
@@ -145,4 +147,15 @@ test('a UDP router naming a missing service is disabled with a did-you-mean; the
   const overview = await api<{ udp: { routers: { total: number; errors: number } } }>('/api/overview');
   assert.deepEqual(overview.udp.routers, { total: 5, warnings: 0, errors: 1 });
   assert.match(portier.logs(), /UDP router broken@file: .*does not exist/);
+});
+
+test('portier check reports the broken UDP router with its did-you-mean', async () => {
+  const bin = resolve(import.meta.dirname, '../../bin/portier.js');
+  const run = promisify(execFile)(process.execPath, [bin, 'check', '-c', join(dir, 'portier.yml')], { cwd: dir });
+  const failure = (await run.then(
+    () => assert.fail('check passed a configuration with a broken UDP router'),
+    (error: unknown) => error,
+  )) as { code: number; stdout: string; stderr: string };
+  assert.equal(failure.code, 1);
+  assert.match(failure.stdout + failure.stderr, /broken@file: the UDP service "only-cc-typo@file" does not exist/);
 });
