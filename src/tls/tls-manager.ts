@@ -90,13 +90,14 @@ export class TlsManager {
     const state = this.state;
     const name = serverName?.toLowerCase();
     let options = state.defaultOptions;
-    if (routeOptions) {
-      const named = state.options.get(routeOptions) ?? (isDefaultName(routeOptions) ? options : undefined);
+    const optionsName =
+      routeOptions ?? (name && (state.optionsByHost.get(name) ?? state.optionsByHost.get(wildcardOf(name))));
+    if (optionsName) {
+      const named = state.options.get(optionsName) ?? (isDefaultName(optionsName) ? options : undefined);
+      // Options that are missing or failed to compile refuse the handshake: falling back to the
+      // defaults would silently drop what they demand, such as a client certificate.
       if (!named) return { options, certificate: undefined };
       options = named;
-    } else if (name) {
-      const optionsName = state.optionsByHost.get(name) ?? state.optionsByHost.get(wildcardOf(name));
-      options = (optionsName && state.options.get(optionsName)) || options;
     }
     const found = serverName ? state.index.find(serverName) : undefined;
     if (!found && options.sniStrict) return { options, certificate: undefined };

@@ -175,7 +175,7 @@ test('tls.options: client certificates required and verified against caFiles', a
   assert.equal((await tlsGet(ports.websecure, 'a.example.com', '/', { ca: ca.cert })).status, 200);
 });
 
-test('tls.options: minVersion applies to its hosts; an unknown cipher disables that option set only', async () => {
+test('tls.options: minVersion applies to its hosts; an unknown cipher disables that option set and refuses its hosts', async () => {
   await assert.rejects(tlsGet(ports.websecure, 'modern.example.com', '/', { ca: ca.cert, maxVersion: 'TLSv1.2' }));
   assert.equal((await tlsGet(ports.websecure, 'modern.example.com', '/', { ca: ca.cert })).status, 200);
   assert.equal(
@@ -186,7 +186,11 @@ test('tls.options: minVersion applies to its hosts; an unknown cipher disables t
     portier.logs(),
     /tls\.options\.badcipher@file\.cipherSuites\[1\]: unknown cipher suite \\"TLS_NOT_A_CIPHER/,
   );
-  assert.equal((await tlsGet(ports.websecure, 'typo.example.com', '/', { ca: ca.cert })).status, 200);
+  // Failing closed: serving typo.example.com with the default options would drop what its options demand.
+  await assert.rejects(
+    tlsGet(ports.websecure, 'typo.example.com', '/', { ca: ca.cert }),
+    /handshake|ECONNRESET|socket hang up|alert|disconnected before secure TLS/i,
+  );
 });
 
 test('silent and slow clients are cut after the handshake timeout without stalling others', async () => {
