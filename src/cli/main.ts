@@ -1,3 +1,4 @@
+import { ConfigError } from '../config/errors.js';
 import { version } from './version.js';
 
 // Commands are imported when chosen: `portier version` should not load the whole proxy.
@@ -63,7 +64,10 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    console.error(`portier: ${error instanceof Error ? error.message : String(error)}`);
+    // A configuration error found while starting names its key, as `portier check` does.
+    const text =
+      error instanceof ConfigError ? error.describe() : error instanceof Error ? error.message : String(error);
+    console.error(`portier: ${text}`);
     process.exitCode = 1;
   },
 );
