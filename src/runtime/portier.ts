@@ -236,7 +236,7 @@ export class Portier {
     const routing = this.build(configuration);
     this.tls.update(configuration.tls, configuration.http.routers, configuration.tcp?.routers);
     this.acme.update(configuration.http.routers, configuration.tcp?.routers);
-    this.tcp = this.buildTcp(configuration);
+    this.tcp = this.buildTcp(configuration, routing);
     this.udp = buildUdp({
       udp: configuration.udp,
       udpEntryPoints: [...this.udpEntryPoints.keys()],
@@ -258,14 +258,16 @@ export class Portier {
     this.events.emit('event', { type: 'config', generation: this.generation });
   }
 
-  private buildTcp(configuration: Configuration): TcpRouting {
+  private buildTcp(configuration: Configuration, routing: Routing): TcpRouting {
     const entryPoints = [...this.entryPoints.keys()];
+    const httpRouters = Object.values(routing.routers).filter((router) => router.status !== 'disabled');
     return buildTcp({
       tcp: configuration.tcp,
       entryPoints,
       defaultEntryPoints: entryPoints.filter((ep) => ep !== this.parts.apiEntryPoint),
       counts: this.tcpCounts,
       objectIssues: issuesByObject(configuration),
+      httpEntryPoints: new Set(httpRouters.flatMap((router) => router.using)),
     });
   }
 

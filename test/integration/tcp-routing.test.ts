@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { connect as netConnect, createServer, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
@@ -26,6 +27,7 @@ const ports = {
   api: 0,
   mtlsAll: 0,
   mixed: 0,
+  banner: 0,
 };
 
 /** Starts `server` (an echo server, see `onEachConnection`) on loopback; resolves with its port. */
@@ -88,6 +90,8 @@ before(async () => {
   );
   const a = await listen(onEachConnection(createServer(), 'connection', 'A'));
   const b = await listen(onEachConnection(createServer(), 'connection', 'B'));
+  // A server that speaks first, as SMTP or MySQL do.
+  const greeter = await listen(createServer((socket) => socket.end('hello from the server')));
   const passthrough = await listen(
     onEachConnection(createTlsServer({ cert: backendCert.cert, key: backendCert.key }), 'secureConnection', 'P'),
   );
@@ -170,6 +174,10 @@ before(async () => {
       rule: "ClientIP(\`127.0.0.1\`) || ClientIP(\`::1\`)"
       entryPoints: [mixed]
       service: only-a
+    greeted:
+      rule: "ClientIP(\`127.0.0.1\`) || ClientIP(\`::1\`)"
+      entryPoints: [banner]
+      service: greeter
     regexp-alpn:
       rule: 'HostSNIRegexp(\`^rx[0-9]+[.]example[.]com$\`) && ALPN(\`x-echo\`)'
       entryPoints: [edge]
@@ -182,6 +190,7 @@ before(async () => {
   services:
     tls-backend: { loadBalancer: { servers: [{ address: "127.0.0.1:${passthrough}" }] } }
     only-a: { loadBalancer: { servers: [{ address: "127.0.0.1:${a}" }] } }
+    greeter: { loadBalancer: { servers: [{ address: "127.0.0.1:${greeter}" }] } }
     only-b: { loadBalancer: { servers: [{ address: "127.0.0.1:${b}" }] } }
     both: { loadBalancer: { servers: [{ address: "127.0.0.1:${a}" }, { address: "127.0.0.1:${b}" }] } }
     tls-dial: { loadBalancer: { servers: [{ address: "127.0.0.1:${passthrough}", tls: true }] } }
@@ -217,6 +226,7 @@ tls:
   untrusted: { address: "127.0.0.1:${ports.untrusted}" }
   mtlsall: { address: "127.0.0.1:${ports.mtlsAll}" }
   mixed: { address: "127.0.0.1:${ports.mixed}" }
+  banner: { address: "127.0.0.1:${ports.banner}" }
   traefik: { address: "127.0.0.1:${ports.api}" }
 api: { insecure: true, dashboard: false }
 providers:
@@ -297,6 +307,13 @@ test('ClientIP routes plain connections by client address; a router that does no
   assert.equal(await exchange(netConnect(ports.byip, '127.0.0.1'), 'who'), 'B:who');
 });
 
+test('on an entry point without HTTP routers, a plain router connects before the client sends anything', async () => {
+  const socket = netConnect(ports.banner, '127.0.0.1');
+  const [greeting] = (await once(socket, 'data', { signal: AbortSignal.timeout(3000) })) as [Buffer];
+  socket.destroy();
+  assert.equal(greeting.toString(), 'hello from the server');
+});
+
 test('HostSNIRegexp && ALPN picks a TLS router by name pattern and offered protocol', async () => {
   const socket = await overTls('rx1.example.com', { ALPNProtocols: ['x-echo'] });
   assert.equal(await exchange(socket, 'rx'), 'B:rx');
@@ -334,7 +351,7 @@ test('an HTTP matcher in a TCP rule disables that router: the API shows it with 
   assert.match(router.error[0]!, /^rule: "Path" is not a TCP matcher; use HostSNI, HostSNIRegexp, ClientIP, ALPN/);
   assert.match(portier.logs(), /TCP router broken@file: rule: \\"Path\\" is not a TCP matcher/);
   const overview = (await getJson('/api/overview')) as { tcp: { routers: { total: number; errors: number } } };
-  assert.deepEqual(overview.tcp.routers, { total: 17, warnings: 0, errors: 1 });
+  assert.deepEqual(overview.tcp.routers, { total: 18, warnings: 0, errors: 1 });
   const weighted = (await getJson('/api/tcp/services/three-to-one@file')) as { type: string; usedBy: string[] };
   assert.equal(weighted.type, 'weighted');
   assert.deepEqual(weighted.usedBy, ['split@file']);
