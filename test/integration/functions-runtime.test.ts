@@ -186,7 +186,7 @@ describe('functions behind a real HTTP server', () => {
     const list = (await (await fetch(`${h.url}/api/functions`)).json()) as { name: string; versions: number }[];
     assert.deepEqual(
       list.map((f) => f.name),
-      ['ctx', 'echo', 'later', 'sum', 'thrower', 'v'],
+      ['ctx', 'echo', 'later', 'streamed', 'sum', 'thrower', 'v'],
     );
     assert.equal((await fetch(`${h.url}/api/functions/v`, { method: 'DELETE' })).status, 200);
     assert.equal((await fetch(`${h.url}/api/v`)).status, 404);
