@@ -1,6 +1,7 @@
 import type { TcpServiceConfig } from '../config/dynamic/types.js';
 import { ConfigError } from '../config/errors.js';
-import { providerOf, qualify } from '../providers/aggregator.js';
+import { OnDemandBuilder } from '../services/on-demand-builder.js';
+import { smoothWeightedRoundRobin } from '../services/smooth-weighted-round-robin.js';
 
 export interface TcpAddress {
   host: string;
@@ -23,42 +24,21 @@ export type TcpPicker = () => TcpAddress | undefined;
  * round robin, so a 3:1 split interleaves rather than sending bursts). Errors are ConfigErrors
  * keyed by the exact option; a service that refers to itself in a loop is an error too.
  */
-export class TcpServiceBuilder {
-  private readonly built = new Map<string, { picker?: TcpPicker; error?: string }>();
-  private readonly building = new Set<string>();
-
-  constructor(private readonly services: Record<string, TcpServiceConfig>) {}
-
-  /** The picker of `name`, or a ConfigError saying why there is none. */
-  resolve(name: string): TcpPicker {
-    let entry = this.built.get(name);
-    if (!entry) {
-      try {
-        entry = { picker: this.build(name) };
-      } catch (error) {
-        entry = { error: error instanceof ConfigError ? error.describe() : String(error) };
-      }
-      this.built.set(name, entry);
-    }
-    if (entry.picker) return entry.picker;
-    throw new ConfigError(entry.error!);
+export class TcpServiceBuilder extends OnDemandBuilder<TcpPicker> {
+  constructor(private readonly services: Record<string, TcpServiceConfig>) {
+    super();
   }
 
-  /** The error of a configured service, if it cannot be built. */
-  errorOf(name: string): string | undefined {
-    try {
-      this.resolve(name);
-      return undefined;
-    } catch (error) {
-      return (error as Error).message;
-    }
-  }
-
-  private build(name: string): TcpPicker {
+  protected build(name: string): TcpPicker {
     const config = this.services[name];
     if (!config) throw new ConfigError(`the TCP service "${name}" does not exist`);
     const key = `tcp.services.${name}`;
-    if (config.weighted) return this.weighted(name, config.weighted.services, `${key}.weighted.services`);
+    if (config.weighted) {
+      const next = smoothWeightedRoundRobin(
+        this.resolveMembers(name, config.weighted.services, `${key}.weighted.services`),
+      );
+      return () => next()?.();
+    }
     const terminationDelay = config.loadBalancer?.terminationDelay;
     const servers = (config.loadBalancer?.servers ?? []).map((server, i) => ({
       ...parseAddress(server.address, `${key}.loadBalancer.servers[${i}].address`),
@@ -69,36 +49,13 @@ export class TcpServiceBuilder {
     return () => (servers.length ? servers[turn++ % servers.length] : undefined);
   }
 
-  private weighted(name: string, children: { name: string; weight?: number }[], key: string): TcpPicker {
-    if (this.building.has(name)) throw new ConfigError(`${key}: "${name}" includes itself; remove the loop`);
-    this.building.add(name);
-    try {
-      const members = children.map((child, i) => {
-        const weight = child.weight ?? 1;
-        if (!Number.isInteger(weight) || weight < 0) {
-          throw new ConfigError(`${key}[${i}].weight: must be a whole number, 0 or more, not ${weight}`);
-        }
-        const childName = qualify(child.name, providerOf(name));
-        try {
-          return { pick: this.resolve(childName), weight, current: 0 };
-        } catch (error) {
-          throw new ConfigError(`${key}[${i}].name: ${(error as Error).message}`);
-        }
-      });
-      const total = members.reduce((sum, member) => sum + member.weight, 0);
-      return () => {
-        let best: (typeof members)[number] | undefined;
-        for (const member of members) {
-          member.current += member.weight;
-          if (member.weight > 0 && (!best || member.current > best.current)) best = member;
-        }
-        if (!best) return undefined;
-        best.current -= total;
-        return best.pick();
-      };
-    } finally {
-      this.building.delete(name);
+  /** Docker labels reach the builder without the file schema's check, so weights are checked here. */
+  protected override weightOf(weight: number | undefined, key: string): number {
+    const checked = weight ?? 1;
+    if (!Number.isInteger(checked) || checked < 0) {
+      throw new ConfigError(`${key}: must be a whole number, 0 or more, not ${checked}`);
     }
+    return checked;
   }
 }
 
