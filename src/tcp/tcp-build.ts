@@ -3,7 +3,14 @@ import type { TcpConfig } from '../config/dynamic/types.js';
 import { providerOf, qualify } from '../providers/aggregator.js';
 import { describe } from '../runtime/build-middlewares.js';
 import { objectFields } from '../runtime/build.js';
-import type { TcpMiddlewareView, TcpRouterView, TcpServiceView, TcpView } from '../runtime/view.js';
+import { addObjectsDroppedByProviders, issueLookup, placeholderIn } from '../runtime/object-issues.js';
+import {
+  checkServiceNotReported,
+  routerEntryPoints,
+  routerFields,
+  streamServiceViews,
+} from '../runtime/stream-views.js';
+import type { TcpMiddlewareView, TcpRouterView, TcpView } from '../runtime/view.js';
 import { defaultPriority } from '../rules/index.js';
 import { pipeTo } from './pipe.js';
 import { compileTcpMiddleware, type TcpConnectionCounts, type TcpGate } from './tcp-middlewares.js';
@@ -38,7 +45,7 @@ export interface TcpRouting {
  */
 export function buildTcp(input: TcpBuildInput): TcpRouting {
   const { tcp = {}, objectIssues } = input;
-  const issuesOf = (kind: string, name: string) => [...(objectIssues.get(`${kind}:${name}`) ?? [])];
+  const issuesOf = issueLookup(objectIssues);
 
   const middlewares: Record<string, TcpMiddlewareView> = {};
   const gates = new Map<string, TcpGate>();
@@ -56,14 +63,7 @@ export function buildTcp(input: TcpBuildInput): TcpRouting {
   }
 
   const builder = new TcpServiceBuilder(tcp.services ?? {});
-  const services: Record<string, TcpServiceView> = {};
-  for (const [name, config] of Object.entries(tcp.services ?? {})) {
-    const errors = issuesOf('tcpService', name);
-    const error = builder.errorOf(name);
-    if (error) errors.push(error);
-    const type = config.weighted ? 'weighted' : 'loadbalancer';
-    services[name] = { ...config, ...objectFields(name, errors), type, usedBy: [] };
-  }
+  const services = streamServiceViews(tcp.services ?? {}, builder, (name) => issuesOf('tcpService', name));
 
   const tables = new Map(input.entryPoints.map((ep) => [ep, new TcpTable(input.httpEntryPoints?.has(ep) ?? true)]));
   const routers: Record<string, TcpRouterView> = {};
@@ -71,13 +71,9 @@ export function buildTcp(input: TcpBuildInput): TcpRouting {
   for (const [name, config] of Object.entries(tcp.routers ?? {})) {
     const provider = providerOf(name);
     const errors = issuesOf('tcpRouter', name);
-    const warnings: string[] = [];
-    const requested = config.entryPoints?.length ? config.entryPoints : input.defaultEntryPoints;
-    const using = requested.filter((ep) => {
-      if (tables.has(ep)) return true;
-      warnings.push(`entryPoint "${ep}" doesn't exist`);
-      return false;
-    });
+    const { using, warnings } = routerEntryPoints(config.entryPoints, input.defaultEntryPoints, (ep) =>
+      tables.has(ep) ? undefined : `entryPoint "${ep}" doesn't exist`,
+    );
     if (using.length === 0) errors.push('no valid entryPoint for this router');
     const serviceName = qualify(config.service, provider);
     const middlewareNames = (config.middlewares ?? []).map((m) => qualify(m, provider));
@@ -87,9 +83,7 @@ export function buildTcp(input: TcpBuildInput): TcpRouting {
     let route: { route: TcpRoute; rule: CompiledTcpRule } | undefined;
     try {
       const rule = compileTcpRule(config.rule, 'rule');
-      if (issuesOf('tcpService', serviceName).length > 0) {
-        throw new Error(`service "${serviceName}" is disabled (see its error)`);
-      }
+      checkServiceNotReported(issuesOf('tcpService', serviceName), serviceName);
       const pick = builder.resolve(serviceName);
       const chain = middlewareNames.map((m) => {
         const gate = gates.get(m);
@@ -113,7 +107,7 @@ export function buildTcp(input: TcpBuildInput): TcpRouting {
     const disabled = errors.length > 0 || !route;
     routers[name] = {
       ...config,
-      ...objectFields(name, [...errors, ...warnings], disabled ? 'disabled' : warnings.length ? 'warning' : 'enabled'),
+      ...routerFields(name, errors, warnings, disabled),
       service: serviceName,
       ...(config.middlewares ? { middlewares: middlewareNames } : {}),
       using,
@@ -124,21 +118,10 @@ export function buildTcp(input: TcpBuildInput): TcpRouting {
   compiled.sort((a, b) => b.priority - a.priority || a.route.name.localeCompare(b.route.name));
   for (const { route, rule, using } of compiled) for (const ep of using) tables.get(ep)!.add(route, rule);
 
-  addObjectsDroppedByProviders(objectIssues, { routers, services, middlewares });
+  addObjectsDroppedByProviders(objectIssues, {
+    tcpRouter: placeholderIn(routers, (fields) => ({ ...fields, rule: '', service: '', using: [], priority: 0 })),
+    tcpService: placeholderIn(services, (fields) => ({ ...fields, type: 'loadbalancer' as const, usedBy: [] })),
+    tcpMiddleware: placeholderIn(middlewares, (fields) => ({ ...fields, type: 'unknown', usedBy: [] })),
+  });
   return { tables, view: { routers, services, middlewares } };
-}
-
-/** A TCP object a provider could not read is still listed, disabled, with the provider's error. */
-function addObjectsDroppedByProviders(objectIssues: Map<string, string[]>, view: TcpView): void {
-  for (const [key, errors] of objectIssues) {
-    const [kind, name = ''] = key.split(/:(.*)/s);
-    const fields = objectFields(name, errors);
-    if (kind === 'tcpRouter' && !view.routers[name]) {
-      view.routers[name] = { ...fields, rule: '', service: '', using: [], priority: 0 };
-    } else if (kind === 'tcpService' && !view.services[name]) {
-      view.services[name] = { ...fields, type: 'loadbalancer', usedBy: [] };
-    } else if (kind === 'tcpMiddleware' && !view.middlewares[name]) {
-      view.middlewares[name] = { ...fields, type: 'unknown', usedBy: [] };
-    }
-  }
 }

@@ -1,8 +1,14 @@
 import type { UdpConfig } from '../config/dynamic/types.js';
 import { providerOf, qualify } from '../providers/aggregator.js';
 import { describe } from '../runtime/build-middlewares.js';
-import { objectFields } from '../runtime/build.js';
-import type { UdpRouterView, UdpServiceView, UdpView } from '../runtime/view.js';
+import { addObjectsDroppedByProviders, issueLookup, placeholderIn } from '../runtime/object-issues.js';
+import {
+  checkServiceNotReported,
+  routerEntryPoints,
+  routerFields,
+  streamServiceViews,
+} from '../runtime/stream-views.js';
+import type { UdpRouterView, UdpView } from '../runtime/view.js';
 import type { UdpRoute } from './udp-entrypoint.js';
 import { UdpServiceBuilder } from './udp-services.js';
 
@@ -29,42 +35,24 @@ export interface UdpRouting {
  */
 export function buildUdp(input: UdpBuildInput): UdpRouting {
   const { udp = {}, objectIssues } = input;
-  const issuesOf = (kind: string, name: string) => [...(objectIssues.get(`${kind}:${name}`) ?? [])];
+  const issuesOf = issueLookup(objectIssues);
   const builder = new UdpServiceBuilder(udp.services ?? {});
-
-  const services: Record<string, UdpServiceView> = {};
-  for (const [name, config] of Object.entries(udp.services ?? {})) {
-    const errors = issuesOf('udpService', name);
-    const error = builder.errorOf(name);
-    if (error) errors.push(error);
-    services[name] = {
-      ...config,
-      ...objectFields(name, errors),
-      type: config.weighted ? 'weighted' : 'loadbalancer',
-      usedBy: [],
-    };
-  }
+  const services = streamServiceViews(udp.services ?? {}, builder, (name) => issuesOf('udpService', name));
 
   const routes = new Map<string, UdpRoute>();
   const routers: Record<string, UdpRouterView> = {};
   for (const name of Object.keys(udp.routers ?? {}).sort()) {
     const config = udp.routers![name]!;
     const errors = issuesOf('udpRouter', name);
-    const warnings: string[] = [];
     const serviceName = qualify(config.service, providerOf(name));
     services[serviceName]?.usedBy.push(name);
-    const requested = config.entryPoints?.length ? config.entryPoints : input.udpEntryPoints;
-    const using = requested.filter((ep) => {
-      const problem = entryPointProblem(ep, input, routes);
-      if (problem) warnings.push(problem);
-      return !problem;
-    });
+    const { using, warnings } = routerEntryPoints(config.entryPoints, input.udpEntryPoints, (ep) =>
+      entryPointProblem(ep, input, routes),
+    );
     if (using.length === 0) errors.push('no UDP entry point left for this router');
     let route: UdpRoute | undefined;
     try {
-      if (issuesOf('udpService', serviceName).length > 0) {
-        throw new Error(`service "${serviceName}" is disabled (see its error)`);
-      }
+      checkServiceNotReported(issuesOf('udpService', serviceName), serviceName);
       route = { name, balancer: builder.resolve(serviceName) };
     } catch (error) {
       errors.push(describe(error));
@@ -72,14 +60,17 @@ export function buildUdp(input: UdpBuildInput): UdpRouting {
     const disabled = errors.length > 0 || !route;
     routers[name] = {
       ...config,
-      ...objectFields(name, [...errors, ...warnings], disabled ? 'disabled' : warnings.length ? 'warning' : 'enabled'),
+      ...routerFields(name, errors, warnings, disabled),
       service: serviceName,
       using: disabled ? [] : using,
     };
     if (!disabled) for (const ep of using) routes.set(ep, route!);
   }
 
-  addObjectsDroppedByProviders(objectIssues, { routers, services });
+  addObjectsDroppedByProviders(objectIssues, {
+    udpRouter: placeholderIn(routers, (fields) => ({ ...fields, service: '', using: [] })),
+    udpService: placeholderIn(services, (fields) => ({ ...fields, type: 'loadbalancer' as const, usedBy: [] })),
+  });
   return { routes, view: { routers, services } };
 }
 
@@ -94,17 +85,4 @@ function entryPointProblem(ep: string, input: UdpBuildInput, routes: Map<string,
     return `entryPoint "${ep}" is not a UDP entry point; give it an address ending in "/udp", like ":53/udp"`;
   }
   return `entryPoint "${ep}" doesn't exist`;
-}
-
-/** A UDP object a provider could not read is still listed, disabled, with the provider's error. */
-function addObjectsDroppedByProviders(objectIssues: Map<string, string[]>, view: UdpView): void {
-  for (const [key, errors] of objectIssues) {
-    const [kind, name = ''] = key.split(/:(.*)/s);
-    const fields = objectFields(name, errors);
-    if (kind === 'udpRouter' && !view.routers[name]) {
-      view.routers[name] = { ...fields, service: '', using: [] };
-    } else if (kind === 'udpService' && !view.services[name]) {
-      view.services[name] = { ...fields, type: 'loadbalancer', usedBy: [] };
-    }
-  }
 }
