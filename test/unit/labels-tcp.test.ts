@@ -1,25 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { snapshotOf, workloadOptions } from '../../src/providers/docker/docker-provider.js';
-import type { Workload } from '../../src/providers/docker/workload.js';
 import { decodeLabels } from '../../src/providers/labels/decode.js';
+import { containersExposing, dockerSnapshot } from '../helpers/labels-workloads.js';
 
-function container(name: string, labels: Record<string, string>, extra: Partial<Workload> = {}): Workload {
-  return {
-    id: `id-${name}`,
-    name,
-    serviceName: name,
-    v1Name: name,
-    labels,
-    running: true,
-    networks: { bridge: [`172.17.0.${name.length}`] },
-    hostNetwork: false,
-    exposedPorts: [5432],
-    ...extra,
-  };
-}
-
-const snapshot = (workloads: Workload[]) => snapshotOf(workloads, workloadOptions({}, false, 'docker'));
+const container = containersExposing(5432);
 
 test('traefik.tcp.* labels decode into TCP routers, services and middlewares with canonical casing', () => {
   const { config, problems, unsupported } = decodeLabels(
@@ -90,7 +74,7 @@ test('proxyProtocol and serversTransport are refused with the reason, not silent
 });
 
 test('a container with only TCP labels gets a TCP service on its port and no HTTP router', () => {
-  const { config, issues } = snapshot([container('db', { 'traefik.tcp.routers.db.rule': 'HostSNI(`*`)' })]);
+  const { config, issues } = dockerSnapshot([container('db', { 'traefik.tcp.routers.db.rule': 'HostSNI(`*`)' })]);
   assert.deepEqual(issues, []);
   assert.deepEqual(config.http.routers, {});
   assert.deepEqual(config.http.services, {});
@@ -101,7 +85,7 @@ test('a container with only TCP labels gets a TCP service on its port and no HTT
 });
 
 test('HTTP and TCP labels on one container give both; a container without TCP labels gets no tcp section', () => {
-  const both = snapshot([
+  const both = dockerSnapshot([
     container('mixed', {
       'traefik.http.routers.web.rule': 'Host(`web.test`)',
       'traefik.http.services.web.loadbalancer.server.port': '80',
@@ -111,12 +95,12 @@ test('HTTP and TCP labels on one container give both; a container without TCP la
   ]);
   assert.deepEqual(Object.keys(both.config.http.routers), ['web']);
   assert.equal(both.config.tcp!.services!.raw!.loadBalancer!.servers[0]!.address, '172.17.0.5:9000');
-  assert.equal(snapshot([container('plain', {})]).config.tcp, undefined);
+  assert.equal(dockerSnapshot([container('plain', {})]).config.tcp, undefined);
 });
 
 test('TCP servers of one service merge across containers; conflicting TCP routers are disabled', () => {
   const labels = { 'traefik.tcp.routers.db.rule': 'HostSNI(`*`)', 'traefik.tcp.routers.db.service': 'pool' };
-  const { config, issues } = snapshot([
+  const { config, issues } = dockerSnapshot([
     container('a', { ...labels, 'traefik.tcp.services.pool.loadbalancer.server.port': '1' }),
     container('bb', { ...labels, 'traefik.tcp.services.pool.loadbalancer.server.port': '1' }),
     container('ccc', { 'traefik.tcp.routers.x.rule': 'HostSNI(`*`)', 'traefik.tcp.routers.x.entrypoints': 'a' }),
@@ -133,7 +117,7 @@ test('TCP servers of one service merge across containers; conflicting TCP router
 });
 
 test('a TCP router without rule, or without service among several, is disabled alone with the label to add', () => {
-  const { config, issues } = snapshot([
+  const { config, issues } = dockerSnapshot([
     container('db', {
       'traefik.tcp.routers.norule.service': 'a',
       'traefik.tcp.routers.which.rule': 'HostSNI(`*`)',
@@ -152,7 +136,7 @@ test('a TCP router without rule, or without service among several, is disabled a
 });
 
 test('a TCP service on a container without port is disabled alone, naming the TCP port label', () => {
-  const { config, issues } = snapshot([
+  const { config, issues } = dockerSnapshot([
     container('db', { 'traefik.tcp.routers.db.rule': 'HostSNI(`*`)' }, { exposedPorts: [] }),
   ]);
   assert.equal(config.tcp!.services?.db, undefined);
@@ -164,7 +148,7 @@ test('a TCP service on a container without port is disabled alone, naming the TC
 });
 
 test('a TCP service without port leaves the HTTP routes of its container routed, and the reverse', () => {
-  const tcpBroken = snapshot([
+  const tcpBroken = dockerSnapshot([
     container(
       'mixed',
       {
@@ -184,7 +168,7 @@ test('a TCP service without port leaves the HTTP routes of its container routed,
     [{ kind: 'tcpService', name: 'mixed' }],
   );
 
-  const httpBroken = snapshot([
+  const httpBroken = dockerSnapshot([
     container(
       'mixed',
       {
@@ -215,7 +199,7 @@ test('a replica without port is reported but does not disable the service its si
     'traefik.http.routers.web.rule': 'Host(`web.test`)',
     'traefik.http.services.site.loadbalancer.passhostheader': 'true',
   };
-  const { config, issues } = snapshot([
+  const { config, issues } = dockerSnapshot([
     container('a', tcp),
     container('bb', tcp, { exposedPorts: [] }),
     container('ccc', http),
@@ -242,7 +226,7 @@ test('a replica without port is reported but does not disable the service its si
 });
 
 test('weighted TCP services from labels pass through; UDP labels suppress HTTP', () => {
-  const weighted = snapshot([
+  const weighted = dockerSnapshot([
     container('w', {
       'traefik.tcp.routers.w.rule': 'HostSNI(`*`)',
       'traefik.tcp.routers.w.service': 'split',
@@ -254,7 +238,7 @@ test('weighted TCP services from labels pass through; UDP labels suppress HTTP',
   assert.deepEqual(weighted.config.tcp!.services!.split, {
     weighted: { services: [{ name: 'a@file', weight: 3 }, { name: 'b@file' }] },
   });
-  const udp = snapshot([container('dns', { 'traefik.udp.services.dns.loadbalancer.server.port': '53' })]);
+  const udp = dockerSnapshot([container('dns', { 'traefik.udp.services.dns.loadbalancer.server.port': '53' })]);
   assert.deepEqual(udp.config.http.routers, {});
   assert.deepEqual(Object.keys(udp.config.udp?.services ?? {}), ['dns']);
 });

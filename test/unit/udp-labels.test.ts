@@ -1,25 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { snapshotOf, workloadOptions } from '../../src/providers/docker/docker-provider.js';
-import type { Workload } from '../../src/providers/docker/workload.js';
 import { decodeLabels } from '../../src/providers/labels/decode.js';
+import { containersExposing, dockerSnapshot } from '../helpers/labels-workloads.js';
 
-function container(name: string, labels: Record<string, string>, extra: Partial<Workload> = {}): Workload {
-  return {
-    id: `id-${name}`,
-    name,
-    serviceName: name,
-    v1Name: name,
-    labels,
-    running: true,
-    networks: { bridge: [`172.17.0.${name.length}`] },
-    hostNetwork: false,
-    exposedPorts: [8080],
-    ...extra,
-  };
-}
-
-const snapshot = (workloads: Workload[]) => snapshotOf(workloads, workloadOptions({}, false, 'docker'));
+const container = containersExposing(8080);
 
 test('traefik.udp.* labels decode into UDP routers and services, keys in any case', () => {
   const { config, problems, unsupported } = decodeLabels(
@@ -64,7 +48,7 @@ test('misspelt or impossible traefik.udp.* labels are problems that say what to 
 });
 
 test('a container with UDP labels gets a UDP service per address and no automatic HTTP router', () => {
-  const { config, issues } = snapshot([
+  const { config, issues } = dockerSnapshot([
     container('dns', {
       'traefik.udp.routers.dns.entrypoints': 'dns',
       'traefik.udp.services.dns.loadbalancer.server.port': '53',
@@ -81,13 +65,13 @@ test('a container with UDP labels gets a UDP service per address and no automati
 });
 
 test('UDP routers without a service label take the only one, named after the container when unlabelled', () => {
-  const { config, issues } = snapshot([container('voice', { 'traefik.udp.routers.rtp.entrypoints': 'rtp' })]);
+  const { config, issues } = dockerSnapshot([container('voice', { 'traefik.udp.routers.rtp.entrypoints': 'rtp' })]);
   assert.deepEqual(issues, []);
   assert.deepEqual(config.udp, {
     routers: { rtp: { entryPoints: ['rtp'], service: 'voice' } },
     services: { voice: { loadBalancer: { servers: [{ address: '172.17.0.5:8080' }] } } },
   });
-  const two = snapshot([
+  const two = dockerSnapshot([
     container('voice', {
       'traefik.udp.routers.rtp.entrypoints': 'rtp',
       'traefik.udp.services.a.loadbalancer.server.port': '1',
@@ -101,7 +85,7 @@ test('UDP routers without a service label take the only one, named after the con
 });
 
 test('a UDP service without a port disables itself alone, with the label to add', () => {
-  const { config, issues } = snapshot([
+  const { config, issues } = dockerSnapshot([
     container('dns', { 'traefik.udp.routers.dns.service': 'dns' }, { exposedPorts: [] }),
   ]);
   assert.equal(config.udp?.services?.dns, undefined);
