@@ -1,22 +1,20 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer, type AddressInfo, type Server } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
-import { CHROMIUM, launchBrowser } from '../helpers/api-browser.js';
+import {
+  assertFitsPhone,
+  assertOverviewCounts,
+  openDashboardBrowser,
+  saveScreenshot,
+  skipWithoutChromium,
+  type DashboardBrowser,
+  type OverviewSections,
+} from '../helpers/dashboard-e2e.js';
 import { freePort, startPortier, tempDir, waitFor, type RunningPortier } from '../helpers/portier.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const ARTIFACT = resolve(ROOT, 'test/artifacts/dashboard-tcp.png');
-
-interface Section {
-  total: number;
-  warnings: number;
-  errors: number;
-}
-type Sections = Record<'routers' | 'services' | 'middlewares', Section>;
 interface TcpRouterBody {
   rule: string;
   using: string[];
@@ -86,21 +84,18 @@ ${servers}
 `;
 }
 
-// Skipped only in a hand run without Chromium; under CI a missing browser must fail, not pass silently.
-const skip = !existsSync(CHROMIUM) && !process.env.CI && `${CHROMIUM} is missing (npm test installs it)`;
-
-describe('TCP pages of the dashboard in a real browser', { skip }, () => {
+describe('TCP pages of the dashboard in a real browser', { skip: skipWithoutChromium }, () => {
   let echo: Awaited<ReturnType<typeof startTcpEcho>>;
   let portier: RunningPortier;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
-  let page: Page;
+  let browser: DashboardBrowser['browser'];
+  let page: DashboardBrowser['page'];
+  let pageErrors: string[];
+  let text: DashboardBrowser['text'];
   let dir: string;
   let apiUrl: string;
   let tcpPort: number;
-  const pageErrors: string[] = [];
   const getJson = async <T>(path: string) => (await (await fetch(apiUrl + path)).json()) as T;
   const writeDynamic = (yaml: string) => writeFileSync(join(dir, 'dynamic.yml'), yaml);
-  const text = (testid: string) => page.getByTestId(testid).first().innerText();
   const open = async (hash: string) => {
     await page.goto(`${apiUrl}/dashboard/${hash}`);
     await page.locator('.page').first().waitFor();
@@ -130,9 +125,7 @@ providers:
       'dynamic.yml': tcpDynamic(echo.address),
     });
     portier = await startPortier(['-c', join(dir, 'portier.yml')], { readyPattern: /portier started/ });
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ browser, page, pageErrors, text } = await openDashboardBrowser());
   });
   after(async () => {
     await browser?.close();
@@ -148,20 +141,10 @@ providers:
   it('shows the TCP counts the API reports next to the HTTP ones, and the broken router with its key', async () => {
     await open('#/');
     await page.getByTestId('connection').filter({ hasText: 'Live' }).waitFor();
-    const overview = await getJson<{ http: Sections; tcp: Sections }>('/api/overview');
+    const overview = await getJson<{ http: OverviewSections; tcp: OverviewSections }>('/api/overview');
     assert.deepEqual(overview.tcp.routers, { total: 3, warnings: 0, errors: 1 });
-    for (const [protocol, prefix] of [
-      ['http', ''],
-      ['tcp', 'tcp-'],
-    ] as const) {
-      for (const kind of ['routers', 'services', 'middlewares'] as const) {
-        const id = `count-${prefix}${kind}`;
-        const section = overview[protocol][kind];
-        assert.equal(Number(await text(`${id}-total`)), section.total, `${id} total`);
-        assert.match(await text(`${id}-warnings`), new RegExp(`^${section.warnings} warning`));
-        assert.match(await text(`${id}-errors`), new RegExp(`^${section.errors} error`));
-      }
-    }
+    await assertOverviewCounts(text, overview.http);
+    await assertOverviewCounts(text, overview.tcp, 'tcp-');
     const problems = await text('problems');
     assert.match(problems, /tcp router\s+broken@file/i);
     assert.match(problems, /unknown key "servce" \(did you mean "service"\?\)/);
@@ -250,7 +233,7 @@ providers:
     assert.equal(await page.getByTestId('server').last().getAttribute('data-url'), extra);
 
     await page.evaluate("window.location.hash = '#/'");
-    const overview = await getJson<{ tcp: Sections }>('/api/overview');
+    const overview = await getJson<{ tcp: OverviewSections }>('/api/overview');
     assert.equal(overview.tcp.routers.total, 4);
     await waitFor(async () => Number(await text('count-tcp-routers-total')) === 4, 5000, 'the TCP count to update');
     assert.equal(await page.evaluate('window.stillHere'), true, 'the page was not reloaded');
@@ -262,33 +245,17 @@ providers:
     // Hash changes keep the document: drop the earlier search's focus and hover from the picture.
     await page.evaluate('document.activeElement.blur()');
     await page.mouse.move(0, 600);
-    mkdirSync(dirname(ARTIFACT), { recursive: true });
-    await page.screenshot({ path: ARTIFACT, fullPage: true });
-    assert.ok(existsSync(ARTIFACT));
-    // docs/dashboard.md's picture is refreshed on purpose only: `UPDATE_DOCS_SCREENSHOT=1`.
-    if (process.env.UPDATE_DOCS_SCREENSHOT) copyFileSync(ARTIFACT, resolve(ROOT, 'docs/dashboard-tcp.png'));
+    await saveScreenshot(page, 'dashboard-tcp.png', 'dashboard-tcp.png');
   });
 
   it('is usable on a phone-sized screen', async () => {
-    const phone = await browser.context.newPage();
-    try {
-      await phone.setViewportSize({ width: 390, height: 844 });
-      for (const hash of [
-        '#/',
-        '#/tcp/routers',
-        '#/tcp/routers/secure%40file',
-        '#/tcp/services/echo%40file',
-        '#/tcp/middlewares/local%40file',
-      ]) {
-        await phone.goto(`${apiUrl}/dashboard/${hash}`);
-        await phone.getByTestId('connection').filter({ hasText: 'Live' }).waitFor();
-        await phone.locator('.page').first().waitFor();
-        const width = await phone.evaluate<number>('document.documentElement.scrollWidth');
-        assert.ok(width <= 390, `${hash}: no horizontal scrolling (page is ${width}px wide)`);
-      }
-    } finally {
-      await phone.close();
-    }
+    await assertFitsPhone(browser, apiUrl, [
+      '#/',
+      '#/tcp/routers',
+      '#/tcp/routers/secure%40file',
+      '#/tcp/services/echo%40file',
+      '#/tcp/middlewares/local%40file',
+    ]);
     assert.deepEqual(pageErrors, []);
   });
 });

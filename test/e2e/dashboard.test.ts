@@ -1,62 +1,49 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
-import { CHROMIUM, launchBrowser } from '../helpers/api-browser.js';
 import { sampleDynamic, startDashboardSetup, type DashboardSetup } from '../helpers/api-e2e.js';
+import {
+  assertFitsPhone,
+  assertOverviewCounts,
+  openDashboardBrowser,
+  saveScreenshot,
+  skipWithoutChromium,
+  type DashboardBrowser,
+  type OverviewSections,
+} from '../helpers/dashboard-e2e.js';
 import { waitFor } from '../helpers/portier.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const ARTIFACT = resolve(ROOT, 'test/artifacts/dashboard-overview.png');
-
-interface Section {
-  total: number;
-  warnings: number;
-  errors: number;
-}
 interface OverviewBody {
-  http: { routers: Section; services: Section; middlewares: Section };
+  http: OverviewSections;
 }
 
 /**
  * The dashboard in Debian's chromium against the real CLI: what it shows must be what the API
  * says, and a change of the watched file must reach the open page without a reload.
  */
-// Skipped only in a hand run without Chromium; under CI a missing browser must fail, not pass silently.
-const skip = !existsSync(CHROMIUM) && !process.env.CI && `${CHROMIUM} is missing (npm test installs it)`;
-
-describe('dashboard in a real browser', { skip }, () => {
+describe('dashboard in a real browser', { skip: skipWithoutChromium }, () => {
   let setup: DashboardSetup;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
-  let page: Page;
-  const pageErrors: string[] = [];
+  let browser: DashboardBrowser['browser'];
+  let page: DashboardBrowser['page'];
+  let pageErrors: string[];
+  let text: DashboardBrowser['text'];
 
   before(async () => {
     setup = await startDashboardSetup();
     // Some traffic, so the request rate and the per-server chart have something to show.
     for (let i = 0; i < 12; i++) await (await fetch(setup.webUrl + '/app/')).text();
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ browser, page, pageErrors, text } = await openDashboardBrowser());
   });
   after(async () => {
     await browser?.close();
     await setup?.close();
   });
 
-  const text = (testid: string) => page.getByTestId(testid).first().innerText();
-
   it('redirects / to /dashboard/ and shows the overview counts the API reports', async () => {
     await page.goto(setup.apiUrl + '/');
     assert.equal(new URL(page.url()).pathname, '/dashboard/');
     await page.getByTestId('connection').filter({ hasText: 'Live' }).waitFor();
     const overview = await setup.getJson<OverviewBody>('/api/overview');
-    for (const kind of ['routers', 'services', 'middlewares'] as const) {
-      assert.equal(Number(await text(`count-${kind}-total`)), overview.http[kind].total, `${kind} total`);
-      assert.match(await text(`count-${kind}-warnings`), new RegExp(`^${overview.http[kind].warnings} warning`));
-      assert.match(await text(`count-${kind}-errors`), new RegExp(`^${overview.http[kind].errors} error`));
-    }
+    await assertOverviewCounts(text, overview.http);
     assert.equal(overview.http.routers.errors, 1, 'the broken router counts as an error');
     // Errors first: the broken router and its fix are on the overview.
     const problems = await text('problems');
@@ -114,30 +101,15 @@ describe('dashboard in a real browser', { skip }, () => {
   });
 
   it('is usable on a phone-sized screen', async () => {
-    const phone = await browser.context.newPage();
-    try {
-      await phone.setViewportSize({ width: 390, height: 844 });
-      for (const hash of ['#/', '#/routers', '#/routers/broken%40file', '#/services/app%40file', '#/providers']) {
-        await phone.goto(`${setup.apiUrl}/dashboard/${hash}`);
-        await phone.getByTestId('connection').filter({ hasText: 'Live' }).waitFor();
-        await phone.locator('.page').first().waitFor();
-        const width = await phone.evaluate<number>('document.documentElement.scrollWidth');
-        assert.ok(width <= 390, `${hash}: no horizontal scrolling (page is ${width}px wide)`);
-      }
-    } finally {
-      await phone.close();
-    }
+    const hashes = ['#/', '#/routers', '#/routers/broken%40file', '#/services/app%40file', '#/providers'];
+    await assertFitsPhone(browser, setup.apiUrl, hashes);
   });
 
   it('saves a screenshot of the overview', async () => {
     await page.goto(`${setup.apiUrl}/dashboard/#/`);
     await page.getByTestId('request-rate').waitFor();
     await page.waitForTimeout(300);
-    mkdirSync(resolve(ROOT, 'test/artifacts'), { recursive: true });
-    await page.screenshot({ path: ARTIFACT, fullPage: true });
-    assert.ok(existsSync(ARTIFACT));
-    // The README's picture is refreshed on purpose only: `UPDATE_DOCS_SCREENSHOT=1`.
-    if (process.env.UPDATE_DOCS_SCREENSHOT) copyFileSync(ARTIFACT, resolve(ROOT, 'docs/dashboard.png'));
+    await saveScreenshot(page, 'dashboard-overview.png', 'dashboard.png');
     assert.deepEqual(pageErrors, []);
   });
 });

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, launchBrowser } from './api-browser.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+/**
+ * The `skip` option of a dashboard suite: skipped only in a hand run without Chromium; under CI a
+ * missing browser must fail, not pass silently.
+ */
+export const skipWithoutChromium =
+  !existsSync(CHROMIUM) && !process.env.CI && `${CHROMIUM} is missing (npm test installs it)`;
+
+/** One count card of `/api/overview`. */
+export interface OverviewSection {
+  total: number;
+  warnings: number;
+  errors: number;
+}
+
+export type OverviewSections = Record<'routers' | 'services' | 'middlewares', OverviewSection>;
+
+export interface DashboardBrowser {
+  browser: Awaited<ReturnType<typeof launchBrowser>>;
+  page: Page;
+  /** Uncaught errors of the page's scripts: a suite ends by asserting there were none. */
+  pageErrors: string[];
+  /** The text of the first element with this test id. */
+  text: (testid: string) => Promise<string>;
+}
+
+/** Chromium with one page open, its script errors collected. */
+export async function openDashboardBrowser(): Promise<DashboardBrowser> {
+  const browser = await launchBrowser();
+  const page = await browser.context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  return { browser, page, pageErrors, text: (testid) => page.getByTestId(testid).first().innerText() };
+}
+
+/** The overview's count cards `count-<prefix><kind>-…` show the totals, warnings and errors the API reports. */
+export async function assertOverviewCounts(
+  text: DashboardBrowser['text'],
+  sections: OverviewSections,
+  prefix = '',
+): Promise<void> {
+  for (const kind of ['routers', 'services', 'middlewares'] as const) {
+    const id = `count-${prefix}${kind}`;
+    const section = sections[kind];
+    assert.equal(Number(await text(`${id}-total`)), section.total, `${id} total`);
+    assert.match(await text(`${id}-warnings`), new RegExp(`^${section.warnings} warning`));
+    assert.match(await text(`${id}-errors`), new RegExp(`^${section.errors} error`));
+  }
+}
+
+/** Each dashboard page (`hashes`) fits a phone's width without horizontal scrolling. */
+export async function assertFitsPhone(browser: DashboardBrowser['browser'], apiUrl: string, hashes: string[]) {
+  const phone = await browser.context.newPage();
+  try {
+    await phone.setViewportSize({ width: 390, height: 844 });
+    for (const hash of hashes) {
+      await phone.goto(`${apiUrl}/dashboard/${hash}`);
+      await phone.getByTestId('connection').filter({ hasText: 'Live' }).waitFor();
+      await phone.locator('.page').first().waitFor();
+      const width = await phone.evaluate<number>('document.documentElement.scrollWidth');
+      assert.ok(width <= 390, `${hash}: no horizontal scrolling (page is ${width}px wide)`);
+    }
+  } finally {
+    await phone.close();
+  }
+}
+
+/**
+ * Saves the page to `test/artifacts/<artifact>`; the docs' picture `docs/<docsPicture>` is
+ * refreshed on purpose only, with `UPDATE_DOCS_SCREENSHOT=1`.
+ */
+export async function saveScreenshot(page: Page, artifact: string, docsPicture: string): Promise<void> {
+  const path = resolve(ROOT, 'test/artifacts', artifact);
+  mkdirSync(resolve(ROOT, 'test/artifacts'), { recursive: true });
+  await page.screenshot({ path, fullPage: true });
+  assert.ok(existsSync(path));
+  if (process.env.UPDATE_DOCS_SCREENSHOT) copyFileSync(path, resolve(ROOT, 'docs', docsPicture));
+}
