@@ -1,3 +1,4 @@
+import { describe } from './build-middlewares.js';
 import { objectFields } from './build.js';
 import type { ObjectFields } from './object-issues.js';
 
@@ -43,9 +44,20 @@ export function routerEntryPoints(
   return { using, warnings };
 }
 
+/** What `compile` returns, or undefined once what it threw is added to `errors`. */
+export function tryCompile<R>(errors: string[], compile: () => R): R | undefined {
+  try {
+    return compile();
+  } catch (error) {
+    errors.push(describe(error));
+    return undefined;
+  }
+}
+
 /** A router's status fields: disabled by any error, a warning when only warnings were found. */
-export function routerFields(name: string, errors: string[], warnings: string[], disabled: boolean): ObjectFields {
-  return objectFields(name, [...errors, ...warnings], disabled ? 'disabled' : warnings.length ? 'warning' : 'enabled');
+export function routerFields(name: string, errors: string[], warnings: string[]): ObjectFields {
+  const status = errors.length ? 'disabled' : warnings.length ? 'warning' : 'enabled';
+  return objectFields(name, [...errors, ...warnings], status);
 }
 
 /** Refuses a router whose service a provider reported broken (the service's view shows why). */

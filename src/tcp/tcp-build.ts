@@ -1,7 +1,6 @@
 import type { Duplex } from 'node:stream';
 import type { TcpConfig } from '../config/dynamic/types.js';
 import { providerOf, qualify } from '../providers/aggregator.js';
-import { describe } from '../runtime/build-middlewares.js';
 import { objectFields } from '../runtime/build.js';
 import { addObjectsDroppedByProviders, issueLookup, placeholderIn } from '../runtime/object-issues.js';
 import {
@@ -9,6 +8,7 @@ import {
   routerEntryPoints,
   routerFields,
   streamServiceViews,
+  tryCompile,
 } from '../runtime/stream-views.js';
 import type { TcpMiddlewareView, TcpRouterView, TcpView } from '../runtime/view.js';
 import { defaultPriority } from '../rules/index.js';
@@ -51,14 +51,11 @@ export function buildTcp(input: TcpBuildInput): TcpRouting {
   const gates = new Map<string, TcpGate>();
   for (const [name, config] of Object.entries(tcp.middlewares ?? {})) {
     const errors = issuesOf('tcpMiddleware', name);
-    let type = Object.keys(config)[0] ?? 'unknown';
-    try {
-      const compiled = compileTcpMiddleware(name, config, input.counts, `tcp.middlewares.${name}`);
-      type = compiled.type;
-      if (!errors.length) gates.set(name, compiled.gate);
-    } catch (error) {
-      errors.push(describe(error));
-    }
+    const middleware = tryCompile(errors, () =>
+      compileTcpMiddleware(name, config, input.counts, `tcp.middlewares.${name}`),
+    );
+    if (middleware && !errors.length) gates.set(name, middleware.gate);
+    const type = middleware?.type ?? Object.keys(config)[0] ?? 'unknown';
     middlewares[name] = { ...config, ...objectFields(name, errors), type, usedBy: [] };
   }
 
@@ -80,8 +77,7 @@ export function buildTcp(input: TcpBuildInput): TcpRouting {
     services[serviceName]?.usedBy.push(name);
     for (const m of middlewareNames) middlewares[m]?.usedBy.push(name);
     const priority = config.priority || defaultPriority(config.rule);
-    let route: { route: TcpRoute; rule: CompiledTcpRule } | undefined;
-    try {
+    const route = tryCompile(errors, () => {
       const rule = compileTcpRule(config.rule, 'rule');
       checkServiceNotReported(issuesOf('tcpService', serviceName), serviceName);
       const pick = builder.resolve(serviceName);
@@ -97,23 +93,20 @@ export function buildTcp(input: TcpBuildInput): TcpRouting {
       };
       const tls = config.tls;
       const tlsOptions = tls?.options && !tls.passthrough ? qualify(tls.options, provider) : undefined;
-      route = {
+      return {
         route: { name, tls: tls !== undefined, passthrough: tls?.passthrough ?? false, tlsOptions, serve },
         rule,
       };
-    } catch (error) {
-      errors.push(describe(error));
-    }
-    const disabled = errors.length > 0 || !route;
+    });
     routers[name] = {
       ...config,
-      ...routerFields(name, errors, warnings, disabled),
+      ...routerFields(name, errors, warnings),
       service: serviceName,
       ...(config.middlewares ? { middlewares: middlewareNames } : {}),
       using,
       priority,
     };
-    if (!disabled && route) compiled.push({ ...route, using, priority });
+    if (route && !errors.length) compiled.push({ ...route, using, priority });
   }
   compiled.sort((a, b) => b.priority - a.priority || a.route.name.localeCompare(b.route.name));
   for (const { route, rule, using } of compiled) for (const ep of using) tables.get(ep)!.add(route, rule);

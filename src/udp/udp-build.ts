@@ -1,12 +1,12 @@
 import type { UdpConfig } from '../config/dynamic/types.js';
 import { providerOf, qualify } from '../providers/aggregator.js';
-import { describe } from '../runtime/build-middlewares.js';
 import { addObjectsDroppedByProviders, issueLookup, placeholderIn } from '../runtime/object-issues.js';
 import {
   checkServiceNotReported,
   routerEntryPoints,
   routerFields,
   streamServiceViews,
+  tryCompile,
 } from '../runtime/stream-views.js';
 import type { UdpRouterView, UdpView } from '../runtime/view.js';
 import type { UdpRoute } from './udp-entrypoint.js';
@@ -50,21 +50,18 @@ export function buildUdp(input: UdpBuildInput): UdpRouting {
       entryPointProblem(ep, input, routes),
     );
     if (using.length === 0) errors.push('no UDP entry point left for this router');
-    let route: UdpRoute | undefined;
-    try {
+    const route = tryCompile(errors, (): UdpRoute => {
       checkServiceNotReported(issuesOf('udpService', serviceName), serviceName);
-      route = { name, balancer: builder.resolve(serviceName) };
-    } catch (error) {
-      errors.push(describe(error));
-    }
-    const disabled = errors.length > 0 || !route;
+      return { name, balancer: builder.resolve(serviceName) };
+    });
+    const disabled = errors.length > 0;
     routers[name] = {
       ...config,
-      ...routerFields(name, errors, warnings, disabled),
+      ...routerFields(name, errors, warnings),
       service: serviceName,
       using: disabled ? [] : using,
     };
-    if (!disabled) for (const ep of using) routes.set(ep, route!);
+    if (!disabled && route) for (const ep of using) routes.set(ep, route);
   }
 
   addObjectsDroppedByProviders(objectIssues, {
