@@ -51,6 +51,8 @@ export class MiddlewareBuilder {
     private readonly baseDir: string,
     /** Gives a middleware (`errors`) the handler of a service, by qualified name. */
     private readonly resolveService: (qualifiedName: string) => Handler,
+    /** Middlewares a provider could not read: they exist, disabled with their own error. */
+    private readonly unreadable: ReadonlySet<string> = new Set(),
   ) {}
 
   all(): Map<string, BuiltMiddleware> {
@@ -70,6 +72,7 @@ export class MiddlewareBuilder {
     if (done) return done;
     const config = this.configs[name];
     if (!config) {
+      if (this.unreadable.has(name)) throw new ConfigError(`middleware "${name}" is disabled (see its error)`);
       const guess = closestKey(name, Object.keys(this.configs));
       throw new ConfigError(`middleware "${name}" does not exist${guess ? `; did you mean "${guess}"?` : ''}`);
     }

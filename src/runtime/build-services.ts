@@ -44,6 +44,8 @@ export class ServiceBuilder {
     private readonly internal: ReadonlyMap<string, Service>,
     private readonly factory: ServiceFactory,
     private readonly transports: Readonly<Record<string, ServersTransportConfig>> = {},
+    /** Services a provider could not read: they exist, disabled with their own error. */
+    private readonly unreadable: ReadonlySet<string> = new Set(),
   ) {}
 
   all(): Map<string, BuiltService> {
@@ -64,6 +66,7 @@ export class ServiceBuilder {
     if (done) return done;
     const config = this.configs[name];
     if (!config) {
+      if (this.unreadable.has(name)) throw new ConfigError(`the service "${name}" is disabled (see its error)`);
       const guess = closestKey(name, [...Object.keys(this.configs), ...this.internal.keys()]);
       throw new ConfigError(`the service "${name}" does not exist${guess ? `; did you mean "${guess}"?` : ''}`);
     }

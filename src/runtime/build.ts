@@ -54,6 +54,7 @@ export function buildRouting(input: BuildInput): Routing {
     input.internalServices,
     input.serviceFactory,
     configuration.http.serversTransports,
+    namesWithIssues(objectIssues, 'service'),
   );
   const middlewareBuilder = new MiddlewareBuilder(
     configuration.http.middlewares,
@@ -61,6 +62,7 @@ export function buildRouting(input: BuildInput): Routing {
     configuration.http.consumers,
     input.baseDir,
     (service) => serviceBuilder.resolve(service).handle,
+    namesWithIssues(objectIssues, 'middleware'),
   );
 
   const middlewares: Record<string, MiddlewareView> = {};
@@ -139,6 +141,14 @@ export function buildRouting(input: BuildInput): Routing {
   const tables = new Map([...active].map(([ep, list]) => [ep, new RouterTable(list)]));
   const tlsTables = new Map([...activeTls].map(([ep, list]) => [ep, new RouterTable(list)]));
   return { tables, tlsTables, routers, services, middlewares };
+}
+
+/** The names of the objects of one kind that providers reported problems with. */
+function namesWithIssues(objectIssues: Map<string, string[]>, kind: string): Set<string> {
+  const prefix = `${kind}:`;
+  return new Set(
+    [...objectIssues.keys()].filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length)),
+  );
 }
 
 /**
