@@ -40,10 +40,15 @@ class SharedNonceStore implements NonceStore {
   }
 }
 
+/** One per cluster connection: asked for on every request. */
+const sharedStores = new WeakMap<SharedKv, NonceStore>();
 const memory = new MemoryNonceStore();
 
 /** The store for the current cluster settings: the cluster store when configured, else this process's memory. */
 export function nonceStore(): NonceStore {
   const kv = gatewaySharedKv();
-  return kv ? new SharedNonceStore(kv) : memory;
+  if (!kv) return memory;
+  let store = sharedStores.get(kv);
+  if (!store) sharedStores.set(kv, (store = new SharedNonceStore(kv)));
+  return store;
 }

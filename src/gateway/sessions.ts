@@ -51,10 +51,15 @@ class SharedSessionStore implements SessionStore {
   }
 }
 
+/** One per cluster connection: asked for on every request. */
+const sharedStores = new WeakMap<SharedKv, SessionStore>();
 const memory = new MemorySessionStore();
 
 /** The cluster store when there is one, else the embedded store of this process. */
 export function sessionStore(): SessionStore {
   const kv = gatewaySharedKv();
-  return kv ? new SharedSessionStore(kv) : memory;
+  if (!kv) return memory;
+  let store = sharedStores.get(kv);
+  if (!store) sharedStores.set(kv, (store = new SharedSessionStore(kv)));
+  return store;
 }
