@@ -8,9 +8,10 @@ import type { Service } from '../services/types.js';
 import { describe, MiddlewareBuilder, type MiddlewareTypes } from './build-middlewares.js';
 import { ServiceBuilder, type ServiceFactory } from './build-services.js';
 import type { Handler } from './context.js';
+import { addObjectsDroppedByProviders, objectFields, placeholderIn } from './object-issues.js';
 import { RouterTable, type ActiveRouter } from './router-table.js';
 import { redactServiceConfig } from './redact.js';
-import type { MiddlewareView, ObjectStatus, RouterView, ServiceView } from './view.js';
+import type { MiddlewareView, RouterView, ServiceView } from './view.js';
 
 export interface BuildInput {
   configuration: Configuration;
@@ -137,7 +138,11 @@ export function buildRouting(input: BuildInput): Routing {
     }
   }
 
-  addObjectsDroppedByProviders(objectIssues, { routers, services, middlewares });
+  addObjectsDroppedByProviders(objectIssues, {
+    router: placeholderIn(routers, (fields) => ({ ...fields, rule: '', service: '', using: [], priority: 0 })),
+    service: placeholderIn(services, (fields) => ({ view: { ...fields, type: 'loadbalancer' as const, usedBy: [] } })),
+    middleware: placeholderIn(middlewares, (fields) => ({ ...fields, type: 'unknown', usedBy: [] })),
+  });
   const tables = new Map([...active].map(([ep, list]) => [ep, new RouterTable(list)]));
   const tlsTables = new Map([...activeTls].map(([ep, list]) => [ep, new RouterTable(list)]));
   return { tables, tlsTables, routers, services, middlewares };
@@ -149,27 +154,6 @@ function namesWithIssues(objectIssues: Map<string, string[]>, kind: string): Set
   return new Set(
     [...objectIssues.keys()].filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length)),
   );
-}
-
-/**
- * A provider that could not read an object at all (a malformed label or KV value) leaves it out
- * of its snapshot; the API still lists it, disabled, so the error is seen where users look.
- */
-function addObjectsDroppedByProviders(
-  objectIssues: Map<string, string[]>,
-  views: Pick<Routing, 'routers' | 'services' | 'middlewares'>,
-): void {
-  for (const [key, errors] of objectIssues) {
-    const [kind, name = ''] = key.split(/:(.*)/s);
-    const fields = objectFields(name, errors);
-    if (kind === 'router' && !views.routers[name]) {
-      views.routers[name] = { ...fields, rule: '', service: '', using: [], priority: 0 };
-    } else if (kind === 'service' && !views.services[name]) {
-      views.services[name] = { view: { ...fields, type: 'loadbalancer', usedBy: [] } };
-    } else if (kind === 'middleware' && !views.middlewares[name]) {
-      views.middlewares[name] = { ...fields, type: 'unknown', usedBy: [] };
-    }
-  }
 }
 
 interface CompiledRouterRule {
@@ -206,15 +190,6 @@ function compose(chain: Middleware[], last: Handler): Handler {
   let handler = last;
   for (let i = chain.length - 1; i >= 0; i--) handler = chain[i]!(handler);
   return handler;
-}
-
-export function objectFields(name: string, errors: string[], status?: ObjectStatus) {
-  return {
-    name,
-    provider: providerOf(name),
-    status: status ?? (errors.length ? 'disabled' : 'enabled'),
-    ...(errors.length ? { error: errors } : {}),
-  } as const;
 }
 
 function serviceType(config: ServiceConfig): ServiceView['type'] {

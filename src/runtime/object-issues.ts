@@ -1,4 +1,4 @@
-import { objectFields } from './build.js';
+import { providerOf } from '../providers/aggregator.js';
 import type { ObjectStatus } from './view.js';
 
 /** The status fields every object has in the API (`ObjectView` in view.ts). */
@@ -7,6 +7,16 @@ export interface ObjectFields {
   provider: string;
   status: ObjectStatus;
   error?: string[];
+}
+
+/** The status fields of an object: disabled when it has errors, unless `status` says otherwise. */
+export function objectFields(name: string, errors: string[], status?: ObjectStatus) {
+  return {
+    name,
+    provider: providerOf(name),
+    status: status ?? (errors.length ? 'disabled' : 'enabled'),
+    ...(errors.length ? { error: errors } : {}),
+  } as const;
 }
 
 /** Provider issues naming one object, keyed `kind:qualifiedName` (`tcpRouter:db@docker`). */

@@ -1,5 +1,5 @@
 import { describe } from './build-middlewares.js';
-import { objectFields } from './build.js';
+import { objectFields } from './object-issues.js';
 import type { ObjectFields } from './object-issues.js';
 
 /** A TCP or UDP service as the API shows it. */
