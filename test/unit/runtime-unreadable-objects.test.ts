@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { emptyDynamicConfig } from '../../src/config/dynamic/types.js';
 import { Aggregator, type Configuration } from '../../src/providers/aggregator.js';
-import { MiddlewareTypes } from '../../src/runtime/build-middlewares.js';
-import { buildRouting } from '../../src/runtime/build.js';
+import { buildWebRouting } from '../helpers/runtime-build.js';
 import { createServiceLayer } from '../../src/runtime/service-layer.js';
 
 /**
@@ -41,16 +40,7 @@ test('a router using a service or middleware its provider could not read says it
     ],
   });
   const layer = createServiceLayer({ entryPoints: {}, providers: {} }, () => {});
-  const routing = buildRouting({
-    configuration: configuration!,
-    entryPoints: ['web'],
-    defaultEntryPoints: ['web'],
-    internalRouters: {},
-    internalServices: new Map(),
-    middlewareTypes: new MiddlewareTypes(),
-    serviceFactory: layer.build,
-    baseDir: '.',
-  });
+  const routing = buildWebRouting(configuration!, layer.build, '.');
   try {
     assert.deepEqual(routing.routers['web@docker']?.error, ['the service "web@docker" is disabled (see its error)']);
     assert.deepEqual(routing.routers['guarded@docker']?.error, [

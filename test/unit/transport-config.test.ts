@@ -8,8 +8,7 @@ import { parseConfigText } from '../../src/config/source/index.js';
 import { ConfigError } from '../../src/config/errors.js';
 import { Aggregator, type Configuration } from '../../src/providers/aggregator.js';
 import { loadDynamicFiles } from '../../src/providers/file/index.js';
-import { MiddlewareTypes } from '../../src/runtime/build-middlewares.js';
-import { buildRouting } from '../../src/runtime/build.js';
+import { buildWebRouting } from '../helpers/runtime-build.js';
 import { createServiceLayer } from '../../src/runtime/service-layer.js';
 import { transportOptions } from '../../src/runtime/transport/transport-options.js';
 import { loadStaticConfig } from '../../src/config/static/index.js';
@@ -83,16 +82,7 @@ http:
     { entryPoints: {}, providers: {}, source: { file: join(dir, 'portier.yml') } },
     () => {},
   );
-  const routing = buildRouting({
-    configuration: configuration!,
-    entryPoints: ['web'],
-    defaultEntryPoints: ['web'],
-    internalRouters: {},
-    internalServices: new Map(),
-    middlewareTypes: new MiddlewareTypes(),
-    serviceFactory: layer.build,
-    baseDir: dir,
-  });
+  const routing = buildWebRouting(configuration!, layer.build, dir);
   assert.equal(routing.services['app@file']?.view.error, undefined);
   assert.equal(routing.services['api@docker']?.view.error, undefined);
   assert.match(
