@@ -11,7 +11,7 @@ Dynamic reverse proxy, API gateway and function runtime. Reads Traefik v3 and v1
 
 Commands:
   (none), run     Run the proxy in the foreground
-  check           Validate a static configuration and the dynamic files it points to
+  check           Validate a static configuration, its dynamic files and its KV providers
   functions       Deploy, list, invoke and develop functions (portier functions --help)
   kv              Edit the embedded KV store: put, get, ls, rm (portier kv --help)
   version         Print the version
