@@ -29,7 +29,9 @@ for (const kind of ['etcd', 'redis', 'zookeeper'] as const) {
         assert.equal(snapshots[0]!.issues[0]?.key, `providers.${kind === 'zookeeper' ? 'zooKeeper' : kind}.endpoints`);
         assert.match(snapshots[0]!.issues[0].message, /retrying in/);
         await backend.start!();
-        await waitFor(() => snapshots.at(-1)?.config.http.routers?.r !== undefined, 10_000, 'the routes');
+        // The retry backoff (up to 5 s) plus a connection attempt made while a JVM (ZooKeeper) is
+        // still starting on a loaded machine (up to 10 s) come before the routes.
+        await waitFor(() => snapshots.at(-1)?.config.http.routers?.r !== undefined, 20_000, 'the routes');
         assert.deepEqual(snapshots.at(-1)!.issues, []);
       } finally {
         await provider!.stop();
