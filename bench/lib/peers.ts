@@ -76,27 +76,37 @@ http://${BENCH_HOST}:${port} {
   };
 }
 
+/** What a Portier under test turns on besides proxying; everything off is the plain proxy. */
+export interface PortierObservability {
+  metrics?: boolean;
+  jsonAccessLog?: boolean;
+}
+
 /**
- * Portier with a Host rule and one middleware (a request header), as the issue's target says.
- * With `observed`, Prometheus metrics and a JSON access log to a file are on as well.
+ * Portier with a Host rule and one middleware (a request header), as the issue's target says,
+ * plus the Prometheus metrics and/or a JSON access log to a file when asked. Every instance gets
+ * files of its own (named by port), so that starting one never rewrites a file another one watches.
  */
 export function portier(
   dir: string,
   port: number,
   upstreamPort: number,
   bin: string,
-  observed = false,
+  name = 'portier',
+  observability: PortierObservability = {},
 ): ProxyUnderTest {
-  const name = observed ? 'portier+obs' : 'portier';
-  const observability = observed
-    ? `[metrics.prometheus]\nentryPoint = "web"\n[accessLog]\nformat = "json"\nfilePath = "${dir}/access.log"\n`
+  const routes = join(dir, `portier-${port}-dynamic.toml`);
+  const metrics = observability.metrics ? '[metrics.prometheus]\nentryPoint = "web"\n' : '';
+  const accessLog = observability.jsonAccessLog
+    ? `[accessLog]\nformat = "json"\nfilePath = "${dir}/portier-${port}-access.log"\n`
     : '';
+  const config = join(dir, `portier-${port}.toml`);
   writeFileSync(
-    join(dir, `${name}.toml`),
-    `[entryPoints.web]\naddress = "127.0.0.1:${port}"\n[providers.file]\nfilename = "${dir}/dynamic.toml"\n[log]\nlevel = "WARN"\n${observability}`,
+    config,
+    `[entryPoints.web]\naddress = "127.0.0.1:${port}"\n[providers.file]\nfilename = "${routes}"\n[log]\nlevel = "WARN"\n${metrics}${accessLog}`,
   );
   writeFileSync(
-    join(dir, 'dynamic.toml'),
+    routes,
     `[http.routers.bench]
 rule = "Host(\`${BENCH_HOST}\`)"
 service = "up"
@@ -107,5 +117,5 @@ X-Bench = "1"
 url = "http://127.0.0.1:${upstreamPort}"
 `,
   );
-  return { name, command: [process.execPath, bin, '-c', join(dir, `${name}.toml`)] };
+  return { name, command: [process.execPath, bin, '-c', config] };
 }

@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 
 export interface WrkResult {
   requestsPerSecond: number;
@@ -8,12 +9,38 @@ export interface WrkResult {
   errors: number;
 }
 
+export interface WrkOptions {
+  seconds: number;
+  connections: number;
+  host?: string;
+  cpu: string;
+}
+
 /** Runs wrk (pinned to `cpu`) against a loopback URL and parses its --latency report. */
-export function runWrk(url: string, options: { seconds: number; connections: number; host?: string; cpu: string }) {
+export function runWrk(url: string, options: WrkOptions): WrkResult {
+  return parseWrk(
+    execFileSync('taskset', wrkArguments(url, options), { encoding: 'utf8', timeout: timeoutMs(options) }),
+  );
+}
+
+/** The same as runWrk without blocking, so that several wrk processes can load several proxies at once. */
+export async function runWrkConcurrently(url: string, options: WrkOptions): Promise<WrkResult> {
+  const { stdout } = await promisify(execFile)('taskset', wrkArguments(url, options), {
+    encoding: 'utf8',
+    timeout: timeoutMs(options),
+  });
+  return parseWrk(stdout);
+}
+
+// wrk stops by itself after `seconds`; the margin only turns a wedged wrk into an error instead of a hang.
+function timeoutMs(options: WrkOptions): number {
+  return (options.seconds + 30) * 1000;
+}
+
+function wrkArguments(url: string, options: WrkOptions): string[] {
   const args = ['-c', options.cpu, 'wrk', '-t1', `-c${options.connections}`, `-d${options.seconds}s`, '--latency'];
   if (options.host) args.push('-H', `Host: ${options.host}`);
-  const output = execFileSync('taskset', [...args, url], { encoding: 'utf8' });
-  return parseWrk(output);
+  return [...args, url];
 }
 
 function parseWrk(output: string): WrkResult {
