@@ -7,7 +7,7 @@
  * Portier configs measured one after the other differed by up to 25% from round to round. Sharing
  * one CPU keeps every contender saturated, and sharing the time window exposes them all to the same
  * noise at the same moment, so it cancels in the ratio of their requests per CPU-second (identical
- * configs then agree within ~2%). The median over rounds drops the odd disturbed round.
+ * configs then agree within ~2% on a quiet machine). The median over rounds drops the odd disturbed round.
  */
 import { threadsCpuSeconds } from './process-cpu.js';
 import { runWrkConcurrently, type WrkResult } from './wrk.js';
@@ -38,7 +38,7 @@ export interface ContenderRounds {
 /** Below this the contender can hardly have been serving: a dead process must not read as infinitely fast. */
 const MIN_CPU_SECONDS = 0.05;
 
-/** One uncounted round first, so that every contender is past its JIT warm-up when counting starts. */
+/** `options.rounds` counted rounds after an uncounted one, so that every contender is past its JIT warm-up. */
 export async function runPairedRounds(
   contenders: Contender[],
   options: PairedRoundsOptions,
