@@ -1,30 +1,84 @@
 import type { FieldFilter } from './access-log-fields.js';
 import type { FinishedRequest, LineFormatter } from './access-log-format.js';
 import { clfTime } from './access-log-time.js';
+import { encode, type LineBuffer } from './line-buffer.js';
 
 /**
  * `host - user [time] "METHOD path proto" status size "referer" "agent" count "router" "server" Nms`,
  * as Traefik writes it. Dropped fields print as `-`.
  */
 export function commonFormatter(fields: FieldFilter): LineFormatter {
-  const kept = (field: string, value: string | number | undefined) =>
-    fields.keeps(field) && value !== undefined && value !== '' ? String(value) : '-';
-  const header = (line: FinishedRequest, name: string) => {
+  const keeps = (name: string) => fields.keeps(name);
+  const [clientHost, username, startLocal, method, path, protocol, status, size, count, router, server] = [
+    'ClientHost',
+    'ClientUsername',
+    'StartLocal',
+    'RequestMethod',
+    'RequestPath',
+    'RequestProtocol',
+    'DownstreamStatus',
+    'DownstreamContentSize',
+    'RequestCount',
+    'RouterName',
+    'ServiceURL',
+  ].map(keeps);
+  const header = (out: LineBuffer, line: FinishedRequest, name: string) => {
     const value = line.ctx.req.headers[name];
-    return value === undefined ? '-' : (fields.header(name, String(value)) ?? '-');
+    const logged = value === undefined ? undefined : fields.header(name, String(value));
+    textField(out, true, logged);
   };
-  return (line) => {
+  return (line, out) => {
     const { ctx } = line;
     const { req } = ctx;
     const durationMs = Math.floor(line.durationNs / 1e6);
-    return (
-      `${kept('ClientHost', ctx.clientIp)} - ${kept('ClientUsername', ctx.consumer)} ` +
-      `[${kept('StartLocal', clfTime(line.now - durationMs))}] ` +
-      `"${kept('RequestMethod', req.method)} ${kept('RequestPath', req.url)} ${kept('RequestProtocol', `HTTP/${req.httpVersion}`)}" ` +
-      `${kept('DownstreamStatus', line.status)} ${kept('DownstreamContentSize', line.bytesSent)} ` +
-      `"${header(line, 'referer')}" "${header(line, 'user-agent')}" ${kept('RequestCount', line.count)} ` +
-      `"${kept('RouterName', ctx.routerName)}" "${kept('ServiceURL', ctx.upstreamUrl)}" ` +
-      `${durationMs}ms\n`
-    );
+    textField(out, clientHost, ctx.clientIp);
+    out.encoded(NO_IDENT);
+    textField(out, username, ctx.consumer);
+    out.encoded(OPEN_TIME);
+    textField(out, startLocal, clfTime(line.now - durationMs));
+    out.encoded(OPEN_REQUEST);
+    textField(out, method, req.method);
+    out.encoded(SPACE);
+    textField(out, path, req.url);
+    out.encoded(SPACE);
+    textField(out, protocol, `HTTP/${req.httpVersion}`);
+    out.encoded(CLOSE_REQUEST);
+    numberField(out, status, line.status);
+    out.encoded(SPACE);
+    numberField(out, size, line.bytesSent);
+    out.encoded(OPEN_QUOTED);
+    header(out, line, 'referer');
+    out.encoded(BETWEEN_QUOTED);
+    header(out, line, 'user-agent');
+    out.encoded(CLOSE_QUOTED);
+    numberField(out, count, line.count);
+    out.encoded(OPEN_QUOTED);
+    textField(out, router, ctx.routerName);
+    out.encoded(BETWEEN_QUOTED);
+    textField(out, server, ctx.upstreamUrl);
+    out.encoded(CLOSE_QUOTED);
+    out.number(durationMs);
+    out.encoded(LINE_END);
   };
+}
+
+const DASH = encode('-');
+const SPACE = encode(' ');
+const NO_IDENT = encode(' - ');
+const OPEN_TIME = encode(' [');
+const OPEN_REQUEST = encode('] "');
+const CLOSE_REQUEST = encode('" ');
+const OPEN_QUOTED = encode(' "');
+const BETWEEN_QUOTED = encode('" "');
+const CLOSE_QUOTED = encode('" ');
+const LINE_END = encode('ms\n');
+
+function textField(out: LineBuffer, keep: boolean | undefined, value: string | undefined): void {
+  if (keep && value) out.text(value);
+  else out.encoded(DASH);
+}
+
+function numberField(out: LineBuffer, keep: boolean | undefined, value: number): void {
+  if (keep) out.number(value);
+  else out.encoded(DASH);
 }

@@ -1,4 +1,5 @@
 import type { RequestContext } from '../runtime/context.js';
+import type { LineBuffer } from './line-buffer.js';
 
 /** One finished request, with what several fields share. */
 export interface FinishedRequest {
@@ -13,5 +14,5 @@ export interface FinishedRequest {
   readonly now: number;
 }
 
-/** Turns a finished request into one line of the access log, newline included. */
-export type LineFormatter = (line: FinishedRequest) => string;
+/** Writes a finished request as one line of the access log, newline included. */
+export type LineFormatter = (line: FinishedRequest, out: LineBuffer) => void;

@@ -1,7 +1,8 @@
 import type { RequestContext } from '../runtime/context.js';
 import { canonicalHeaderName, type FieldFilter } from './access-log-fields.js';
-import { isoTime } from './access-log-time.js';
 import type { FinishedRequest, LineFormatter } from './access-log-format.js';
+import { writeIsoTime } from './access-log-time.js';
+import { encode, type LineBuffer } from './line-buffer.js';
 
 /**
  * Traefik's JSON access-log line, written by hand: every request pays for it, and building an
@@ -29,51 +30,103 @@ export function jsonFormatter(fields: FieldFilter): LineFormatter {
   const size = keeps('DownstreamContentSize');
   const anyHeader = fields.anyHeader;
   const client = clientText(fields);
-  const router = new TextCache((name) => member(fields, 'RouterName', name));
-  const service = new TextCache((name) => member(fields, 'ServiceName', name));
-  const upstream = new TextCache(
+  const router = new EncodedTextCache((name) => member(fields, 'RouterName', name));
+  const service = new EncodedTextCache((name) => member(fields, 'ServiceName', name));
+  const upstream = new EncodedTextCache(
     (url) => member(fields, 'ServiceURL', url) + member(fields, 'ServiceAddr', hostOf(url)),
   );
-  const entryPoint = new TextCache((name) => member(fields, 'entryPointName', name));
+  const entryPoint = new EncodedTextCache((name) => member(fields, 'entryPointName', name));
   const invocation = invocationText(fields);
 
-  return (line: FinishedRequest): string => {
+  return (line: FinishedRequest, out: LineBuffer): void => {
     const { ctx } = line;
     const { req } = ctx;
-    let out = `{"level":"info","msg":"","time":"${isoTime(line.now)}"`;
-    if (startUtc) out += `,"StartUTC":"${isoTime(line.now - Math.round(line.durationNs / 1e6))}"`;
-    if (duration) out += `,"Duration":${line.durationNs}`;
-    out += client(ctx);
-    if (clientUsername) out += `,"ClientUsername":${ctx.consumer === undefined ? '"-"' : jsonString(ctx.consumer)}`;
-    if (consumer && ctx.consumer !== undefined) out += `,"Consumer":${jsonString(ctx.consumer)}`;
-    if (method) out += `,"RequestMethod":${jsonString(req.method ?? '')}`;
-    if (path) out += `,"RequestPath":${jsonString(req.url ?? '')}`;
-    if (protocol) out += `,"RequestProtocol":${PROTOCOLS[req.httpVersion] ?? jsonString(`HTTP/${req.httpVersion}`)}`;
-    if (host) out += `,"RequestHost":${jsonString(ctx.host)}`;
-    if (addr && req.headers.host !== undefined) out += `,"RequestAddr":${jsonString(req.headers.host)}`;
-    if (port) out += `,"RequestPort":"${ctx.localPort}"`;
-    if (scheme) out += `,"RequestScheme":"${ctx.scheme}"`;
-    if (contentSize) out += `,"RequestContentSize":${Number(req.headers['content-length'] ?? 0) || 0}`;
-    if (count) out += `,"RequestCount":${line.count}`;
-    if (retries) out += `,"RetryAttempts":${ctx.retryAttempts ?? 0}`;
-    if (ctx.routerName !== undefined) out += router.get(ctx.routerName);
-    if (ctx.serviceName !== undefined) out += service.get(ctx.serviceName);
-    if (ctx.upstreamUrl !== undefined) out += upstream.get(ctx.upstreamUrl);
-    if (status) out += `,"DownstreamStatus":${line.status}`;
-    if (size) out += `,"DownstreamContentSize":${line.bytesSent}`;
-    if (ctx.invocation !== undefined) out += invocation(ctx.invocation);
-    out += entryPoint.get(ctx.entryPoint);
-    if (anyHeader) out += headerMembers(ctx, fields);
-    return out + '}\n';
+    out.encoded(LINE_START);
+    writeIsoTime(out, line.now);
+    out.encoded(QUOTE);
+    if (startUtc) {
+      out.encoded(START_UTC);
+      writeIsoTime(out, line.now - Math.round(line.durationNs / 1e6));
+      out.encoded(QUOTE);
+    }
+    if (duration) numberMember(out, DURATION, line.durationNs);
+    out.encoded(client(ctx));
+    if (clientUsername) {
+      out.encoded(CLIENT_USERNAME);
+      if (ctx.consumer === undefined) out.encoded(DASH);
+      else out.jsonString(ctx.consumer);
+    }
+    if (consumer && ctx.consumer !== undefined) stringMember(out, CONSUMER, ctx.consumer);
+    if (method) stringMember(out, REQUEST_METHOD, req.method ?? '');
+    if (path) stringMember(out, REQUEST_PATH, req.url ?? '');
+    if (protocol) {
+      const known = PROTOCOLS.get(req.httpVersion);
+      if (known) out.encoded(known);
+      else stringMember(out, REQUEST_PROTOCOL, `HTTP/${req.httpVersion}`);
+    }
+    if (host) stringMember(out, REQUEST_HOST, ctx.host);
+    if (addr && req.headers.host !== undefined) stringMember(out, REQUEST_ADDR, req.headers.host);
+    if (port) {
+      out.encoded(REQUEST_PORT);
+      out.number(ctx.localPort);
+      out.encoded(QUOTE);
+    }
+    if (scheme) out.encoded(ctx.scheme === 'https' ? SCHEME_HTTPS : SCHEME_HTTP);
+    if (contentSize) numberMember(out, REQUEST_CONTENT_SIZE, Number(req.headers['content-length'] ?? 0) || 0);
+    if (count) numberMember(out, REQUEST_COUNT, line.count);
+    if (retries) numberMember(out, RETRY_ATTEMPTS, ctx.retryAttempts ?? 0);
+    if (ctx.routerName !== undefined) out.encoded(router.get(ctx.routerName));
+    if (ctx.serviceName !== undefined) out.encoded(service.get(ctx.serviceName));
+    if (ctx.upstreamUrl !== undefined) out.encoded(upstream.get(ctx.upstreamUrl));
+    if (status) numberMember(out, DOWNSTREAM_STATUS, line.status);
+    if (size) numberMember(out, DOWNSTREAM_CONTENT_SIZE, line.bytesSent);
+    if (ctx.invocation !== undefined) out.text(invocation(ctx.invocation));
+    out.encoded(entryPoint.get(ctx.entryPoint));
+    if (anyHeader) out.text(headerMembers(ctx, fields));
+    out.encoded(LINE_END);
   };
 }
 
-const PROTOCOLS: Record<string, string> = { '1.0': '"HTTP/1.0"', '1.1': '"HTTP/1.1"', '2.0': '"HTTP/2.0"' };
+const LINE_START = encode('{"level":"info","msg":"","time":"');
+const LINE_END = encode('}\n');
+const QUOTE = encode('"');
+const DASH = encode('"-"');
+const START_UTC = encode(',"StartUTC":"');
+const DURATION = encode(',"Duration":');
+const CLIENT_USERNAME = encode(',"ClientUsername":');
+const CONSUMER = encode(',"Consumer":');
+const REQUEST_METHOD = encode(',"RequestMethod":');
+const REQUEST_PATH = encode(',"RequestPath":');
+const REQUEST_PROTOCOL = encode(',"RequestProtocol":');
+const REQUEST_HOST = encode(',"RequestHost":');
+const REQUEST_ADDR = encode(',"RequestAddr":');
+const REQUEST_PORT = encode(',"RequestPort":"');
+const SCHEME_HTTP = encode(',"RequestScheme":"http"');
+const SCHEME_HTTPS = encode(',"RequestScheme":"https"');
+const REQUEST_CONTENT_SIZE = encode(',"RequestContentSize":');
+const REQUEST_COUNT = encode(',"RequestCount":');
+const RETRY_ATTEMPTS = encode(',"RetryAttempts":');
+const DOWNSTREAM_STATUS = encode(',"DownstreamStatus":');
+const DOWNSTREAM_CONTENT_SIZE = encode(',"DownstreamContentSize":');
+
+const PROTOCOLS = new Map(
+  ['1.0', '1.1', '2.0'].map((version) => [version, encode(`,"RequestProtocol":"HTTP/${version}"`)]),
+);
+
+function stringMember(out: LineBuffer, name: Uint8Array, value: string): void {
+  out.encoded(name);
+  out.jsonString(value);
+}
+
+function numberMember(out: LineBuffer, name: Uint8Array, value: number): void {
+  out.encoded(name);
+  out.number(value);
+}
 
 // eslint-disable-next-line no-control-regex -- control characters are exactly what JSON must escape
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029]/;
 
-/** Most values (names, addresses, paths) need no escaping; JSON.stringify only those that do. */
+/** For texts built once (cached members) or rarely (function calls, logged headers). */
 function jsonString(value: string): string {
   return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
 }
@@ -83,16 +136,16 @@ function member(fields: FieldFilter, name: string, value: string | undefined): s
   return fields.keeps(name) && value ? `,"${name}":${jsonString(value)}` : '';
 }
 
-/** JSON text per key, computed once; bounded, since keys come from configuration, not requests. */
-class TextCache {
-  private readonly texts = new Map<string, string>();
+/** JSON text per key, encoded once; bounded, since keys come from configuration, not requests. */
+class EncodedTextCache {
+  private readonly texts = new Map<string, Uint8Array>();
 
   constructor(private readonly compute: (key: string) => string) {}
 
-  get(key: string): string {
+  get(key: string): Uint8Array {
     let text = this.texts.get(key);
     if (text === undefined) {
-      text = this.compute(key);
+      text = encode(this.compute(key));
       if (this.texts.size >= 10_000) this.texts.clear();
       this.texts.set(key, text);
     }
@@ -101,20 +154,21 @@ class TextCache {
 }
 
 /** `ClientAddr`, `ClientHost` and `ClientPort`, the same for every request on a connection. */
-function clientText(fields: FieldFilter): (ctx: RequestContext) => string {
+function clientText(fields: FieldFilter): (ctx: RequestContext) => Uint8Array {
   const addr = fields.keeps('ClientAddr');
   const host = fields.keeps('ClientHost');
   const port = fields.keeps('ClientPort');
-  if (!addr && !host && !port) return () => '';
-  const compute = (ctx: RequestContext): string => {
+  const nothing = encode('');
+  if (!addr && !host && !port) return () => nothing;
+  const compute = (ctx: RequestContext): Uint8Array => {
     const remotePort = ctx.req.socket.remotePort;
     let text = '';
     if (addr) text += `,"ClientAddr":${jsonString(`${ctx.clientIp}:${remotePort ?? 0}`)}`;
     if (host) text += `,"ClientHost":${jsonString(ctx.clientIp)}`;
     if (port) text += `,"ClientPort":"${remotePort ?? ''}"`;
-    return text;
+    return encode(text);
   };
-  const perConnection = new WeakMap<object, string>();
+  const perConnection = new WeakMap<object, Uint8Array>();
   return (ctx) => {
     // HTTP/2 requests each see their own proxy of the session's socket: nothing to share.
     if (ctx.req.httpVersionMajor !== 1) return compute(ctx);

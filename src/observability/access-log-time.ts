@@ -1,21 +1,24 @@
+import { encode, type LineBuffer } from './line-buffer.js';
+
 /**
  * Timestamps for the access log. Every line carries one or two, so the part that changes once a
  * second is formatted once a second and the milliseconds come from a table.
  */
 
-const MILLIS = Array.from({ length: 1000 }, (_, ms) => `.${String(ms).padStart(3, '0')}Z`);
+const MILLIS = Array.from({ length: 1000 }, (_, ms) => encode(`.${String(ms).padStart(3, '0')}Z`));
 
 let isoSecond = -1;
-let isoPrefix = '';
+let isoPrefix = encode('');
 
-/** `2006-01-02T15:04:05.000Z` for a time in milliseconds since the epoch. */
-export function isoTime(ms: number): string {
+/** Writes `2006-01-02T15:04:05.000Z` for a time in milliseconds since the epoch. */
+export function writeIsoTime(out: LineBuffer, ms: number): void {
   const second = Math.floor(ms / 1000);
   if (second !== isoSecond) {
     isoSecond = second;
-    isoPrefix = new Date(second * 1000).toISOString().slice(0, 19);
+    isoPrefix = encode(new Date(second * 1000).toISOString().slice(0, 19));
   }
-  return isoPrefix + MILLIS[ms - second * 1000];
+  out.encoded(isoPrefix);
+  out.encoded(MILLIS[ms - second * 1000]!);
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

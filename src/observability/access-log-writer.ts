@@ -1,21 +1,24 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../config/errors.js';
+import { LineBuffer } from './line-buffer.js';
 import { logger } from './logger.js';
 
-/** Where access-log lines go: gathered into batches, each written in one call. */
+/** Where access-log lines go: formatted straight into a buffer, written out in batches. */
 export interface LineWriter {
-  write(line: string): void;
+  /** The buffer the next line is formatted into; call `lineEnded()` once it is. */
+  readonly buffer: LineBuffer;
+  lineEnded(): void;
   /** Writes out what is gathered and closes the file. */
   close(): Promise<void>;
 }
 
 /**
- * Lines leave in batches of about this many characters (or `bufferingSize` lines, if fewer): one
+ * Lines leave in batches of about this many bytes (or `bufferingSize` lines, if fewer): one
  * write per line cost more than formatting it. A quiet proxy's log trails by at most
  * FLUSH_INTERVAL_MS.
  */
-const BATCH_CHARS = 16 * 1024;
+const BATCH_BYTES = 16 * 1024;
 const FLUSH_INTERVAL_MS = 200;
 
 /**
@@ -28,21 +31,20 @@ const FLUSH_INTERVAL_MS = 200;
 export function createLineWriter(filePath: string | undefined, baseDir: string, bufferingSize = 0): LineWriter {
   const sink = filePath ? fileSink(resolve(baseDir, filePath)) : stdoutSink();
   const batchLines = bufferingSize > 0 ? bufferingSize : Infinity;
-  let pending = '';
+  const buffer = new LineBuffer();
   let pendingLines = 0;
   const writePending = (): void => {
-    if (pending === '') return;
-    const text = pending;
-    pending = '';
+    if (buffer.length === 0) return;
+    sink.write(buffer.filled);
+    buffer.clear();
     pendingLines = 0;
-    sink.write(text);
   };
   const flusher = setInterval(writePending, FLUSH_INTERVAL_MS).unref();
   process.on('exit', writePending);
   return {
-    write(line) {
-      pending += line;
-      if (++pendingLines >= batchLines || pending.length >= BATCH_CHARS) writePending();
+    buffer,
+    lineEnded() {
+      if (++pendingLines >= batchLines || buffer.length >= BATCH_BYTES) writePending();
     },
     async close() {
       clearInterval(flusher);
@@ -54,7 +56,8 @@ export function createLineWriter(filePath: string | undefined, baseDir: string, 
 }
 
 interface Sink {
-  write(text: string): void;
+  /** Writes the bytes before returning, or copies them: the caller reuses the buffer. */
+  write(bytes: Uint8Array): void;
   close(): void;
 }
 
@@ -71,9 +74,9 @@ function fileSink(path: string): Sink {
   }
   let failing = false;
   return {
-    write(text) {
+    write(bytes) {
       try {
-        writeSync(fd, text);
+        for (let written = 0; written < bytes.length;) written += writeSync(fd, bytes, written);
         failing = false;
       } catch (error) {
         // A full disk must not stop the proxy: the batch is lost, and said so once per outage.
@@ -86,5 +89,5 @@ function fileSink(path: string): Sink {
 }
 
 function stdoutSink(): Sink {
-  return { write: (text) => void process.stdout.write(text), close: () => undefined };
+  return { write: (bytes) => void process.stdout.write(Buffer.from(bytes)), close: () => undefined };
 }

@@ -16,8 +16,8 @@ export interface AccessLog {
 /**
  * The access log: one line per request in Traefik's JSON field names or in Common Log Format
  * (with Traefik's extra columns), to stdout or a file, for the requests `filters` let through.
- * Lines are batched and written synchronously to the page cache, which costs less CPU than an
- * asynchronous write per batch (see docs/observability.md, "What it costs").
+ * Lines are encoded straight into a batch buffer, written synchronously to the page cache, which
+ * costs less CPU than an asynchronous write per batch (see docs/observability.md, "What it costs").
  */
 export function createAccessLog(config: StaticConfig['accessLog'], baseDir = process.cwd()): AccessLog | undefined {
   if (!config) return undefined;
@@ -31,7 +31,8 @@ export function createAccessLog(config: StaticConfig['accessLog'], baseDir = pro
       // Counted before filtering, as in Traefik: the count is of requests, not of lines.
       const count = ++requestCount;
       if (keep && !keep(status, ctx.retryAttempts ?? 0, durationNs)) return;
-      writer.write(format({ ctx, status, bytesSent, durationNs, count, now: Date.now() }));
+      format({ ctx, status, bytesSent, durationNs, count, now: Date.now() }, writer.buffer);
+      writer.lineEnded();
     },
     close: () => writer.close(),
   };

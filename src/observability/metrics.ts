@@ -59,13 +59,6 @@ const FUNCTION_BUCKETS = [0.001, 0.005, 0.025, 0.1, 0.5, 2, 10];
 /** Traefik's default buckets for request durations, in seconds. */
 const DEFAULT_BUCKETS = [0.1, 0.3, 1.2, 5];
 
-const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH']);
-
-/** Any other method becomes one label value, so clients cannot grow the label set. */
-function methodLabel(method: string): string {
-  return KNOWN_METHODS.has(method) ? method : 'EXTENSION_METHOD';
-}
-
 export function createMetrics(config: StaticConfig['metrics']): Metrics {
   const live = new LiveStats();
   const prometheus = config?.prometheus;
@@ -141,33 +134,12 @@ export function createMetrics(config: StaticConfig['metrics']): Metrics {
     live,
     contentType: registry.contentType,
     observeRequest(request) {
-      const code = String(request.status);
-      const method = methodLabel(request.method);
-      const { router, service, durationSeconds: seconds, requestBytes: inBytes, responseBytes: outBytes } = request;
-      // Keys join every label value: one string concat and one map lookup per scope and request.
-      const base = `${code} ${method}`;
-      entryPoints.observe(
-        `${base} ${request.entryPoint}`,
-        () => [code, method, 'http', request.entryPoint],
-        seconds,
-        inBytes,
-        outBytes,
-      );
-      if (router && service) {
-        routers.observe(
-          `${base} ${router} ${service}`,
-          () => [code, method, 'http', router, service],
-          seconds,
-          inBytes,
-          outBytes,
-        );
-      }
-      if (service)
-        services.observe(`${base} ${service}`, () => [code, method, 'http', service], seconds, inBytes, outBytes);
-      const { consumer } = request;
-      if (consumer) {
-        consumers.observe(`${base} ${consumer}`, () => [code, method, 'http', consumer], seconds, inBytes, outBytes);
-      }
+      const { status, method, router, service, consumer } = request;
+      const { durationSeconds: seconds, requestBytes: inBytes, responseBytes: outBytes } = request;
+      entryPoints.observe(request.entryPoint, '', status, method, seconds, inBytes, outBytes);
+      if (router && service) routers.observe(router, service, status, method, seconds, inBytes, outBytes);
+      if (service) services.observe(service, '', status, method, seconds, inBytes, outBytes);
+      if (consumer) consumers.observe(consumer, '', status, method, seconds, inBytes, outBytes);
     },
     observeFunction(invocation) {
       const name = invocation.function;

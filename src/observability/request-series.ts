@@ -2,7 +2,9 @@
  * The per-request Prometheus series (requests, duration histogram, request and response bytes)
  * of one scope (entry point, router or service), kept as plain numbers and written out in the
  * text format at scrape time. prom-client hashes the label set on every `inc`/`observe`, even
- * through `labels()` children; here a request costs one map lookup and a few additions.
+ * through `labels()` children. Here a request costs three map lookups on values whose hashes V8
+ * already keeps: the scope's names (the same string objects for every request of a configuration
+ * version) and a number made of the status code and the method. No key is built per request.
  */
 interface Series {
   /** `code="200",method="GET",…`, escaped once when the series is created. */
@@ -19,9 +21,20 @@ function escapeLabel(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }
 
-export class RequestSeries {
-  private readonly series = new Map<string, Series>();
+/** Prometheus method label values; any other method is one value, so clients cannot grow the set. */
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'];
+const METHOD_INDEX = new Map(METHODS.map((method, index) => [method, index]));
+const OTHER_METHOD = 'EXTENSION_METHOD';
 
+export class RequestSeries {
+  /** Series by scope name, then by the scope's second name ('' if none), then by status and method. */
+  private readonly series = new Map<string, Map<string, Map<number, Series>>>();
+  private readonly all: Series[] = [];
+
+  /**
+   * @param labelNames `code`, `method`, `protocol`, then the names of the scope's one or two values
+   *   (`observe`'s `name` and `detail`).
+   */
   constructor(
     private readonly scope: string,
     private readonly labelNames: readonly string[],
@@ -30,24 +43,28 @@ export class RequestSeries {
     private readonly prefix = 'traefik',
   ) {}
 
-  /**
-   * Records one request under `key` (a string unique to the label values); `labelValues` is only
-   * called the first time a key is seen.
-   */
-  observe(key: string, labelValues: () => string[], seconds: number, requestBytes: number, responseBytes: number) {
-    let series = this.series.get(key);
-    if (!series) {
-      const values = labelValues();
-      series = {
-        labels: this.labelNames.map((name, i) => `${name}="${escapeLabel(values[i] ?? '')}"`).join(','),
-        count: 0,
-        sum: 0,
-        buckets: new Float64Array(this.bucketBounds.length + 1),
-        requestBytes: 0,
-        responseBytes: 0,
-      };
-      this.series.set(key, series);
-    }
+  /** Records one request of the scope value `name` (and `detail`, for routers their service). */
+  observe(
+    name: string,
+    detail: string,
+    status: number,
+    method: string,
+    seconds: number,
+    requestBytes: number,
+    responseBytes: number,
+  ): void {
+    let byDetail = this.series.get(name);
+    if (!byDetail) this.series.set(name, (byDetail = new Map()));
+    let byCode = byDetail.get(detail);
+    if (!byCode) byDetail.set(detail, (byCode = new Map()));
+    const methodIndex = METHOD_INDEX.get(method) ?? METHODS.length;
+    const code = status * 16 + methodIndex;
+    let series = byCode.get(code);
+    if (!series)
+      byCode.set(
+        code,
+        (series = this.create([String(status), METHODS[methodIndex] ?? OTHER_METHOD, 'http', name, detail])),
+      );
     series.count++;
     series.sum += seconds;
     let slot = 0;
@@ -57,11 +74,24 @@ export class RequestSeries {
     series.responseBytes += responseBytes;
   }
 
+  private create(values: string[]): Series {
+    const series: Series = {
+      labels: this.labelNames.map((name, i) => `${name}="${escapeLabel(values[i]!)}"`).join(','),
+      count: 0,
+      sum: 0,
+      buckets: new Float64Array(this.bucketBounds.length + 1),
+      requestBytes: 0,
+      responseBytes: 0,
+    };
+    this.all.push(series);
+    return series;
+  }
+
   /** The four metric families in Prometheus text format (empty when no request was seen). */
   render(): string {
-    if (this.series.size === 0) return '';
+    const { all } = this;
+    if (all.length === 0) return '';
     const base = `${this.prefix}_${this.scope}`;
-    const all = [...this.series.values()];
     const family = (name: string, help: string, type: string, lines: string[]) =>
       `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${lines.join('')}\n`;
     const partition = `on a ${this.scope}, partitioned by status code, protocol, and method.`;
