@@ -1,7 +1,7 @@
 import type { RequestContext } from '../runtime/context.js';
 import type { LineBuffer } from './line-buffer.js';
 
-/** One finished request, with what several fields share. */
+/** One finished request, waiting for its batch to be formatted. */
 export interface FinishedRequest {
   readonly ctx: RequestContext;
   readonly status: number;
@@ -12,6 +12,8 @@ export interface FinishedRequest {
   readonly count: number;
   /** When the response finished, in milliseconds since the epoch. */
   readonly now: number;
+  /** The client's port, read when the request finished: the connection may be gone when the line is written. */
+  readonly remotePort: number | undefined;
 }
 
 /** Writes a finished request as one line of the access log, newline included. */

@@ -50,7 +50,7 @@ export function jsonFormatter(fields: FieldFilter): LineFormatter {
       out.encoded(QUOTE);
     }
     if (duration) numberMember(out, DURATION, line.durationNs);
-    out.encoded(client(ctx));
+    out.encoded(client(line));
     if (clientUsername) {
       out.encoded(CLIENT_USERNAME);
       if (ctx.consumer === undefined) out.encoded(DASH);
@@ -154,14 +154,13 @@ class EncodedTextCache {
 }
 
 /** `ClientAddr`, `ClientHost` and `ClientPort`, the same for every request on a connection. */
-function clientText(fields: FieldFilter): (ctx: RequestContext) => Uint8Array {
+function clientText(fields: FieldFilter): (line: FinishedRequest) => Uint8Array {
   const addr = fields.keeps('ClientAddr');
   const host = fields.keeps('ClientHost');
   const port = fields.keeps('ClientPort');
   const nothing = encode('');
   if (!addr && !host && !port) return () => nothing;
-  const compute = (ctx: RequestContext): Uint8Array => {
-    const remotePort = ctx.req.socket.remotePort;
+  const compute = ({ ctx, remotePort }: FinishedRequest): Uint8Array => {
     let text = '';
     if (addr) text += `,"ClientAddr":${jsonString(`${ctx.clientIp}:${remotePort ?? 0}`)}`;
     if (host) text += `,"ClientHost":${jsonString(ctx.clientIp)}`;
@@ -169,13 +168,14 @@ function clientText(fields: FieldFilter): (ctx: RequestContext) => Uint8Array {
     return encode(text);
   };
   const perConnection = new WeakMap<object, Uint8Array>();
-  return (ctx) => {
+  return (line) => {
+    const { req } = line.ctx;
     // HTTP/2 requests each see their own proxy of the session's socket: nothing to share.
-    if (ctx.req.httpVersionMajor !== 1) return compute(ctx);
-    let text = perConnection.get(ctx.req.socket);
+    if (req.httpVersionMajor !== 1) return compute(line);
+    let text = perConnection.get(req.socket);
     if (text === undefined) {
-      text = compute(ctx);
-      perConnection.set(ctx.req.socket, text);
+      text = compute(line);
+      perConnection.set(req.socket, text);
     }
     return text;
   };

@@ -16,23 +16,24 @@ export interface AccessLog {
 /**
  * The access log: one line per request in Traefik's JSON field names or in Common Log Format
  * (with Traefik's extra columns), to stdout or a file, for the requests `filters` let through.
- * Lines are encoded straight into a batch buffer, written synchronously to the page cache, which
- * costs less CPU than an asynchronous write per batch (see docs/observability.md, "What it costs").
+ * Finished requests are gathered and formatted in batches straight into bytes, then written
+ * synchronously to the page cache (see access-log-writer.ts and docs/observability.md, "What it
+ * costs").
  */
 export function createAccessLog(config: StaticConfig['accessLog'], baseDir = process.cwd()): AccessLog | undefined {
   if (!config) return undefined;
   const keep = lineFilter(config.filters);
   const fields = new FieldFilter(config.fields);
   const format = config.format === 'json' ? jsonFormatter(fields) : commonFormatter(fields);
-  const writer = createLineWriter(config.filePath, baseDir, config.bufferingSize);
+  const writer = createLineWriter(config.filePath, baseDir, format, config.bufferingSize);
   let requestCount = 0;
   return {
     write(ctx, status, bytesSent, durationNs) {
       // Counted before filtering, as in Traefik: the count is of requests, not of lines.
       const count = ++requestCount;
       if (keep && !keep(status, ctx.retryAttempts ?? 0, durationNs)) return;
-      format({ ctx, status, bytesSent, durationNs, count, now: Date.now() }, writer.buffer);
-      writer.lineEnded();
+      const remotePort = ctx.req.socket.remotePort;
+      writer.add({ ctx, status, bytesSent, durationNs, count, now: Date.now(), remotePort });
     },
     close: () => writer.close(),
   };

@@ -66,6 +66,9 @@ describe('access log', () => {
     assert.equal(entry.RequestProtocol, 'HTTP/1.1');
     assert.equal(entry.RequestContentSize, 2);
     assert.equal(entry.ClientHost, '127.0.0.1');
+    // Lines are formatted in batches, here after the connection closed: the port was kept.
+    assert.match(entry.ClientPort, /^[1-9]\d*$/);
+    assert.equal(entry.ClientAddr, `127.0.0.1:${entry.ClientPort}`);
     assert.equal(entry.ClientUsername, 'alice');
     assert.equal(entry.Consumer, 'alice');
     assert.equal(entry.entryPointName, 'web');
@@ -191,6 +194,38 @@ describe('access log', () => {
     );
     assert.equal(entry.RetryAttempts, 2);
     assert.equal(entry.RequestAddr, 'we"ird\\host');
+  });
+
+  it('drops only the line it cannot format', async () => {
+    const dir = tempDir();
+    const filePath = join(dir, 'access.log');
+    const accessLog = createAccessLog({ format: 'json', filePath })!;
+    const server = createServer((req, res) => {
+      const ctx = createRequestContext(req, res, { name: 'web', scheme: 'http', port: 8000 });
+      if (req.url === '/broken') {
+        ctx.invocation = Object.defineProperty({}, 'function', {
+          get: () => {
+            throw new Error('unreadable');
+          },
+        }) as RequestContext['invocation'];
+      }
+      res.once('close', () => accessLog.write(ctx, 200, 0, 1000));
+      res.writeHead(200).end();
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const { port } = server.address() as AddressInfo;
+    for (const path of ['/first', '/broken', '/last']) {
+      await new Promise<void>((done) =>
+        request({ port, host: '127.0.0.1', path }, (res) => res.resume().once('end', done)).end(),
+      );
+    }
+    await new Promise((done) => server.close(done));
+    await accessLog.close();
+    const paths = readFileSync(filePath, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line).RequestPath);
+    assert.deepEqual(paths, ['/first', '/last']);
   });
 
   it('is off without an accessLog section', () => {
