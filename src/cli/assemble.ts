@@ -73,7 +73,12 @@ export function assemble(config: StaticConfig): Assembled {
     baseDir,
     providers: providersFor(config, baseDir),
     middlewareTypes: new MiddlewareTypes(builtinMiddlewareTypes, gatewayMiddlewareTypes),
-    createServices: (onServerStatus) => createServiceLayer(config, onServerStatus),
+    createServices: (onServerStatus) =>
+      createServiceLayer(
+        config,
+        onServerStatus,
+        metrics.enabled ? (origin) => metrics.trackConnection({ upstream: origin }) : undefined,
+      ),
     internalServices,
     internalRouters: routers,
     apiEntryPoint,

@@ -22,10 +22,10 @@ export interface Metrics {
   /** Counts a configuration reload and whether it was applied cleanly. */
   recordReload(success: boolean): void;
   /**
-   * Tracks an open connection; call the returned function when it closes. `service` and `url`
-   * are set for upstream connections, `entryPoint` for client ones.
+   * Tracks an open connection; call the returned function when it closes. `entryPoint` names a
+   * client connection's entry point, `upstream` an upstream connection's origin (`scheme://host:port`).
    */
-  trackConnection(labels: { entryPoint: string } | { service: string; url: string }): () => void;
+  trackConnection(labels: { entryPoint: string } | { upstream: string }): () => void;
   /** Prometheus text exposition, with server UP/DOWN read from the runtime view at scrape time. */
   render(view: RuntimeView): Promise<string>;
   readonly contentType: string;
@@ -129,11 +129,22 @@ export function createMetrics(config: StaticConfig['metrics']): Metrics {
     labelNames: ['entrypoint', 'protocol'],
     registers,
   });
-  const serverConnections = new Gauge({
-    name: 'traefik_service_server_open_connections',
-    help: 'How many connections are open to each upstream server (Portier extension).',
-    labelNames: ['service', 'url'],
+  // Upstream connections are pooled per origin, which services may share: counted per origin here,
+  // and written into the gauge when it is scraped (`collect`).
+  const upstreamConnections = new Map<string, number>();
+  new Gauge({
+    name: 'portier_server_open_connections',
+    help: 'How many connections are open to each upstream origin (scheme://host:port).',
+    labelNames: ['url'],
     registers,
+    // An origin seen at 0 is then forgotten, so that the addresses of replaced containers do not pile up.
+    collect() {
+      this.reset();
+      for (const [url, open] of upstreamConnections) {
+        this.labels({ url }).set(open);
+        if (open === 0) upstreamConnections.delete(url);
+      }
+    },
   });
 
   const record = (request: ObservedRequest): void => {
@@ -173,12 +184,18 @@ export function createMetrics(config: StaticConfig['metrics']): Metrics {
       }
     },
     trackConnection(labels) {
-      const child =
-        'entryPoint' in labels
-          ? openConnections.labels({ entrypoint: labels.entryPoint, protocol: 'http' })
-          : serverConnections.labels({ service: labels.service, url: labels.url });
-      child.inc();
       let open = true;
+      if ('upstream' in labels) {
+        const url = labels.upstream;
+        const add = (delta: number) => upstreamConnections.set(url, (upstreamConnections.get(url) ?? 0) + delta);
+        add(1);
+        return () => {
+          if (open) add(-1);
+          open = false;
+        };
+      }
+      const child = openConnections.labels({ entrypoint: labels.entryPoint, protocol: 'http' });
+      child.inc();
       return () => {
         if (open) child.dec();
         open = false;

@@ -11,6 +11,7 @@ import type { StaticConfig } from '../../src/config/static/types.js';
 import { ServiceBuilder } from '../../src/runtime/build-services.js';
 import type { ServiceLayer } from '../../src/runtime/portier.js';
 import { createServiceLayer } from '../../src/runtime/service-layer.js';
+import type { ConnectionTracker } from '../../src/runtime/transport/connection-tracking.js';
 import { startProxy, type Running } from './proxy-harness.js';
 import type { TestCert } from './tls-certs.js';
 
@@ -123,8 +124,9 @@ export interface TransportRig {
   close(): Promise<void>;
 }
 
-export function transportRig(config: Partial<StaticConfig> = {}): TransportRig {
-  const layer = createServiceLayer({ entryPoints: {}, providers: {}, ...config }, () => undefined);
+/** `trackConnection` is handed to the service layer as the metrics would be. */
+export function transportRig(config: Partial<StaticConfig> = {}, trackConnection?: ConnectionTracker): TransportRig {
+  const layer = createServiceLayer({ entryPoints: {}, providers: {}, ...config }, () => undefined, trackConnection);
   const proxies: Running[] = [];
   return {
     layer,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { sampleView } from '../helpers/api-fixture.js';
-import { parsePrometheus, sampleValue } from '../helpers/api-prometheus.js';
+import { parsePrometheus, sampleValue, type MetricFamily } from '../helpers/api-prometheus.js';
 import { startApiServer, type ApiTestServer } from '../helpers/api-server.js';
 
 describe('the Prometheus text parser used below', () => {
@@ -160,19 +160,31 @@ describe('/metrics', () => {
 
   it('tracks open connections until they close', async () => {
     const metrics = createMetrics({ prometheus: {} });
-    const done = metrics.trackConnection({ service: 's@file', url: 'http://a' });
-    metrics.trackConnection({ entryPoint: 'web' });
-    const value = async () =>
-      sampleValue(
-        parsePrometheus(await metrics.render(sampleView())),
-        'traefik_service_server_open_connections',
-        'traefik_service_server_open_connections',
-        { service: 's@file' },
-      );
-    assert.equal(await value(), 1);
-    done();
-    done();
-    assert.equal(await value(), 0);
+    const scrape = async () => parsePrometheus(await metrics.render(sampleView()));
+    const upstream = (families: Map<string, MetricFamily>, url: string) =>
+      sampleValue(families, 'portier_server_open_connections', 'portier_server_open_connections', { url });
+    const first = metrics.trackConnection({ upstream: 'http://10.0.0.1:80' });
+    const second = metrics.trackConnection({ upstream: 'http://10.0.0.1:80' });
+    const other = metrics.trackConnection({ upstream: 'h2c://10.0.0.2:50051' });
+    const client = metrics.trackConnection({ entryPoint: 'web' });
+    let families = await scrape();
+    assert.equal(upstream(families, 'http://10.0.0.1:80'), 2);
+    assert.equal(upstream(families, 'h2c://10.0.0.2:50051'), 1);
+    const entryPoint = { entrypoint: 'web', protocol: 'http' };
+    assert.equal(sampleValue(families, 'traefik_open_connections', 'traefik_open_connections', entryPoint), 1);
+
+    first();
+    first(); // a second call for the same connection is ignored: the count never goes below what is open
+    second();
+    other();
+    client();
+    families = await scrape();
+    assert.equal(upstream(families, 'http://10.0.0.1:80'), 0);
+    assert.equal(upstream(families, 'h2c://10.0.0.2:50051'), 0);
+    assert.equal(sampleValue(families, 'traefik_open_connections', 'traefik_open_connections', entryPoint), 0);
+    // Once seen at 0, an origin is forgotten: replaced containers' addresses do not pile up.
+    assert.equal((await scrape()).get('portier_server_open_connections')?.samples.length ?? 0, 0);
+    assert.equal(families.has('traefik_service_server_open_connections'), false);
   });
 
   it('is absent (404) when metrics.prometheus is not configured', async () => {

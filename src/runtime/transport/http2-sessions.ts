@@ -1,5 +1,6 @@
 import { connect, type ClientHttp2Session } from 'node:http2';
 import type { ConnectionOptions } from 'node:tls';
+import { trackSessionConnection, type ConnectionTracker } from './connection-tracking.js';
 import type { TransportOptions } from './transport-options.js';
 
 /**
@@ -10,7 +11,10 @@ import type { TransportOptions } from './transport-options.js';
 export class Http2Sessions {
   private readonly sessions = new Map<string, ClientHttp2Session>();
 
-  constructor(private readonly options: Pick<TransportOptions, 'connectTimeout' | 'readIdleTimeout' | 'pingTimeout'>) {}
+  constructor(
+    private readonly options: Pick<TransportOptions, 'connectTimeout' | 'readIdleTimeout' | 'pingTimeout'>,
+    private readonly track?: ConnectionTracker,
+  ) {}
 
   /** `authority` is `http://host:port` for h2c and `https://host:port` for h2 over TLS. */
   get(origin: string, authority: string, tls: ConnectionOptions): ClientHttp2Session {
@@ -23,6 +27,7 @@ export class Http2Sessions {
     session.on('close', forget);
     session.on('error', forget);
     session.on('goaway', forget);
+    if (this.track) trackSessionConnection(session, origin, this.track);
     const { connectTimeout, readIdleTimeout, pingTimeout } = this.options;
     if (connectTimeout > 0) {
       const timer = setTimeout(

@@ -1,3 +1,4 @@
+import type { ConnectionTracker } from './connection-tracking.js';
 import type { TransportSettings } from './transport-options.js';
 import { originOf, Upstreams } from './upstreams.js';
 
@@ -17,11 +18,13 @@ export class Transports {
   private used = new Map<Upstreams, Set<string>>();
   private readonly fileWatch: NodeJS.Timeout;
 
+  /** `track`, when given, is told of every connection each transport opens and closes. */
   constructor(
     defaultSettings: TransportSettings | undefined,
     private readonly baseDir: string,
+    private readonly track?: ConnectionTracker,
   ) {
-    this.default = new Upstreams(defaultSettings, 'serversTransport', baseDir);
+    this.default = new Upstreams(defaultSettings, 'serversTransport', baseDir, track);
     // Like the TLS manager's certificates: a rotated CA or client certificate is picked up within seconds.
     this.fileWatch = setInterval(() => this.reloadChangedFiles(), FILE_WATCH_INTERVAL_MS).unref();
   }
@@ -31,7 +34,7 @@ export class Transports {
     const id = JSON.stringify(settings);
     let upstreams = this.bySettings.get(id);
     if (!upstreams) {
-      upstreams = new Upstreams(settings, key, this.baseDir);
+      upstreams = new Upstreams(settings, key, this.baseDir, this.track);
       this.bySettings.set(id, upstreams);
     }
     return upstreams;

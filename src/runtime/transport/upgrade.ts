@@ -2,6 +2,7 @@ import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders 
 import { request as httpsRequest } from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { RequestContext } from '../context.js';
+import { trackSocketConnection } from './connection-tracking.js';
 import { handleUpstreamFailure, type ForwardOptions, type ForwardOutcome } from './failure.js';
 import { clientResponseHeaders } from './response-headers.js';
 import { upstreamHeaders, upstreamPath } from './upstream-request.js';
@@ -74,6 +75,8 @@ export function forwardUpgrade(
 
     request.once('socket', (socket) => {
       socket.once('connect', () => socket.setTimeout(0));
+      const track = server.upstreams.connectionTracker;
+      if (track) trackSocketConnection(socket, server.origin, track);
     });
     request.on('timeout', () => {
       const connecting = request.socket?.connecting ?? true;

@@ -4,6 +4,7 @@ import { checkServerIdentity, type ConnectionOptions } from 'node:tls';
 import { buildConnector, Pool } from 'undici';
 import { ConfigError } from '../../config/errors.js';
 import { logger } from '../../observability/logger.js';
+import { trackPoolConnections, type ConnectionTracker } from './connection-tracking.js';
 import { FileStamps } from './file-stamps.js';
 import { Http2Sessions } from './http2-sessions.js';
 import { OriginPool } from './origin-pool.js';
@@ -77,16 +78,20 @@ export class Upstreams {
   private files: FileStamps;
   private readonly http2Sessions: Http2Sessions;
 
-  /** `key` names the transport in a ConfigError; relative certificate paths start at `baseDir`. */
+  /**
+   * `key` names the transport in a ConfigError; relative certificate paths start at `baseDir`;
+   * `connectionTracker`, when given, is told of every upstream connection opened and closed.
+   */
   constructor(
     private readonly settings: TransportSettings = {},
     private readonly key = 'serversTransport',
     private readonly baseDir = process.cwd(),
+    readonly connectionTracker?: ConnectionTracker,
   ) {
     // Stamped before reading: a file replaced meanwhile is read again at the next check.
     this.files = new FileStamps(transportFiles(settings, baseDir));
     this.current = transportOptions(settings, key, baseDir);
-    this.http2Sessions = new Http2Sessions(this.current);
+    this.http2Sessions = new Http2Sessions(this.current, connectionTracker);
   }
 
   get options(): TransportOptions {
@@ -158,6 +163,7 @@ export class Upstreams {
         keepAliveTimeout,
         keepAliveMaxTimeout: Math.max(keepAliveTimeout, 1),
       });
+      if (this.connectionTracker) trackPoolConnections(dispatcher, origin, this.connectionTracker);
       pool = new OriginPool(dispatcher, maxIdle);
       this.pools.set(origin, pool);
     }
