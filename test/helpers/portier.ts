@@ -15,6 +15,24 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * Free loopback ports for a `web` entry point and the API's `traefik` one (insecure API, no
+ * dashboard), with the portier.yml lines that declare them.
+ */
+export async function webAndApiEntryPoints(): Promise<{ web: string; api: string; staticLines: string[] }> {
+  const [webPort, apiPort] = [await freePort(), await freePort()];
+  return {
+    web: `http://127.0.0.1:${webPort}`,
+    api: `http://127.0.0.1:${apiPort}`,
+    staticLines: [
+      'entryPoints:',
+      `  web: { address: "127.0.0.1:${webPort}" }`,
+      `  traefik: { address: "127.0.0.1:${apiPort}" }`,
+      'api: { insecure: true, dashboard: false }',
+    ],
+  };
+}
+
 /** A fresh temp directory with the given files written into it. */
 export function tempDir(files: Record<string, string> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'portier-test-'));

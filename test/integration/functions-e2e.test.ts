@@ -9,7 +9,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
-import { freePort, startPortier, tempDir, type RunningPortier } from '../helpers/portier.js';
+import { startPortier, tempDir, type RunningPortier, webAndApiEntryPoints } from '../helpers/portier.js';
 
 const BIN = resolve(import.meta.dirname, '../../bin/portier.js');
 const SUM = resolve(import.meta.dirname, '../../examples/functions/sum.ts');
@@ -31,15 +31,11 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
 }
 
 before(async () => {
-  const [webPort, apiPort] = [await freePort(), await freePort()];
-  web = `http://127.0.0.1:${webPort}`;
-  api = `http://127.0.0.1:${apiPort}`;
+  let staticLines: string[];
+  ({ web, api, staticLines } = await webAndApiEntryPoints());
   dir = tempDir({
     'portier.yml': [
-      'entryPoints:',
-      `  web: { address: "127.0.0.1:${webPort}" }`,
-      `  traefik: { address: "127.0.0.1:${apiPort}" }`,
-      'api: { insecure: true, dashboard: false }',
+      ...staticLines,
       'providers:',
       '  file: { filename: dynamic.yml }',
       'functions:',

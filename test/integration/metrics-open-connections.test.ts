@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parsePrometheus, sampleValue } from '../helpers/api-prometheus.js';
-import { freePort, startPortier, tempDir, waitFor, type RunningPortier } from '../helpers/portier.js';
+import { startPortier, tempDir, type RunningPortier, waitFor, webAndApiEntryPoints } from '../helpers/portier.js';
 import { startCountedUpstream, type CountedUpstream } from '../helpers/transport-harness.js';
 
 let portier: RunningPortier;
@@ -64,15 +64,11 @@ before(async () => {
   const slowOk = (_req: unknown, res: { end: (body: string) => void }) => setTimeout(() => res.end('ok'), 100);
   kept = await startCountedUpstream(slowOk);
   removed = await startCountedUpstream(slowOk);
-  const [webPort, apiPort] = [await freePort(), await freePort()];
-  web = `http://127.0.0.1:${webPort}`;
-  api = `http://127.0.0.1:${apiPort}`;
+  let staticLines: string[];
+  ({ web, api, staticLines } = await webAndApiEntryPoints());
   dir = tempDir({
     'portier.yml': [
-      'entryPoints:',
-      `  web: { address: "127.0.0.1:${webPort}" }`,
-      `  traefik: { address: "127.0.0.1:${apiPort}" }`,
-      'api: { insecure: true, dashboard: false }',
+      ...staticLines,
       'metrics: { prometheus: {} }',
       'providers:',
       '  file: { filename: dynamic.yml, watch: true }',

@@ -9,7 +9,7 @@ import { connect } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { freePort, startPortier, tempDir, waitFor, type RunningPortier } from '../helpers/portier.js';
+import { startPortier, tempDir, type RunningPortier, waitFor, webAndApiEntryPoints } from '../helpers/portier.js';
 
 const SUM = readFileSync(resolve(import.meta.dirname, '../../examples/functions/sum.ts'), 'utf8');
 
@@ -53,15 +53,11 @@ async function entryFor(path: string): Promise<Entry> {
 before(async () => {
   upstream = await startUpstream();
   const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
-  const [webPort, apiPort] = [await freePort(), await freePort()];
-  web = `http://127.0.0.1:${webPort}`;
-  api = `http://127.0.0.1:${apiPort}`;
+  let staticLines: string[];
+  ({ web, api, staticLines } = await webAndApiEntryPoints());
   dir = tempDir({
     'portier.yml': [
-      'entryPoints:',
-      `  web: { address: "127.0.0.1:${webPort}" }`,
-      `  traefik: { address: "127.0.0.1:${apiPort}" }`,
-      'api: { insecure: true, dashboard: false }',
+      ...staticLines,
       'providers:',
       '  file: { filename: dynamic.yml }',
       'functions:',
