@@ -107,6 +107,7 @@ export const basicAuth = defineMiddleware(
         respond(ctx, 401, '401 Unauthorized', challenge);
         return;
       }
+      ctx.clientUsername = credentials.user;
       if (headerField) ctx.req.headers[headerField] = credentials.user;
       if (removeHeader) delete ctx.req.headers.authorization;
       if (account.consumer) setConsumer(ctx, account.consumer);

@@ -120,6 +120,7 @@ export const digestAuth = defineMiddleware(
         respond(ctx, 401, '401 Unauthorized', challenge());
         return;
       }
+      ctx.clientUsername = user;
       if (headerField) ctx.req.headers[headerField] = user;
       if (removeHeader) delete ctx.req.headers.authorization;
       return next(ctx);

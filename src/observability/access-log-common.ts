@@ -33,7 +33,7 @@ export function commonFormatter(fields: FieldFilter): LineFormatter {
     const durationMs = Math.floor(line.durationNs / 1e6);
     textField(out, clientHost, ctx.clientIp);
     out.encoded(NO_IDENT);
-    textField(out, username, ctx.consumer);
+    textField(out, username, ctx.clientUsername ?? ctx.consumer);
     out.encoded(OPEN_TIME);
     textField(out, startLocal, clfTime(line.now - durationMs));
     out.encoded(OPEN_REQUEST);

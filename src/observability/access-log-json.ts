@@ -1,4 +1,5 @@
 import type { RequestContext } from '../runtime/context.js';
+import { sentHeaders } from '../runtime/counted-response.js';
 import { canonicalHeaderName, type FieldFilter } from './access-log-fields.js';
 import type { FinishedRequest, LineFormatter } from './access-log-format.js';
 import { writeIsoTime } from './access-log-time.js';
@@ -53,8 +54,9 @@ export function jsonFormatter(fields: FieldFilter): LineFormatter {
     out.encoded(client(line));
     if (clientUsername) {
       out.encoded(CLIENT_USERNAME);
-      if (ctx.consumer === undefined) out.encoded(DASH);
-      else out.jsonString(ctx.consumer);
+      const username = ctx.clientUsername ?? ctx.consumer;
+      if (username === undefined) out.encoded(DASH);
+      else out.jsonString(username);
     }
     if (consumer && ctx.consumer !== undefined) stringMember(out, CONSUMER, ctx.consumer);
     if (method) stringMember(out, REQUEST_METHOD, req.method ?? '');
@@ -222,7 +224,7 @@ function headerMembers(ctx: RequestContext, fields: FieldFilter): string {
       out += `,${JSON.stringify(`request_${canonicalHeaderName(raw[i]!.toLowerCase())}`)}:${jsonString(value)}`;
     }
   }
-  for (const [name, value] of Object.entries(ctx.res.getHeaders())) {
+  for (const [name, value] of Object.entries(sentHeaders(ctx.res))) {
     const logged = value === undefined ? undefined : fields.header(name, String(value));
     if (logged !== undefined) {
       out += `,${JSON.stringify(`downstream_${canonicalHeaderName(name)}`)}:${jsonString(logged)}`;

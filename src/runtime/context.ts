@@ -31,6 +31,8 @@ export interface RequestContext {
   upstreamUrl?: string;
   /** Set by gateway auth middlewares: the authenticated consumer's name. */
   consumer?: string;
+  /** The user a basicAuth or digestAuth middleware let in (Traefik's access-log `ClientUsername`). */
+  clientUsername?: string;
   /** Headers that the proxy adds to the response it sends back (headers middleware, sticky cookie…). */
   responseHeaders?: OutgoingHttpHeaders;
   /**

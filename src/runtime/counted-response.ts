@@ -1,4 +1,4 @@
-import { ServerResponse, type IncomingMessage } from 'node:http';
+import { ServerResponse, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { Http2ServerResponse, type Http2ServerRequest } from 'node:http2';
 
 /**
@@ -23,6 +23,19 @@ export class CountedResponse<Request extends IncomingMessage = IncomingMessage>
   implements BodyCounter
 {
   bodyBytes = 0;
+  /**
+   * The header object given to `writeHead`: node sends it without keeping it where `getHeaders()`
+   * looks (unless `setHeader` was called first), and the access log may name response headers.
+   */
+  headersGiven: OutgoingHttpHeaders | undefined = undefined;
+
+  override writeHead(statusCode: number, ...rest: unknown[]): this {
+    const headers = rest[rest.length - 1];
+    if (headers && typeof headers === 'object' && !Array.isArray(headers)) {
+      this.headersGiven = headers as OutgoingHttpHeaders;
+    }
+    return super.writeHead(statusCode, ...(rest as [string, OutgoingHttpHeaders]));
+  }
 
   override write(chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
     this.bodyBytes += chunkBytes(chunk, encoding);
@@ -47,6 +60,15 @@ export class CountedHttp2Response<Request extends Http2ServerRequest = Http2Serv
     this.bodyBytes += chunkBytes(chunk, encoding);
     return super.write(chunk as string, encoding as BufferEncoding, callback as () => void);
   }
+}
+
+/** The response headers sent, by lower-case name, including those given to `writeHead`. */
+export function sentHeaders(res: ServerResponse | Http2ServerResponse): OutgoingHttpHeaders {
+  const given = (res as Partial<CountedResponse>).headersGiven;
+  if (!given) return res.getHeaders();
+  const headers = res.getHeaders();
+  for (const [name, value] of Object.entries(given)) headers[name.toLowerCase()] = value;
+  return headers;
 }
 
 /** Body bytes sent for the request: none for HEAD, whose body node never sends. */

@@ -22,10 +22,14 @@ let web: string;
 let api: string;
 
 /** `/bytes?n=N` answers N bytes, `/slow` a 404 after 400 ms, `/flaky` always 503. */
+/** `openssl passwd -apr1 -salt Sa1tSa1t 'p@ss wörd'`. */
+const BOB_APR1 = '$apr1$Sa1tSa1t$MOqhMKDuXOBowCPiulm9R/';
+
 function startUpstream(): Promise<Server> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://upstream');
     if (url.pathname === '/bytes') res.end('b'.repeat(Number(url.searchParams.get('n'))));
+    else if (url.pathname === '/private') res.writeHead(200, { 'x-upstream-tag': 'blue' }).end('ok');
     else if (url.pathname === '/slow') setTimeout(() => res.writeHead(404).end('late'), 400);
     else res.writeHead(503).end('down');
   });
@@ -71,6 +75,9 @@ before(async () => {
       '    statusCodes: ["200-299"]',
       '    retryAttempts: true',
       '    minDuration: 300ms',
+      '  fields:',
+      '    headers:',
+      '      names: { X-Upstream-Tag: keep, Authorization: redact }',
       '',
     ].join('\n'),
     'dynamic.yml': [
@@ -83,11 +90,17 @@ before(async () => {
       '      rule: "PathPrefix(`/flaky`)"',
       '      middlewares: [retry-503]',
       '      service: upstream',
+      '    private:',
+      '      rule: "PathPrefix(`/private`)"',
+      '      middlewares: [users]',
+      '      service: upstream',
       '    functions:',
       '      rule: "PathPrefix(`/fn`)"',
       '      middlewares: [strip-fn]',
       '      service: functions@internal',
       '  middlewares:',
+      '    users:',
+      `      basicAuth: { users: ["bob:${BOB_APR1}"] }`,
       '    retry-503:',
       '      retry: { attempts: 2, status: ["503"] }',
       '    strip-fn:',
@@ -108,6 +121,16 @@ after(async () => {
 });
 
 describe('access log through the binary', () => {
+  it('names the basicAuth user and logs the proxied response headers it is asked to', async () => {
+    const authorization = `Basic ${Buffer.from('bob:p@ss wörd').toString('base64')}`;
+    const res = await fetch(`${web}/private`, { headers: { authorization } });
+    assert.equal(res.status, 200);
+    const entry = await entryFor('/private');
+    assert.equal(entry.ClientUsername, 'bob');
+    assert.equal(entry['downstream_X-Upstream-Tag'], 'blue');
+    assert.equal(entry.request_Authorization, 'REDACTED');
+  });
+
   it('writes only what the filters keep: 2xx, retried, or slower than minDuration', async () => {
     assert.equal((await fetch(`${web}/missing`)).status, 404);
     assert.equal((await fetch(`${web}/slow`)).status, 404);
