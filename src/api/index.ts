@@ -3,6 +3,7 @@
  * (plus providers, live events and request stats), the dashboard's files, `/ping` and `/metrics`.
  * All of them only read the runtime's view; none changes configuration.
  */
+import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import { STATUS_CODES } from 'node:http';
 import type { StaticConfig } from '../config/static/types.js';
@@ -35,7 +36,11 @@ export interface ApiDeps {
 }
 
 export interface ApiHandlers {
-  /** `api@internal`: everything under `/api/` except `/api/functions*`. */
+  /**
+   * `api@internal`: everything under `/api/` except `/api/functions*` and, unless
+   * `api.dashboard: false`, the dashboard (`/dashboard/…`, `/` redirecting to it) as in Traefik,
+   * whose documented secure setup sends both to this one service.
+   */
   api: Handler;
   /** `dashboard@internal`: the single-page app under `/dashboard/`, and `/` redirecting to it. */
   dashboard: Handler;
@@ -81,7 +86,15 @@ export function createApiHandler(deps: ApiDeps): ApiHandlers {
       .map((ep) => ({ ...deps.staticConfig?.entryPoints[ep.name], ...ep }))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
-  const api: Handler = (ctx) => {
+  // Traefik gives each process a fresh id, so tools can tell a restart from a long-running instance.
+  const versionInfo = {
+    Version: deps.version,
+    Codename: 'portier',
+    startDate: deps.startDate.toISOString(),
+    uuid: randomUUID(),
+  };
+
+  const endpoints: Handler = (ctx) => {
     if (ctx.req.method !== 'GET' && ctx.req.method !== 'HEAD') {
       sendError(ctx, 405, `method not allowed: ${ctx.req.method}; the API is read-only`);
       return;
@@ -95,11 +108,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandlers {
       case '/api/rawdata':
         return sendJson(ctx, 200, rawData(view));
       case '/api/version':
-        return sendJson(ctx, 200, {
-          Version: deps.version,
-          Codename: 'portier',
-          startDate: deps.startDate.toISOString(),
-        });
+        return sendJson(ctx, 200, versionInfo);
       case '/api/entrypoints':
         return sendList(ctx, entryPoints(view), query);
       case '/api/providers':
@@ -136,6 +145,14 @@ export function createApiHandler(deps: ApiDeps): ApiHandlers {
     sendError(ctx, 404, `not found: ${ctx.path}`);
   };
 
+  const dashboard = createDashboardHandler(dashboardDirectory());
+  const withDashboard = deps.staticConfig?.api?.dashboard !== false;
+  const api: Handler = (ctx) => {
+    if (ctx.path === '/api' || ctx.path.startsWith('/api/')) return endpoints(ctx);
+    if (withDashboard) return dashboard(ctx);
+    sendError(ctx, 404, `not found: ${ctx.path}; the dashboard is off (api.dashboard: false)`);
+  };
+
   const terminatingStatus = deps.staticConfig?.ping?.terminatingStatusCode ?? 503;
   const ping: Handler = (ctx) => {
     const status = deps.isTerminating() ? terminatingStatus : 200;
@@ -156,7 +173,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandlers {
 
   return {
     api,
-    dashboard: createDashboardHandler(dashboardDirectory()),
+    dashboard,
     ping,
     prometheus,
     close: () => {

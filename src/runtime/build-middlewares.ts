@@ -127,8 +127,21 @@ export class MiddlewareBuilder {
 
 function redact(options: Record<string, unknown>, secrets: readonly string[] = []): Record<string, unknown> {
   const copy = { ...options };
-  for (const secret of secrets) if (secret in copy) copy[secret] = '<redacted>';
+  for (const secret of secrets) if (secret in copy) copy[secret] = redactSecret(copy[secret]);
   return copy;
+}
+
+/**
+ * `users` lists (`name:hash`, digest `name:realm:hash`) keep Traefik's array shape and the user
+ * names, so the API still shows who may log in; everything after the name is hidden, because
+ * even a hash can be cracked offline.
+ */
+function redactSecret(value: unknown): unknown {
+  if (!Array.isArray(value)) return '<redacted>';
+  return value.map((entry) => {
+    const colon = typeof entry === 'string' ? entry.indexOf(':') : -1;
+    return colon > 0 ? `${(entry as string).slice(0, colon)}:<redacted>` : '<redacted>';
+  });
 }
 
 /** A middleware that failed to build may hold secrets we cannot identify: show only its type. */

@@ -10,8 +10,8 @@ import { ServiceBuilder, type ServiceFactory } from './build-services.js';
 import type { Handler } from './context.js';
 import { addObjectsDroppedByProviders, objectFields, placeholderIn } from './object-issues.js';
 import { RouterTable, type ActiveRouter } from './router-table.js';
-import { redactServiceConfig } from './redact.js';
 import type { MiddlewareView, RouterView, ServiceView } from './view.js';
+import { optionsAsWritten, serviceAsShown } from './view-shapes.js';
 
 export interface BuildInput {
   configuration: Configuration;
@@ -70,7 +70,7 @@ export function buildRouting(input: BuildInput): Routing {
   for (const [name, built] of middlewareBuilder.all()) {
     const errors = [...(objectIssues.get(`middleware:${name}`) ?? []), ...(built.error ? [built.error] : [])];
     middlewares[name] = {
-      ...built.redacted,
+      ...optionsAsWritten(built.redacted, configuration.http.middlewares[name]),
       ...objectFields(name, errors),
       type: built.type ?? Object.keys(configuration.http.middlewares[name] ?? {})[0] ?? 'unknown',
       usedBy: [],
@@ -82,7 +82,7 @@ export function buildRouting(input: BuildInput): Routing {
     const errors = [...(objectIssues.get(`service:${name}`) ?? []), ...(built.error ? [built.error] : [])];
     const config = configuration.http.services[name] ?? {};
     services[name] = {
-      view: { ...redactServiceConfig(config), ...objectFields(name, errors), type: serviceType(config), usedBy: [] },
+      view: { ...serviceAsShown(config), ...objectFields(name, errors), type: serviceType(config), usedBy: [] },
       service: errors.length ? undefined : built.service,
     };
   }
@@ -126,6 +126,8 @@ export function buildRouting(input: BuildInput): Routing {
     routers[name] = {
       ...config,
       ...objectFields(name, [...errors, ...warnings], disabled ? 'disabled' : warnings.length ? 'warning' : 'enabled'),
+      // As Traefik, a router written without entry points shows the defaults it was attached to.
+      entryPoints: [...requested],
       service: serviceName,
       middlewares: config.middlewares ? middlewareNames : undefined,
       using,

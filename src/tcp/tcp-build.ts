@@ -101,6 +101,8 @@ export function buildTcp(input: TcpBuildInput): TcpRouting {
     routers[name] = {
       ...config,
       ...routerFields(name, errors, warnings),
+      // As Traefik, a router written without entry points shows the defaults it was attached to.
+      entryPoints: config.entryPoints?.length ? config.entryPoints : [...input.defaultEntryPoints],
       service: serviceName,
       ...(config.middlewares ? { middlewares: middlewareNames } : {}),
       using,

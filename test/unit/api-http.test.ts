@@ -128,9 +128,12 @@ describe('Traefik-compatible shapes', () => {
     });
   });
 
-  it('/api/version has Traefik capitalised keys', async () => {
+  it('/api/version has Traefik capitalised keys and a uuid stable for the process', async () => {
     const { body } = await get('/api/version');
-    assert.deepEqual(body, { Version: '0.1.0-test', Codename: 'portier', startDate: '2026-11-25T21:00:00.000Z' });
+    const { uuid, ...rest } = body;
+    assert.deepEqual(rest, { Version: '0.1.0-test', Codename: 'portier', startDate: '2026-11-25T21:00:00.000Z' });
+    assert.match(uuid, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.equal((await get('/api/version')).body.uuid, uuid);
   });
 
   it('/api/entrypoints lists static entry points by name; one by name; 404 otherwise', async () => {
