@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { dirname } from 'node:path';
 import { createApiHandler } from '../api/index.js';
 import { createAccessLog } from '../observability/access-log.js';
+import { configureLogOutput } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import { createRequestObserver } from '../observability/request-observer.js';
 import type { RuntimeView } from '../runtime/view.js';
@@ -37,6 +38,7 @@ export interface Assembled {
 /** The composition root: builds every part the static configuration asks for and wires them. */
 export function assemble(config: StaticConfig): Assembled {
   const baseDir = config.source?.file ? dirname(config.source.file) : process.cwd();
+  configureLogOutput(config.log, baseDir);
   configureGateway(config.gateway, config.cluster);
   const functions = createFunctionRuntime(config.functions, baseDir, { store: clusterFunctionStore(config.cluster) });
   const metrics = createMetrics(config.metrics);

@@ -1,4 +1,8 @@
+import { mkdirSync, openSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
+import { ConfigError } from '../config/errors.js';
+import { commonLogLine } from './log-common-format.js';
 
 /** Maps Traefik's level names onto pino's. */
 const LEVELS: Record<string, string> = {
@@ -10,12 +14,49 @@ const LEVELS: Record<string, string> = {
   PANIC: 'fatal',
 };
 
-/** The process-wide structured logger. JSON lines on stderr, so stdout stays free for access logs. */
-export const logger: Logger = pino(
-  { level: process.env.PORTIER_LOG_LEVEL ?? 'info', base: undefined },
-  pino.destination({ dest: 2, sync: false }),
-);
+/**
+ * Where log lines go: stderr (so stdout stays free for access logs) until `log.filePath` names a
+ * file, as JSON unless `log.format` asks for Traefik's `common` text. The logger exists before
+ * the configuration is read, so its output is switched in place.
+ */
+const output = {
+  target: pino.destination({ dest: 2, sync: false }),
+  common: false,
+  write(line: string): void {
+    this.target.write(this.common ? commonLogLine(line) : line);
+  },
+};
+
+// Lines still buffered when the process exits are written out, as pino does for its own destinations.
+process.on('exit', () => {
+  try {
+    output.target.flushSync();
+  } catch {
+    // nowhere left to report it
+  }
+});
+
+/** The process-wide structured logger. */
+export const logger: Logger = pino({ level: process.env.PORTIER_LOG_LEVEL ?? 'info', base: undefined }, output);
 
 export function setLogLevel(level: string | undefined): void {
   if (level) logger.level = LEVELS[level.toUpperCase()] ?? level.toLowerCase();
+}
+
+/** Applies `log.filePath` (relative to `baseDir`) and `log.format`. */
+export function configureLogOutput(config: { filePath?: string; format?: 'json' | 'common' } = {}, baseDir: string) {
+  output.common = config.format === 'common';
+  if (!config.filePath) return;
+  const path = resolve(baseDir, config.filePath);
+  let fd: number;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    fd = openSync(path, 'a');
+  } catch (error) {
+    throw new ConfigError(
+      `cannot open the log file "${path}" (${(error as Error).message}); point log.filePath at a writable file`,
+      'log.filePath',
+    );
+  }
+  output.target = pino.destination({ dest: fd, sync: false });
 }
