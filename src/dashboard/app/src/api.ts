@@ -1,3 +1,4 @@
+import { traitsOf } from './protocols.js';
 import type { LiveStatsSnapshot } from '../../../observability/live-stats.js';
 import type {
   EntryPointView,
@@ -9,10 +10,12 @@ import type {
   TcpMiddlewareView,
   TcpRouterView,
   TcpServiceView,
+  UdpRouterView,
+  UdpServiceView,
 } from '../../../runtime/view.js';
 
 export type { LiveStatsSnapshot, MiddlewareView, ProviderView, RouterView, RuntimeEvent, ServiceView };
-export type { TcpMiddlewareView, TcpRouterView, TcpServiceView };
+export type { TcpMiddlewareView, TcpRouterView, TcpServiceView, UdpRouterView, UdpServiceView };
 export type { SeriesSnapshot } from '../../../observability/live-stats.js';
 
 export interface Section {
@@ -21,7 +24,7 @@ export interface Section {
   errors: number;
 }
 
-export type Protocol = 'http' | 'tcp';
+export type Protocol = 'http' | 'tcp' | 'udp';
 export type Kind = 'routers' | 'services' | 'middlewares';
 
 export type Sections = Record<Kind, Section>;
@@ -29,6 +32,8 @@ export type Sections = Record<Kind, Section>;
 export interface Overview {
   http: Sections;
   tcp: Sections;
+  /** UDP has no middlewares. */
+  udp: Pick<Sections, 'routers' | 'services'>;
   features: { metrics: string; accessLog: boolean; tracing: string };
   providers: string[];
 }
@@ -49,10 +54,13 @@ export interface Runtime {
   middlewares: MiddlewareView[];
   providers: ProviderView[];
   tcp: { routers: TcpRouterView[]; services: TcpServiceView[]; middlewares: TcpMiddlewareView[] };
+  udp: { routers: UdpRouterView[]; services: UdpServiceView[] };
 }
 
-export type AnyRouterView = (RouterView & { priorityStr?: string }) | TcpRouterView;
-export type AnyServiceView = ServiceView | TcpServiceView;
+/** Routers chosen by a rule, with a priority and maybe TLS: HTTP and TCP ones. */
+export type RuledRouterView = (RouterView & { priorityStr?: string }) | TcpRouterView;
+export type AnyRouterView = RuledRouterView | UdpRouterView;
+export type AnyServiceView = ServiceView | TcpServiceView | UdpServiceView;
 export type AnyMiddlewareView = MiddlewareView | TcpMiddlewareView;
 
 /** One protocol's routers, services and middlewares: what the list, detail and search pages read. */
@@ -62,8 +70,16 @@ export interface ObjectSet {
   middlewares: AnyMiddlewareView[];
 }
 
+const NO_MIDDLEWARES: AnyMiddlewareView[] = [];
+
 export function objectsOf(runtime: Runtime, protocol: Protocol): ObjectSet {
+  if (protocol === 'udp') return { ...runtime.udp, middlewares: NO_MIDDLEWARES };
   return protocol === 'tcp' ? runtime.tcp : runtime;
+}
+
+/** Rules, priorities and TLS exist for HTTP and TCP routers; a datagram carries nothing a rule could match. */
+export function ruledRouter(router: AnyRouterView, protocol: Protocol): RuledRouterView | undefined {
+  return traitsOf(protocol).rules ? (router as RuledRouterView) : undefined;
 }
 
 /** Health, live traffic and health checks exist for HTTP services only; the page's protocol says which it is. */
@@ -92,7 +108,7 @@ async function getAll<T>(path: string): Promise<T[]> {
 }
 
 export async function loadRuntime(): Promise<Runtime> {
-  const [overview, version, entryPoints, routers, services, middlewares, providers, tcp] = await Promise.all([
+  const [overview, version, entryPoints, routers, services, middlewares, providers, tcp, udp] = await Promise.all([
     getJson<Overview>('overview').then((r) => r.body),
     getJson<Version>('version').then((r) => r.body),
     getAll<Runtime['entryPoints'][number]>('entrypoints'),
@@ -101,8 +117,9 @@ export async function loadRuntime(): Promise<Runtime> {
     getAll<MiddlewareView>('http/middlewares'),
     getJson<ProviderView[]>('providers').then((r) => r.body),
     loadTcp(),
+    loadUdp(),
   ]);
-  return { overview, version, entryPoints, routers, services, middlewares, providers, tcp };
+  return { overview, version, entryPoints, routers, services, middlewares, providers, tcp, udp };
 }
 
 async function loadTcp(): Promise<Runtime['tcp']> {
@@ -112,6 +129,14 @@ async function loadTcp(): Promise<Runtime['tcp']> {
     getAll<TcpMiddlewareView>('tcp/middlewares'),
   ]);
   return { routers, services, middlewares };
+}
+
+async function loadUdp(): Promise<Runtime['udp']> {
+  const [routers, services] = await Promise.all([
+    getAll<UdpRouterView>('udp/routers'),
+    getAll<UdpServiceView>('udp/services'),
+  ]);
+  return { routers, services };
 }
 
 export async function loadStats(): Promise<LiveStatsSnapshot> {

@@ -2,26 +2,28 @@ import type { Kind, Protocol } from './api.js';
 
 const NOUNS: Record<Kind, string> = { routers: 'router', services: 'service', middlewares: 'middleware' };
 
-export const KINDS: readonly Kind[] = ['routers', 'services', 'middlewares'];
-
 function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /**
- * TCP objects always say so ("TCP routers", "TCP router"), HTTP ones stay unmarked as before TCP
- * existed: the same name can be a router of both protocols.
+ * TCP and UDP objects always say so ("TCP routers", "UDP router"), HTTP ones stay unmarked as
+ * before TCP existed: the same name can be a router of several protocols.
  */
 export function kindTitle(protocol: Protocol, kind: Kind): string {
-  return protocol === 'tcp' ? `TCP ${kind}` : capitalised(kind);
+  return protocol === 'http' ? capitalised(kind) : `${protocolName(protocol)} ${kind}`;
 }
 
-/** "router" or "TCP router". */
+/** "router", "TCP router" or "UDP router". */
 export function objectNoun(protocol: Protocol, kind: Kind): string {
-  return protocol === 'tcp' ? `TCP ${NOUNS[kind]}` : NOUNS[kind];
+  return protocol === 'http' ? NOUNS[kind] : `${protocolName(protocol)} ${NOUNS[kind]}`;
 }
 
-/** "Routers" whatever the protocol, for the TCP kind tabs. */
+export function protocolName(protocol: Protocol): string {
+  return protocol.toUpperCase();
+}
+
+/** "Routers" whatever the protocol, for the TCP and UDP kind tabs. */
 export function plainTitle(kind: Kind): string {
   return capitalised(kind);
 }

@@ -12,7 +12,8 @@ import { Providers } from './components/providers.js';
 import { SearchResults } from './components/search.js';
 import { objectsOf, type Kind, type LiveStatsSnapshot, type Runtime } from './api.js';
 import type { FunctionItem } from './functions-api.js';
-import { KINDS, objectNoun } from './labels.js';
+import { objectNoun } from './labels.js';
+import { kindsOf } from './protocols.js';
 import { useRoute, type Route } from './route.js';
 import { useFunctions, type FunctionsState } from './use-functions.js';
 import { useRuntime, useStats } from './use-runtime.js';
@@ -59,7 +60,7 @@ function Page(props: { route: Route; runtime: Runtime; stats?: LiveStatsSnapshot
       <NotFound kind={objectNoun(protocol, 'middlewares')} name={name} />
     );
   }
-  if ((KINDS as readonly string[]).includes(page)) {
+  if ((kindsOf(protocol) as readonly string[]).includes(page)) {
     return (
       <ObjectList
         key={`${protocol}/${page}`}

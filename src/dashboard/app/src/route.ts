@@ -3,8 +3,8 @@ import type { Kind, Protocol } from './api.js';
 
 /**
  * Hash routes (`#/routers/web@docker`), so the proxy serves one `index.html` and deep links work
- * without server-side fallbacks: `#/`, `#/<kind>`, `#/<kind>/<name>`, `#/search?q=…`. TCP objects
- * live under `#/tcp/<kind>[/<name>]`, so their names never clash with HTTP ones.
+ * without server-side fallbacks: `#/`, `#/<kind>`, `#/<kind>/<name>`, `#/search?q=…`. TCP and UDP
+ * objects live under `#/tcp/<kind>[/<name>]` and `#/udp/…`, so their names never clash with HTTP ones.
  */
 export interface Route {
   page: string;
@@ -13,11 +13,15 @@ export interface Route {
   params: URLSearchParams;
 }
 
+/** The protocols whose pages carry their name as a prefix; HTTP pages are unprefixed. */
+const STREAM_PROTOCOLS = ['tcp', 'udp'] as const;
+
 export function parseRoute(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
   const segments = path.replace(/^\//, '').split('/');
-  const protocol = segments[0] === 'tcp' && segments.length > 1 ? 'tcp' : 'http';
-  const [page = '', ...name] = protocol === 'tcp' ? segments.slice(1) : segments;
+  const prefix = segments.length > 1 ? STREAM_PROTOCOLS.find((p) => p === segments[0]) : undefined;
+  const protocol = prefix ?? 'http';
+  const [page = '', ...name] = prefix ? segments.slice(1) : segments;
   return {
     page: page || 'overview',
     protocol,
@@ -31,9 +35,9 @@ export function href(page: string, name?: string, params?: Record<string, string
   return `#/${page}${name ? `/${encodeURIComponent(name)}` : ''}${query}`;
 }
 
-/** The page listing one protocol's objects of a kind: `routers` or `tcp/routers`; pass it to `href`. */
+/** The page listing one protocol's objects of a kind: `routers`, `tcp/routers` or `udp/routers`; pass it to `href`. */
 export function kindPage(protocol: Protocol, kind: Kind): string {
-  return protocol === 'tcp' ? `tcp/${kind}` : kind;
+  return protocol === 'http' ? kind : `${protocol}/${kind}`;
 }
 
 export function useRoute(): Route {

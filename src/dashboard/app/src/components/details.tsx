@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import {
   httpService,
   objectsOf,
+  ruledRouter,
   type AnyMiddlewareView,
   type AnyRouterView,
   type AnyServiceView,
@@ -11,8 +12,9 @@ import {
   type Runtime,
 } from '../api.js';
 import { objectNoun } from '../labels.js';
+import { traitsOf } from '../protocols.js';
 import { href, kindPage } from '../route.js';
-import { fixFor } from './problems.js';
+import { fixFor } from '../problems.js';
 import { formatRate, ratePerSecond, Sparkline } from './sparkline.js';
 import { ServerStateBadge, StatusBadge } from './status.js';
 import { TlsSettings } from './tls.js';
@@ -79,33 +81,36 @@ export function NotFound({ kind, name }: { kind: string; name: string }) {
 
 export function RouterDetail(props: { router: AnyRouterView; runtime: Runtime; protocol: Protocol }) {
   const { router, protocol } = props;
+  const ruled = ruledRouter(router, protocol);
   const known = new Set(objectsOf(props.runtime, protocol).middlewares.map((m) => m.name));
   return (
     <div class="page detail">
       <Header kind={objectNoun(protocol, 'routers')} name={router.name} status={router.status} />
       <Errors errors={router.error} />
       <dl class="fields panel">
-        <Field label="Rule" testid="router-rule">
-          <code class="rule">{router.rule || '—'}</code>
-        </Field>
+        {ruled && (
+          <Field label="Rule" testid="router-rule">
+            <code class="rule">{ruled.rule || '—'}</code>
+          </Field>
+        )}
         <Field label="Entry points" testid="router-entrypoints">
           {router.using.length ? router.using.join(', ') : <span class="muted">none</span>}
         </Field>
-        <Field label="Priority">{'priorityStr' in router ? router.priorityStr : router.priority}</Field>
-        {router.tls && (
+        {ruled && <Field label="Priority">{'priorityStr' in ruled ? ruled.priorityStr : ruled.priority}</Field>}
+        {ruled?.tls && (
           <Field label="TLS">
-            <TlsSettings tls={router.tls} />
+            <TlsSettings tls={ruled.tls} />
           </Field>
         )}
         <Field label="Provider">{router.provider}</Field>
       </dl>
       <section class="panel">
-        <h2>{protocol === 'tcp' ? 'Connection flow' : 'Request flow'}</h2>
+        <h2>{traitsOf(protocol).flow}</h2>
         <ol class="chain" data-testid="router-chain">
           <li class="chain-step">
             <span class="muted">entry</span> {router.using.join(', ') || '—'}
           </li>
-          {(router.middlewares ?? []).map((m) => (
+          {(ruled?.middlewares ?? []).map((m) => (
             <li class={`chain-step ${known.has(m) ? '' : 'chain-missing'}`}>
               <span class="muted">middleware</span> <a href={href(kindPage(protocol, 'middlewares'), m)}>{m}</a>
             </li>
@@ -122,14 +127,18 @@ export function RouterDetail(props: { router: AnyRouterView; runtime: Runtime; p
   );
 }
 
-/** HTTP servers are URLs with a weight, health and live traffic; TCP servers are addresses, maybe dialled over TLS. */
+/**
+ * HTTP servers are URLs with a weight, health and live traffic; TCP servers are addresses, maybe
+ * dialled over TLS; UDP servers are addresses.
+ */
 function ServerTable(props: { service: AnyServiceView; stats?: LiveStatsSnapshot; protocol: Protocol }) {
   const { service, stats } = props;
   const http = props.protocol === 'http';
+  const tlsColumn = traitsOf(props.protocol).serverTls;
   const servers = (service.loadBalancer?.servers ?? []).map((server) =>
     'url' in server
-      ? { address: server.url, weight: server.weight ?? 1, tls: undefined }
-      : { address: server.address, weight: undefined, tls: server.tls ?? false },
+      ? { address: server.url, weight: server.weight ?? 1, tls: false }
+      : { address: server.address, weight: undefined, tls: 'tls' in server && server.tls === true },
   );
   const serverStatus = httpService(service, props.protocol)?.serverStatus;
   const live = stats?.services[service.name];
@@ -141,7 +150,8 @@ function ServerTable(props: { service: AnyServiceView; stats?: LiveStatsSnapshot
           <tr>
             {http && <th>State</th>}
             <th>{http ? 'URL' : 'Address'}</th>
-            <th>{http ? 'Weight' : 'TLS'}</th>
+            {http && <th>Weight</th>}
+            {tlsColumn && <th>TLS</th>}
             {http && <th>Req/s</th>}
             {http && <th>Last minute</th>}
           </tr>
@@ -157,11 +167,8 @@ function ServerTable(props: { service: AnyServiceView; stats?: LiveStatsSnapshot
               <td data-label={http ? 'URL' : 'Address'}>
                 <code>{server.address}</code>
               </td>
-              {http ? (
-                <td data-label="Weight">{server.weight}</td>
-              ) : (
-                <td data-label="TLS">{server.tls ? 'yes' : 'no'}</td>
-              )}
+              {http && <td data-label="Weight">{server.weight}</td>}
+              {tlsColumn && <td data-label="TLS">{server.tls ? 'yes' : 'no'}</td>}
               {http && <td data-label="Req/s">{formatRate(ratePerSecond(live?.servers[server.address]))}</td>}
               {http && (
                 <td data-label="Last minute">

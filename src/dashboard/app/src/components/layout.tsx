@@ -10,6 +10,7 @@ const NAV = [
   ['services', 'Services'],
   ['middlewares', 'Middlewares'],
   ['tcp/routers', 'TCP'],
+  ['udp/routers', 'UDP'],
   ['functions', 'Functions'],
   ['providers', 'Providers'],
 ] as const;
@@ -32,7 +33,7 @@ export function Layout(props: {
   children: ComponentChildren;
 }) {
   const { route, version, connection, functionAlerts } = props;
-  const current = route.protocol === 'tcp' ? 'tcp/routers' : (NAV_PARENT[route.page] ?? route.page);
+  const current = route.protocol === 'http' ? (NAV_PARENT[route.page] ?? route.page) : `${route.protocol}/routers`;
   const onSearch = (event: SubmitEvent) => {
     event.preventDefault();
     const input = (event.currentTarget as HTMLFormElement).elements.namedItem('q') as HTMLInputElement;

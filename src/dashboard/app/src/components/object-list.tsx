@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import {
   httpService,
   objectsOf,
+  ruledRouter,
   type AnyMiddlewareView,
   type AnyRouterView,
   type AnyServiceView,
@@ -10,7 +11,8 @@ import {
   type Protocol,
   type Runtime,
 } from '../api.js';
-import { KINDS, kindTitle, plainTitle } from '../labels.js';
+import { kindTitle, plainTitle, protocolName } from '../labels.js';
+import { kindsOf, traitsOf } from '../protocols.js';
 import { href, kindPage } from '../route.js';
 import { formatRate, ratePerSecond } from './sparkline.js';
 import { StatusBadge } from './status.js';
@@ -28,14 +30,18 @@ export function matches(search: string, ...values: (string | undefined)[]): bool
   return needle === '' || values.some((v) => v?.toLowerCase().includes(needle));
 }
 
-/** The two cells every list starts with: the object's status and its name, linking to its page. */
+/**
+ * The two cells every list starts with: the object's status and its name, linking to its page,
+ * with its first error under it so a broken object says why without a click.
+ */
 function StatusAndName({
   page,
   object,
 }: {
   page: string;
-  object: { name: string; status: keyof typeof STATUS_ORDER };
+  object: { name: string; status: keyof typeof STATUS_ORDER; error?: string[] };
 }) {
+  const [error] = object.error ?? [];
   return (
     <>
       <td data-label="Status">
@@ -43,21 +49,28 @@ function StatusAndName({
       </td>
       <td data-label="Name">
         <a href={href(page, object.name)}>{object.name}</a>
+        {error && (
+          <div class="row-error" data-testid="row-error">
+            {error}
+          </div>
+        )}
       </td>
     </>
   );
 }
 
+// UDP routers have no rule and no TLS: their columns are left out rather than shown empty.
 function RouterRows({ items, protocol }: { items: AnyRouterView[]; protocol: Protocol }) {
+  const ruled = traitsOf(protocol).rules;
   return (
     <table class="objects">
       <thead>
         <tr>
           <th>Status</th>
           <th>Name</th>
-          <th>Rule</th>
+          {ruled && <th>Rule</th>}
           <th>Entry points</th>
-          <th>TLS</th>
+          {ruled && <th>TLS</th>}
           <th>Service</th>
         </tr>
       </thead>
@@ -65,11 +78,13 @@ function RouterRows({ items, protocol }: { items: AnyRouterView[]; protocol: Pro
         {items.map((r) => (
           <tr data-testid="row" data-name={r.name}>
             <StatusAndName page={kindPage(protocol, 'routers')} object={r} />
-            <td data-label="Rule">
-              <code class="rule">{r.rule || '—'}</code>
-            </td>
+            {ruled && (
+              <td data-label="Rule">
+                <code class="rule">{ruledRouter(r, protocol)?.rule || '—'}</code>
+              </td>
+            )}
             <td data-label="Entry points">{r.using.join(', ') || '—'}</td>
-            <td data-label="TLS">{tlsSummary(r.tls)}</td>
+            {ruled && <td data-label="TLS">{tlsSummary(ruledRouter(r, protocol)?.tls)}</td>}
             <td data-label="Service">
               {r.service ? <a href={href(kindPage(protocol, 'services'), r.service)}>{r.service}</a> : '—'}
             </td>
@@ -90,7 +105,7 @@ function serverCount(service: AnyServiceView, protocol: Protocol): string {
   return `${servers - down}/${servers} up`;
 }
 
-// Live request counters exist for HTTP services only: a TCP connection carries no requests.
+// Live request counters exist for HTTP services only: a TCP connection or UDP session carries no requests.
 function ServiceRows({
   items,
   stats,
@@ -150,11 +165,11 @@ function MiddlewareRows({ items, protocol }: { items: AnyMiddlewareView[]; proto
   );
 }
 
-/** TCP has no nav entry per kind: its list pages switch between kinds with these tabs. */
+/** TCP and UDP have no nav entry per kind: their list pages switch between kinds with these tabs. */
 function KindTabs({ protocol, current }: { protocol: Protocol; current: Kind }) {
   return (
-    <nav class="tabs" aria-label="TCP objects">
-      {KINDS.map((kind) => (
+    <nav class="tabs" aria-label={`${protocolName(protocol)} objects`}>
+      {kindsOf(protocol).map((kind) => (
         <a href={href(kindPage(protocol, kind))} class={kind === current ? 'active' : ''} data-testid={`tab-${kind}`}>
           {plainTitle(kind)}
         </a>
@@ -176,20 +191,20 @@ export function ObjectList(props: {
   const [status, setStatus] = useState(props.initialStatus ?? '');
   const keep = (o: { status: string; name: string }, ...more: (string | undefined)[]) =>
     (status === '' || o.status === status) && matches(search, o.name, ...more);
-  const routers = errorsFirst(objects.routers.filter((r) => keep(r, r.rule, r.service)));
+  const routers = errorsFirst(objects.routers.filter((r) => keep(r, ruledRouter(r, protocol)?.rule, r.service)));
   const services = errorsFirst(objects.services.filter((s) => keep(s, s.type)));
   const middlewares = errorsFirst(objects.middlewares.filter((m) => keep(m, m.type)));
   const count = { routers: routers.length, services: services.length, middlewares: middlewares.length }[kind];
   const title = kindTitle(protocol, kind);
   return (
     <div class="page">
-      {protocol === 'tcp' && <KindTabs protocol={protocol} current={kind} />}
+      {protocol !== 'http' && <KindTabs protocol={protocol} current={kind} />}
       <div class="page-head">
         <h1>{title}</h1>
         <div class="filters">
           <input
             type="search"
-            placeholder={`Filter ${protocol === 'tcp' ? title : title.toLowerCase()}…`}
+            placeholder={`Filter ${protocol === 'http' ? title.toLowerCase() : title}…`}
             value={search}
             onInput={(e) => setSearch(e.currentTarget.value)}
             aria-label="Filter"

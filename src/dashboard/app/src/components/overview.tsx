@@ -1,17 +1,22 @@
 import type { Kind, LiveStatsSnapshot, Protocol, Runtime, Section } from '../api.js';
 import type { FunctionItem } from '../functions-api.js';
 import { kindTitle } from '../labels.js';
+import { kindsOf } from '../protocols.js';
 import { href, kindPage } from '../route.js';
 import { Problems } from './problems.js';
 import { formatRate, ratePerSecond, Sparkline } from './sparkline.js';
 
-/** Test ids and links: `count-routers` for HTTP (as before TCP existed), `count-tcp-routers` for TCP. */
+/**
+ * Test ids and links: `count-routers` for HTTP (as before TCP existed), `count-tcp-routers` for TCP,
+ * `count-udp-routers` for UDP.
+ */
 function CountCard({ protocol, kind, section }: { protocol: Protocol; kind: Kind; section: Section }) {
   const page = kindPage(protocol, kind);
   const id = page.replace('/', '-');
   const title = kindTitle(protocol, kind);
+  const rowStart = kind === kindsOf(protocol)[0];
   return (
-    <a class="card count-card" href={href(page)} data-testid={`count-${id}`}>
+    <a class={`card count-card${rowStart ? ' count-row-start' : ''}`} href={href(page)} data-testid={`count-${id}`}>
       <h3>{title}</h3>
       <div class="count-total" data-testid={`count-${id}-total`}>
         {section.total}
@@ -37,7 +42,7 @@ export function Overview({
   stats?: LiveStatsSnapshot;
   functions?: FunctionItem[];
 }) {
-  const { http, tcp } = runtime.overview;
+  const { http, tcp, udp } = runtime.overview;
   const rate = ratePerSecond(stats?.total);
   const errorRate = stats ? ratePerSecond({ requests: stats.total.errors, errors: [] }) : 0;
   return (
@@ -62,6 +67,8 @@ export function Overview({
         <CountCard protocol="tcp" kind="routers" section={tcp.routers} />
         <CountCard protocol="tcp" kind="services" section={tcp.services} />
         <CountCard protocol="tcp" kind="middlewares" section={tcp.middlewares} />
+        <CountCard protocol="udp" kind="routers" section={udp.routers} />
+        <CountCard protocol="udp" kind="services" section={udp.services} />
       </section>
 
       <section class="panel">

@@ -1,5 +1,5 @@
 import type { Runtime } from '../api.js';
-import { issueLink } from './problems.js';
+import { issueLink } from '../problems.js';
 
 export function Providers({ runtime }: { runtime: Runtime }) {
   return (

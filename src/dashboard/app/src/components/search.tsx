@@ -1,33 +1,25 @@
-import { objectsOf, type Kind, type Runtime } from '../api.js';
+import { objectsOf, ruledRouter, type Kind, type Runtime } from '../api.js';
 import type { ObjectStatus } from '../../../../runtime/view.js';
 import { kindTitle } from '../labels.js';
+import { PROTOCOLS, kindsOf } from '../protocols.js';
 import { href, kindPage } from '../route.js';
 import { matches } from './object-list.js';
 import { StatusBadge } from './status.js';
 
-/** Every HTTP and TCP object whose name, rule, service or type contains the query, grouped by kind. */
+/** Every HTTP, TCP and UDP object whose name, rule, service or type contains the query, grouped by kind. */
 export function SearchResults({ runtime, query }: { runtime: Runtime; query: string }) {
-  const groups = (['http', 'tcp'] as const).flatMap((protocol) => {
+  const groups = PROTOCOLS.flatMap((protocol) => {
     const objects = objectsOf(runtime, protocol);
-    const group = (kind: Kind, items: { name: string; status: ObjectStatus }[]) => ({
+    const found: Record<Kind, { name: string; status: ObjectStatus }[]> = {
+      routers: objects.routers.filter((r) => matches(query, r.name, ruledRouter(r, protocol)?.rule, r.service)),
+      services: objects.services.filter((s) => matches(query, s.name, s.type)),
+      middlewares: objects.middlewares.filter((m) => matches(query, m.name, m.type)),
+    };
+    return kindsOf(protocol).map((kind) => ({
       title: kindTitle(protocol, kind),
       page: kindPage(protocol, kind),
-      items,
-    });
-    return [
-      group(
-        'routers',
-        objects.routers.filter((r) => matches(query, r.name, r.rule, r.service)),
-      ),
-      group(
-        'services',
-        objects.services.filter((s) => matches(query, s.name, s.type)),
-      ),
-      group(
-        'middlewares',
-        objects.middlewares.filter((m) => matches(query, m.name, m.type)),
-      ),
-    ];
+      items: found[kind],
+    }));
   });
   const total = groups.reduce((n, { items }) => n + items.length, 0);
   return (

@@ -1,13 +1,13 @@
-import type { AnyRouterView } from '../api.js';
+import type { RuledRouterView } from '../api.js';
 
-type RouterTls = NonNullable<AnyRouterView['tls']>;
+type RouterTls = NonNullable<RuledRouterView['tls']>;
 
 function isPassthrough(tls: RouterTls): boolean {
   return 'passthrough' in tls && tls.passthrough === true;
 }
 
 /** One word for lists: a TCP router either hands the TLS bytes on or terminates them itself. */
-export function tlsSummary(tls: AnyRouterView['tls']): string {
+export function tlsSummary(tls: RuledRouterView['tls']): string {
   if (!tls) return '—';
   return isPassthrough(tls) ? 'passthrough' : 'terminated';
 }
