@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { dirname } from 'node:path';
 import { createApiHandler } from '../api/index.js';
 import { createAccessLog } from '../observability/access-log.js';
-import { configureLogOutput } from '../observability/logger.js';
+import { configureLogOutput, reopenLogFile } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import { createRequestObserver } from '../observability/request-observer.js';
 import type { RuntimeView } from '../runtime/view.js';
@@ -31,6 +31,8 @@ import { internalRouters } from './internal-routes.js';
 
 export interface Assembled {
   portier: Portier;
+  /** Reopens the log and access-log files (SIGUSR1), after logrotate moved them. */
+  reopenLogs: () => void;
   /** Stops the proxy gracefully, then the function runtime and gateway stores. */
   close: () => Promise<void>;
 }
@@ -93,6 +95,10 @@ export function assemble(config: StaticConfig): Assembled {
   terminating = () => portier.isTerminating;
   return {
     portier,
+    reopenLogs: () => {
+      reopenLogFile();
+      accessLog?.reopen();
+    },
     close: async () => {
       api.close();
       await portier.stop();

@@ -6,7 +6,8 @@ import { assemble } from './assemble.js';
 const HELP = `Usage: portier [run] [-c FILE] [--<static.key>=VALUE…]
 
 Runs the proxy in the foreground until SIGTERM or SIGINT, then drains in-flight requests
-(entryPoints.<name>.transport.lifeCycle.graceTimeOut, default 10s) and exits.
+(entryPoints.<name>.transport.lifeCycle.graceTimeOut, default 10s) and exits. SIGUSR1 reopens
+log.filePath and accessLog.filePath, after logrotate moved them.
 
   -c, --configFile=FILE   Static configuration (TOML or YAML, Traefik v3 or v1 format)
   --<key.path>=VALUE      Override any static key, e.g. --entryPoints.web.address=:8000
@@ -26,7 +27,11 @@ export async function runProxy(args: string[]): Promise<number> {
     console.error(`portier: ${errors.length} error(s) in the static configuration; nothing was started`);
     return 1;
   }
-  const { portier, close } = assemble(config);
+  const { portier, close, reopenLogs } = assemble(config);
+  process.on('SIGUSR1', () => {
+    logger.info('SIGUSR1: reopening the log files');
+    reopenLogs();
+  });
   await portier.start();
   logger.info(
     {

@@ -8,6 +8,8 @@ import { logger } from './logger.js';
 /** Where access-log lines go: gathered, formatted and written in batches. */
 export interface LineWriter {
   add(line: FinishedRequest): void;
+  /** Writes out what is gathered, then reopens the file (after logrotate moved it). */
+  reopen(): void;
   /** Writes out what is gathered and closes the file. */
   close(): Promise<void>;
 }
@@ -72,6 +74,10 @@ export function createLineWriter(
       if (waiting.push(line) + formatted >= writeEvery) writeGathered();
       else if (waiting.length >= MAX_WAITING) formatWaiting();
     },
+    reopen() {
+      writeGathered();
+      sink.reopen();
+    },
     async close() {
       clearInterval(flusher);
       process.off('exit', writeGathered);
@@ -84,20 +90,12 @@ export function createLineWriter(
 interface Sink {
   /** Writes the bytes before returning, or copies them: the caller reuses the buffer. */
   write(bytes: Uint8Array): void;
+  reopen(): void;
   close(): void;
 }
 
 function fileSink(path: string): Sink {
-  let fd: number;
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    fd = openSync(path, 'a');
-  } catch (error) {
-    throw new ConfigError(
-      `cannot open the access log file "${path}" (${(error as Error).message}); point accessLog.filePath at a writable file`,
-      'accessLog.filePath',
-    );
-  }
+  let fd = openLogFile(path);
   let failing = false;
   return {
     write(bytes) {
@@ -110,10 +108,36 @@ function fileSink(path: string): Sink {
         failing = true;
       }
     },
+    reopen() {
+      try {
+        const reopened = openLogFile(path);
+        closeSync(fd);
+        fd = reopened;
+      } catch (error) {
+        // Keep writing where we were rather than lose lines.
+        logger.error({ err: error, path }, 'cannot reopen the access log; still writing to the old file');
+      }
+    },
     close: () => closeSync(fd),
   };
 }
 
+function openLogFile(path: string): number {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    return openSync(path, 'a');
+  } catch (error) {
+    throw new ConfigError(
+      `cannot open the access log file "${path}" (${(error as Error).message}); point accessLog.filePath at a writable file`,
+      'accessLog.filePath',
+    );
+  }
+}
+
 function stdoutSink(): Sink {
-  return { write: (bytes) => void process.stdout.write(Buffer.from(bytes)), close: () => undefined };
+  return {
+    write: (bytes) => void process.stdout.write(Buffer.from(bytes)),
+    reopen: () => undefined,
+    close: () => undefined,
+  };
 }

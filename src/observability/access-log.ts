@@ -9,6 +9,8 @@ import { createLineWriter } from './access-log-writer.js';
 export interface AccessLog {
   /** Records one finished request: `bytesSent` counts its body, `durationNs` all of it. */
   write(ctx: RequestContext, status: number, bytesSent: number, durationNs: number): void;
+  /** Reopens the file, after logrotate moved it (SIGUSR1, as in Traefik). */
+  reopen(): void;
   /** Writes out what is buffered and closes the file. */
   close(): Promise<void>;
 }
@@ -35,6 +37,7 @@ export function createAccessLog(config: StaticConfig['accessLog'], baseDir = pro
       const remotePort = ctx.req.socket.remotePort;
       writer.add({ ctx, status, bytesSent, durationNs, count, now: Date.now(), remotePort });
     },
+    reopen: () => writer.reopen(),
     close: () => writer.close(),
   };
 }

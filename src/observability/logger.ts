@@ -43,20 +43,37 @@ export function setLogLevel(level: string | undefined): void {
   if (level) logger.level = LEVELS[level.toUpperCase()] ?? level.toLowerCase();
 }
 
+let logFile: string | undefined;
+
 /** Applies `log.filePath` (relative to `baseDir`) and `log.format`. */
 export function configureLogOutput(config: { filePath?: string; format?: 'json' | 'common' } = {}, baseDir: string) {
   output.common = config.format === 'common';
   if (!config.filePath) return;
-  const path = resolve(baseDir, config.filePath);
-  let fd: number;
+  logFile = resolve(baseDir, config.filePath);
+  output.target = pino.destination({ dest: openLogFile(logFile), sync: false });
+}
+
+/** Reopens `log.filePath`, after logrotate moved it (SIGUSR1, as in Traefik). */
+export function reopenLogFile(): void {
+  if (!logFile) return;
+  try {
+    const previous = output.target;
+    output.target = pino.destination({ dest: openLogFile(logFile), sync: false });
+    previous.flushSync();
+    previous.end();
+  } catch (error) {
+    logger.error({ err: error }, 'cannot reopen the log file; still writing to the old one');
+  }
+}
+
+function openLogFile(path: string): number {
   try {
     mkdirSync(dirname(path), { recursive: true });
-    fd = openSync(path, 'a');
+    return openSync(path, 'a');
   } catch (error) {
     throw new ConfigError(
       `cannot open the log file "${path}" (${(error as Error).message}); point log.filePath at a writable file`,
       'log.filePath',
     );
   }
-  output.target = pino.destination({ dest: fd, sync: false });
 }
