@@ -5,6 +5,7 @@
  * hand-built view; this one catches what the runtime adds or forgets on the way.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import bcrypt from 'bcryptjs';
@@ -55,6 +56,9 @@ before(async () => {
       `      basicAuth: { users: ["admin:${bcrypt.hashSync('s3cret', 4)}"] }`,
       '    named-auth:',
       `      basicAuth: { users: ["ops:${bcrypt.hashSync('s3cret', 4)}"], headerField: X-User }`,
+      '    digest:',
+      // htdigest's user:realm:md5(user:realm:password)
+      `      digestAuth: { users: ["ops:traefik:${createHash('md5').update('ops:traefik:s3cret').digest('hex')}"] }`,
       '    addPrefixTest:',
       '      addPrefix: { prefix: /toto }',
       '',
@@ -140,6 +144,9 @@ describe('API objects of a real file configuration, against Traefik', () => {
     const named = await apiGet('/api/http/middlewares/named-auth@file');
     assert.deepEqual(named.basicAuth, { users: ['ops:<redacted>'], headerField: 'X-User' });
     assert.deepEqual(named.usedBy, []);
+    const digest = await apiGet('/api/http/middlewares/digest@file');
+    assert.equal(digest.status, 'enabled', JSON.stringify(digest.error));
+    assert.deepEqual(digest.digestAuth, { users: ['ops:<redacted>'] });
   });
 
   it('rawdata carries the same objects keyed by name, and no hash anywhere', async () => {
