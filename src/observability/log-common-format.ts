@@ -22,7 +22,7 @@ export function commonLogLine(json: string): string {
 function fieldText(key: string, value: unknown): string {
   // An error is its message, as zerolog writes `error=…`; its stack stays in the JSON format.
   if (key === 'err' && value && typeof value === 'object' && 'message' in value) {
-    return JSON.stringify(String((value).message));
+    return JSON.stringify(String(value.message));
   }
   if (typeof value === 'string') return /^[^\s"=]+$/.test(value) ? value : JSON.stringify(value);
   return JSON.stringify(value) ?? String(value);
