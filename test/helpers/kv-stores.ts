@@ -47,7 +47,8 @@ export async function startKvBackend(kind: KvBackendKind): Promise<KvBackend> {
   const connect = {
     etcd: () => connectEtcd({ endpoints }),
     redis: () => connectRedis({ endpoints }),
-    zookeeper: () => connectZooKeeper({ endpoints }),
+    // A ZooKeeper JVM just restarted on a loaded machine answers `ruok` well before it grants sessions.
+    zookeeper: () => connectZooKeeper({ endpoints }, 30_000),
   }[serverKind];
   return {
     providers: { [serverKind === 'zookeeper' ? 'zooKeeper' : serverKind]: { endpoints } },
