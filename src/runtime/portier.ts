@@ -264,16 +264,24 @@ export class Portier {
     return buildTcp({
       tcp: configuration.tcp,
       entryPoints,
-      defaultEntryPoints: entryPoints.filter((ep) => ep !== this.parts.apiEntryPoint),
+      defaultEntryPoints: entryPoints.filter((ep) => this.isPublic(ep)),
       counts: this.tcpCounts,
       objectIssues: issuesByObject(configuration),
       httpEntryPoints: new Set(httpRouters.flatMap((router) => router.using)),
     });
   }
 
+  /**
+   * Whether routers without `entryPoints` attach to an entry point: as in Traefik, never to
+   * `traefik` (the API's, even when the API is not insecure) nor to the one the API uses.
+   */
+  private isPublic(entryPoint: string): boolean {
+    return entryPoint !== 'traefik' && entryPoint !== this.parts.apiEntryPoint;
+  }
+
   private build(configuration: Configuration): Routing {
     const entryPoints = [...this.entryPoints.keys()];
-    const publicEntryPoints = entryPoints.filter((ep) => ep !== this.parts.apiEntryPoint);
+    const publicEntryPoints = entryPoints.filter((ep) => this.isPublic(ep));
     const flagged = publicEntryPoints.filter((ep) => this.parts.config.entryPoints[ep]?.asDefault);
     return buildRouting({
       configuration,
