@@ -1,7 +1,7 @@
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { ConfigError } from '../config/errors.js';
+import { closeSync, writeSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { FinishedRequest, LineFormatter } from './access-log-format.js';
+import { openAppendFile } from './append-file.js';
 import { LineBuffer } from './line-buffer.js';
 import { logger } from './logger.js';
 
@@ -95,7 +95,7 @@ interface Sink {
 }
 
 function fileSink(path: string): Sink {
-  let fd = openLogFile(path);
+  let fd = openAppendFile(path, 'access log', 'accessLog.filePath');
   let failing = false;
   return {
     write(bytes) {
@@ -110,7 +110,7 @@ function fileSink(path: string): Sink {
     },
     reopen() {
       try {
-        const reopened = openLogFile(path);
+        const reopened = openAppendFile(path, 'access log', 'accessLog.filePath');
         closeSync(fd);
         fd = reopened;
       } catch (error) {
@@ -120,18 +120,6 @@ function fileSink(path: string): Sink {
     },
     close: () => closeSync(fd),
   };
-}
-
-function openLogFile(path: string): number {
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    return openSync(path, 'a');
-  } catch (error) {
-    throw new ConfigError(
-      `cannot open the access log file "${path}" (${(error as Error).message}); point accessLog.filePath at a writable file`,
-      'accessLog.filePath',
-    );
-  }
 }
 
 function stdoutSink(): Sink {

@@ -1,7 +1,6 @@
-import { mkdirSync, openSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
-import { ConfigError } from '../config/errors.js';
+import { openAppendFile } from './append-file.js';
 import { commonLogLine } from './log-common-format.js';
 
 /** Maps Traefik's level names onto pino's. */
@@ -50,7 +49,7 @@ export function configureLogOutput(config: { filePath?: string; format?: 'json' 
   output.common = config.format === 'common';
   if (!config.filePath) return;
   logFile = resolve(baseDir, config.filePath);
-  output.target = pino.destination({ dest: openLogFile(logFile), sync: false });
+  output.target = pino.destination({ dest: openAppendFile(logFile, 'log', 'log.filePath'), sync: false });
 }
 
 /** Reopens `log.filePath`, after logrotate moved it (SIGUSR1, as in Traefik). */
@@ -58,22 +57,10 @@ export function reopenLogFile(): void {
   if (!logFile) return;
   try {
     const previous = output.target;
-    output.target = pino.destination({ dest: openLogFile(logFile), sync: false });
+    output.target = pino.destination({ dest: openAppendFile(logFile, 'log', 'log.filePath'), sync: false });
     previous.flushSync();
     previous.end();
   } catch (error) {
     logger.error({ err: error }, 'cannot reopen the log file; still writing to the old one');
-  }
-}
-
-function openLogFile(path: string): number {
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    return openSync(path, 'a');
-  } catch (error) {
-    throw new ConfigError(
-      `cannot open the log file "${path}" (${(error as Error).message}); point log.filePath at a writable file`,
-      'log.filePath',
-    );
   }
 }
