@@ -1,19 +1,20 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createConnection, createServer, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   assertFitsPhone,
   assertOverviewCounts,
-  openDashboardBrowser,
+  startDashboardSession,
   saveScreenshot,
   skipWithoutChromium,
   type DashboardBrowser,
+  type DashboardSession,
   type OverviewSections,
 } from '../helpers/dashboard-e2e.js';
-import { freePort, startPortier, tempDir, waitFor, type RunningPortier } from '../helpers/portier.js';
+import { freePort, waitFor } from '../helpers/portier.js';
 
 interface TcpRouterBody {
   rule: string;
@@ -86,7 +87,7 @@ ${servers}
 
 describe('TCP pages of the dashboard in a real browser', { skip: skipWithoutChromium }, () => {
   let echo: Awaited<ReturnType<typeof startTcpEcho>>;
-  let portier: RunningPortier;
+  let session: DashboardSession;
   let browser: DashboardBrowser['browser'];
   let page: DashboardBrowser['page'];
   let pageErrors: string[];
@@ -94,44 +95,26 @@ describe('TCP pages of the dashboard in a real browser', { skip: skipWithoutChro
   let dir: string;
   let apiUrl: string;
   let tcpPort: number;
-  const getJson = async <T>(path: string) => (await (await fetch(apiUrl + path)).json()) as T;
+  const getJson = <T>(path: string) => session.getJson<T>(path);
   const writeDynamic = (yaml: string) => writeFileSync(join(dir, 'dynamic.yml'), yaml);
-  const open = async (hash: string) => {
-    await page.goto(`${apiUrl}/dashboard/${hash}`);
-    await page.locator('.page').first().waitFor();
-  };
+  const open = (hash: string) => session.open(hash);
 
   before(async () => {
     echo = await startTcpEcho();
-    const [webPort, apiPort] = await Promise.all([freePort(), freePort()]);
+    const webPort = await freePort();
     tcpPort = await freePort();
-    apiUrl = `http://127.0.0.1:${apiPort}`;
-    dir = tempDir({
-      'portier.yml': `entryPoints:
-  web:
+    session = await startDashboardSession(
+      `  web:
     address: "127.0.0.1:${webPort}"
   tcp:
-    address: "127.0.0.1:${tcpPort}"
-  traefik:
-    address: "127.0.0.1:${apiPort}"
-api:
-  insecure: true
-providers:
-  providersThrottleDuration: 10ms
-  file:
-    filename: dynamic.yml
-    watch: true
-`,
-      'dynamic.yml': tcpDynamic(echo.address),
-    });
-    portier = await startPortier(['-c', join(dir, 'portier.yml')], { readyPattern: /portier started/ });
-    ({ browser, page, pageErrors, text } = await openDashboardBrowser());
+    address: "127.0.0.1:${tcpPort}"`,
+      tcpDynamic(echo.address),
+    );
+    ({ browser, page, pageErrors, text, dir, apiUrl } = session);
   });
   after(async () => {
-    await browser?.close();
-    await portier?.stop();
+    await session?.close();
     await new Promise((done) => echo?.server.close(done));
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('routes a plain connection through the HostSNI(`*`) router to the echo server', async () => {

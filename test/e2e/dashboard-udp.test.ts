@@ -1,17 +1,18 @@
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:dgram';
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   assertFitsPhone,
   assertOverviewCounts,
-  openDashboardBrowser,
+  startDashboardSession,
   skipWithoutChromium,
   type DashboardBrowser,
+  type DashboardSession,
   type OverviewSection,
 } from '../helpers/dashboard-e2e.js';
-import { freePort, startPortier, tempDir, waitFor, type RunningPortier } from '../helpers/portier.js';
+import { freePort, waitFor } from '../helpers/portier.js';
 import { startUdpEcho, udpClient, udpExchange, type UdpEcho } from '../helpers/udp-echo.js';
 
 type UdpSections = Record<'routers' | 'services', OverviewSection>;
@@ -60,7 +61,7 @@ ${nowhere}`;
 describe('UDP pages of the dashboard in a real browser', { skip: skipWithoutChromium }, () => {
   let echo: UdpEcho;
   let client: Socket;
-  let portier: RunningPortier;
+  let session: DashboardSession;
   let browser: DashboardBrowser['browser'];
   let page: DashboardBrowser['page'];
   let pageErrors: string[];
@@ -68,11 +69,8 @@ describe('UDP pages of the dashboard in a real browser', { skip: skipWithoutChro
   let dir: string;
   let apiUrl: string;
   let dnsPort: number;
-  const getJson = async <T>(path: string) => (await (await fetch(apiUrl + path)).json()) as T;
-  const open = async (hash: string) => {
-    await page.goto(`${apiUrl}/dashboard/${hash}`);
-    await page.locator('.page').first().waitFor();
-  };
+  const getJson = <T>(path: string) => session.getJson<T>(path);
+  const open = (hash: string) => session.open(hash);
   const rowNames = () => page.getByTestId('row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name')));
   const problemLinks = () =>
     page
@@ -83,45 +81,25 @@ describe('UDP pages of the dashboard in a real browser', { skip: skipWithoutChro
   before(async () => {
     echo = await startUdpEcho('echo');
     client = await udpClient();
-    const [webPort, apiPort, syslogPort, sparePort] = await Promise.all([
-      freePort(),
-      freePort(),
-      freePort(),
-      freePort(),
-    ]);
+    const [webPort, syslogPort, sparePort] = await Promise.all([freePort(), freePort(), freePort()]);
     dnsPort = await freePort();
-    apiUrl = `http://127.0.0.1:${apiPort}`;
-    dir = tempDir({
-      'portier.yml': `entryPoints:
-  web:
+    session = await startDashboardSession(
+      `  web:
     address: "127.0.0.1:${webPort}"
   dns:
     address: "127.0.0.1:${dnsPort}/udp"
   syslog:
     address: "127.0.0.1:${syslogPort}/udp"
   spare:
-    address: "127.0.0.1:${sparePort}/udp"
-  traefik:
-    address: "127.0.0.1:${apiPort}"
-api:
-  insecure: true
-providers:
-  providersThrottleDuration: 10ms
-  file:
-    filename: dynamic.yml
-    watch: true
-`,
-      'dynamic.yml': udpDynamic(echo.port),
-    });
-    portier = await startPortier(['-c', join(dir, 'portier.yml')], { readyPattern: /portier started/ });
-    ({ browser, page, pageErrors, text } = await openDashboardBrowser());
+    address: "127.0.0.1:${sparePort}/udp"`,
+      udpDynamic(echo.port),
+    );
+    ({ browser, page, pageErrors, text, dir, apiUrl } = session);
   });
   after(async () => {
-    await browser?.close();
-    await portier?.stop();
+    await session?.close();
     client?.close();
     await echo?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('routes a datagram through the good UDP router to the echo server', async () => {

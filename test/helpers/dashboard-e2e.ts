@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { CHROMIUM, launchBrowser } from './api-browser.js';
+import { freePort, startPortier, tempDir, type RunningPortier } from './portier.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -38,6 +39,61 @@ export async function openDashboardBrowser(): Promise<DashboardBrowser> {
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
   return { browser, page, pageErrors, text: (testid) => page.getByTestId(testid).first().innerText() };
+}
+
+/** Portier serving its dashboard, and a browser to look at it. */
+export interface DashboardSession extends DashboardBrowser {
+  portier: RunningPortier;
+  /** Holds portier.yml and the watched dynamic.yml. */
+  dir: string;
+  apiUrl: string;
+  /** The API's JSON answer for a path such as `/api/overview`. */
+  getJson<T>(path: string): Promise<T>;
+  /** Opens a dashboard page (`#/udp/routers`…) and waits until it shows. */
+  open(hash: string): Promise<void>;
+  /** Closes the browser, stops Portier and removes `dir`. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts Portier with the given entry points (YAML lines under `entryPoints:`), the insecure API
+ * on a `traefik` entry point of its own, and `dynamic` in a watched file, then opens a browser.
+ */
+export async function startDashboardSession(entryPoints: string, dynamic: string): Promise<DashboardSession> {
+  const apiUrl = `http://127.0.0.1:${await freePort()}`;
+  const dir = tempDir({
+    'portier.yml': `entryPoints:
+${entryPoints}
+  traefik:
+    address: "${apiUrl.slice('http://'.length)}"
+api:
+  insecure: true
+providers:
+  providersThrottleDuration: 10ms
+  file:
+    filename: dynamic.yml
+    watch: true
+`,
+    'dynamic.yml': dynamic,
+  });
+  const portier = await startPortier(['-c', join(dir, 'portier.yml')], { readyPattern: /portier started/ });
+  const browser = await openDashboardBrowser();
+  return {
+    ...browser,
+    portier,
+    dir,
+    apiUrl,
+    getJson: async <T>(path: string) => (await (await fetch(apiUrl + path)).json()) as T,
+    open: async (hash) => {
+      await browser.page.goto(`${apiUrl}/dashboard/${hash}`);
+      await browser.page.locator('.page').first().waitFor();
+    },
+    close: async () => {
+      await browser.browser.close();
+      await portier.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /**
