@@ -264,7 +264,7 @@ export class Portier {
     return buildTcp({
       tcp: configuration.tcp,
       entryPoints,
-      defaultEntryPoints: entryPoints.filter((ep) => this.isPublic(ep)),
+      defaultEntryPoints: this.defaultEntryPoints(),
       counts: this.tcpCounts,
       objectIssues: issuesByObject(configuration),
       httpEntryPoints: new Set(httpRouters.flatMap((router) => router.using)),
@@ -272,21 +272,22 @@ export class Portier {
   }
 
   /**
-   * Whether routers without `entryPoints` attach to an entry point: as in Traefik, never to
-   * `traefik` (the API's, even when the API is not insecure) nor to the one the API uses.
+   * Where HTTP and TCP routers without `entryPoints` attach, as in Traefik: the entry points marked
+   * `asDefault`, else all of them; never `traefik` (the API's, even when the API is not insecure)
+   * nor the one the API uses.
    */
-  private isPublic(entryPoint: string): boolean {
-    return entryPoint !== 'traefik' && entryPoint !== this.parts.apiEntryPoint;
+  private defaultEntryPoints(): string[] {
+    const candidates = [...this.entryPoints.keys()].filter((ep) => ep !== 'traefik' && ep !== this.parts.apiEntryPoint);
+    const flagged = candidates.filter((ep) => this.parts.config.entryPoints[ep]?.asDefault);
+    return flagged.length ? flagged : candidates;
   }
 
   private build(configuration: Configuration): Routing {
     const entryPoints = [...this.entryPoints.keys()];
-    const publicEntryPoints = entryPoints.filter((ep) => this.isPublic(ep));
-    const flagged = publicEntryPoints.filter((ep) => this.parts.config.entryPoints[ep]?.asDefault);
     return buildRouting({
       configuration,
       entryPoints,
-      defaultEntryPoints: flagged.length ? flagged : publicEntryPoints,
+      defaultEntryPoints: this.defaultEntryPoints(),
       tlsEntryPoints: new Set(entryPoints.filter((ep) => this.parts.config.entryPoints[ep]?.http?.tls)),
       internalRouters: this.parts.internalRouters,
       internalServices: this.parts.internalServices,

@@ -1,8 +1,7 @@
 import type { Duplex } from 'node:stream';
 import type { TcpConfig } from '../config/dynamic/types.js';
 import { providerOf, qualify } from '../providers/aggregator.js';
-import { objectFields } from '../runtime/object-issues.js';
-import { addObjectsDroppedByProviders, issueLookup, placeholderIn } from '../runtime/object-issues.js';
+import { addObjectsDroppedByProviders, issueLookup, objectFields, placeholderIn } from '../runtime/object-issues.js';
 import {
   checkServiceNotReported,
   routerEntryPoints,

@@ -80,11 +80,6 @@ export class UdpEntryPoint {
     return this.socket?.address().port ?? 0;
   }
 
-  /** Open sessions (for the API and tests). */
-  get openSessions(): number {
-    return this.sessionCount;
-  }
-
   /**
    * Takes the router of a new configuration. Sessions whose server it can still pick carry on
    * (a reload does not break a call or a DNS retry); the others end now.
