@@ -46,9 +46,13 @@ export abstract class OnDemandBuilder<T> {
     }
   }
 
-  /** A child's weight; a protocol whose labels may bring any number checks it here. */
-  protected weightOf(weight: number | undefined, _key: string): number {
-    return weight ?? 1;
+  /** A child's weight, checked here: Docker labels reach the builder without the file schema's check. */
+  private weightOf(weight: number | undefined, key: string): number {
+    const checked = weight ?? 1;
+    if (!Number.isInteger(checked) || checked < 0) {
+      throw new ConfigError(`${key}: must be a whole number, 0 or more, not ${checked}`);
+    }
+    return checked;
   }
 
   /**

@@ -48,15 +48,6 @@ export class TcpServiceBuilder extends OnDemandBuilder<TcpPicker> {
     let turn = 0;
     return () => (servers.length ? servers[turn++ % servers.length] : undefined);
   }
-
-  /** Docker labels reach the builder without the file schema's check, so weights are checked here. */
-  protected override weightOf(weight: number | undefined, key: string): number {
-    const checked = weight ?? 1;
-    if (!Number.isInteger(checked) || checked < 0) {
-      throw new ConfigError(`${key}: must be a whole number, 0 or more, not ${checked}`);
-    }
-    return checked;
-  }
 }
 
 export function parseAddress(address: string, key: string): TcpAddress {

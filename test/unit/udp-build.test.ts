@@ -110,3 +110,18 @@ test('the udp section is validated one object at a time, with the exact key of e
   assert.match(byKey['udp.services.both']!.message, /exactly one of loadBalancer or weighted/);
   assert.match(byKey['udp.middlewres']!.message, /udp has routers and services/);
 });
+
+test('a negative weight from labels disables the weighted UDP service with the key to fix', () => {
+  const { routes, view } = build({
+    routers: { 'voice@docker': { entryPoints: ['rtp'], service: 'split' } },
+    services: {
+      'split@docker': { weighted: { services: [{ name: 'a', weight: -1 }] } },
+      'a@docker': { loadBalancer: { servers: [server(1)] } },
+    },
+  });
+  assert.equal(routes.get('rtp'), undefined);
+  assert.match(
+    view.services['split@docker']!.error!.join(' '),
+    /services\[0\]\.weight: must be a whole number, 0 or more, not -1/,
+  );
+});
