@@ -2,6 +2,7 @@ import type { FunctionPointer, FunctionStore, PointerEvent, StoredVersion } from
 import { logger } from '../observability/logger.js';
 import { b64, unb64 } from '../providers/kv/etcd-store.js';
 import { EtcdLink } from './etcd-link.js';
+import { PointerAnnouncer } from './pointer-announcer.js';
 
 const VERSIONS = 'portier/functions/versions/';
 const POINTERS = 'portier/functions/pointers/';
@@ -17,7 +18,7 @@ interface RangeReply {
  * from an etcd watch on the pointers (re-established if etcd goes away).
  */
 export class EtcdFunctionStore implements FunctionStore {
-  private readonly listeners = new Set<(event: PointerEvent) => void>();
+  private readonly pointers = new PointerAnnouncer();
   private readonly link: EtcdLink;
 
   constructor(endpoints: string[]) {
@@ -29,13 +30,10 @@ export class EtcdFunctionStore implements FunctionStore {
           void this.announce(keys).catch((error: Error) =>
             logger.warn({ err: error.message }, 'cluster function store: could not read a changed pointer'),
           ),
-        // Deploys made while the watch was down were not announced: announce every pointer.
+        // Changes made while the watch was down were not announced: tell them all again.
         resumed: () =>
           void this.listPointers().then(
-            (pointers) =>
-              pointers.forEach((pointer) =>
-                this.listeners.forEach((listener) => listener({ name: pointer.name, pointer })),
-              ),
+            (pointers) => this.pointers.resync(pointers),
             (error: Error) =>
               logger.warn({ err: error.message }, 'cluster function store: could not read the pointers again'),
           ),
@@ -59,9 +57,9 @@ export class EtcdFunctionStore implements FunctionStore {
 
   async listPointers(): Promise<FunctionPointer[]> {
     const pairs = await this.link.use((etcd) => etcd.list(POINTERS));
-    return pairs
-      .flatMap((pair) => parse<FunctionPointer>(pair.value) ?? [])
-      .sort((a, b) => a.name.localeCompare(b.name));
+    return this.pointers.listed(
+      pairs.flatMap((pair) => parse<FunctionPointer>(pair.value) ?? []).sort((a, b) => a.name.localeCompare(b.name)),
+    );
   }
 
   async updatePointer(
@@ -87,12 +85,11 @@ export class EtcdFunctionStore implements FunctionStore {
   }
 
   watch(listener: (event: PointerEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.pointers.watch(listener);
   }
 
   async close(): Promise<void> {
-    this.listeners.clear();
+    this.pointers.clear();
     await this.link.close();
   }
 
@@ -100,7 +97,7 @@ export class EtcdFunctionStore implements FunctionStore {
     for (const key of new Set(keys)) {
       const name = key.slice(POINTERS.length);
       const pointer = await this.getPointer(name);
-      for (const listener of this.listeners) listener(pointer ? { name, pointer } : { name });
+      this.pointers.announce(pointer ? { name, pointer } : { name });
     }
   }
 }

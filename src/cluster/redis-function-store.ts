@@ -1,6 +1,7 @@
 import type { FunctionPointer, FunctionStore, PointerEvent, StoredVersion } from '../functions/store/types.js';
 import { logger } from '../observability/logger.js';
 import { clusterRedisPubSub, type ClusterRedisClient, type RedisPubSub } from './redis-client.js';
+import { PointerAnnouncer } from './pointer-announcer.js';
 
 const PREFIX = 'portier:functions';
 const VERSION = `${PREFIX}:version:`;
@@ -23,7 +24,7 @@ const MAX_ATTEMPTS = 20;
 export class RedisFunctionStore implements FunctionStore {
   private readonly redis: RedisPubSub;
   private readonly client: ClusterRedisClient;
-  private readonly listeners = new Set<(event: PointerEvent) => void>();
+  private readonly pointers = new PointerAnnouncer();
   private readonly ready: Promise<void>;
 
   constructor(endpoint: string) {
@@ -32,10 +33,10 @@ export class RedisFunctionStore implements FunctionStore {
       EVENTS,
       {
         message: (message) => this.announce(message),
-        // Deploys made while the subscriber was away were not heard: announce every pointer.
+        // Changes made while the subscriber was away were not heard: tell them all again.
         resumed: () =>
           void this.listPointers().then(
-            (pointers) => pointers.forEach((pointer) => this.emit({ name: pointer.name, pointer })),
+            (pointers) => this.pointers.resync(pointers),
             (error: Error) =>
               logger.warn({ err: error.message }, 'cluster function store: could not read the pointers again'),
           ),
@@ -71,7 +72,7 @@ export class RedisFunctionStore implements FunctionStore {
         if (pointer) pointers.push(pointer);
       }
     }
-    return pointers.sort((a, b) => a.name.localeCompare(b.name));
+    return this.pointers.listed(pointers.sort((a, b) => a.name.localeCompare(b.name)));
   }
 
   async updatePointer(
@@ -93,22 +94,17 @@ export class RedisFunctionStore implements FunctionStore {
   }
 
   watch(listener: (event: PointerEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.pointers.watch(listener);
   }
 
   async close(): Promise<void> {
-    this.listeners.clear();
+    this.pointers.clear();
     await this.redis.close();
   }
 
   private announce(message: string): void {
     const event = parse<PointerEvent>(message);
-    if (event) this.emit(event);
-  }
-
-  private emit(event: PointerEvent): void {
-    for (const listener of this.listeners) listener(event);
+    if (event) this.pointers.announce(event);
   }
 }
 
