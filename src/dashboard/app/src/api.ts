@@ -70,11 +70,8 @@ export interface ObjectSet {
   middlewares: AnyMiddlewareView[];
 }
 
-const NO_MIDDLEWARES: AnyMiddlewareView[] = [];
-
 export function objectsOf(runtime: Runtime, protocol: Protocol): ObjectSet {
-  if (protocol === 'udp') return { ...runtime.udp, middlewares: NO_MIDDLEWARES };
-  return protocol === 'tcp' ? runtime.tcp : runtime;
+  return traitsOf(protocol).objects(runtime);
 }
 
 /** Rules, priorities and TLS exist for HTTP and TCP routers; a datagram carries nothing a rule could match. */
@@ -82,9 +79,9 @@ export function ruledRouter(router: AnyRouterView, protocol: Protocol): RuledRou
   return traitsOf(protocol).rules ? (router as RuledRouterView) : undefined;
 }
 
-/** Health, live traffic and health checks exist for HTTP services only; the page's protocol says which it is. */
+/** Health, live traffic and health checks exist for services that carry requests; the page's protocol says which it is. */
 export function httpService(service: AnyServiceView, protocol: Protocol): ServiceView | undefined {
-  return protocol === 'http' ? (service as ServiceView) : undefined;
+  return traitsOf(protocol).requests ? (service as ServiceView) : undefined;
 }
 
 /** The API is served from the same origin, one level up from `/dashboard/`. */

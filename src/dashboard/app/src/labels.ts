@@ -1,4 +1,5 @@
 import type { Kind, Protocol } from './api.js';
+import { traitsOf } from './protocols.js';
 
 const NOUNS: Record<Kind, string> = { routers: 'router', services: 'service', middlewares: 'middleware' };
 
@@ -11,12 +12,12 @@ function capitalised(text: string): string {
  * before TCP existed: the same name can be a router of several protocols.
  */
 export function kindTitle(protocol: Protocol, kind: Kind): string {
-  return protocol === 'http' ? capitalised(kind) : `${protocolName(protocol)} ${kind}`;
+  return traitsOf(protocol).marked ? `${protocolName(protocol)} ${kind}` : capitalised(kind);
 }
 
 /** "router", "TCP router" or "UDP router". */
 export function objectNoun(protocol: Protocol, kind: Kind): string {
-  return protocol === 'http' ? NOUNS[kind] : `${protocolName(protocol)} ${NOUNS[kind]}`;
+  return traitsOf(protocol).marked ? `${protocolName(protocol)} ${NOUNS[kind]}` : NOUNS[kind];
 }
 
 export function protocolName(protocol: Protocol): string {

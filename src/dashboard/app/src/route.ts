@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Kind, Protocol } from './api.js';
+import { PROTOCOLS, traitsOf } from './protocols.js';
 
 /**
  * Hash routes (`#/routers/web@docker`), so the proxy serves one `index.html` and deep links work
@@ -14,12 +15,12 @@ export interface Route {
 }
 
 /** The protocols whose pages carry their name as a prefix; HTTP pages are unprefixed. */
-const STREAM_PROTOCOLS = ['tcp', 'udp'] as const;
+const MARKED_PROTOCOLS = PROTOCOLS.filter((protocol) => traitsOf(protocol).marked);
 
 export function parseRoute(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
   const segments = path.replace(/^\//, '').split('/');
-  const prefix = segments.length > 1 ? STREAM_PROTOCOLS.find((p) => p === segments[0]) : undefined;
+  const prefix = segments.length > 1 ? MARKED_PROTOCOLS.find((p) => p === segments[0]) : undefined;
   const protocol = prefix ?? 'http';
   const [page = '', ...name] = prefix ? segments.slice(1) : segments;
   return {
@@ -37,7 +38,7 @@ export function href(page: string, name?: string, params?: Record<string, string
 
 /** The page listing one protocol's objects of a kind: `routers`, `tcp/routers` or `udp/routers`; pass it to `href`. */
 export function kindPage(protocol: Protocol, kind: Kind): string {
-  return protocol === 'http' ? kind : `${protocol}/${kind}`;
+  return traitsOf(protocol).marked ? `${protocol}/${kind}` : kind;
 }
 
 export function useRoute(): Route {

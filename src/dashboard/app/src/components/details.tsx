@@ -133,8 +133,7 @@ export function RouterDetail(props: { router: AnyRouterView; runtime: Runtime; p
  */
 function ServerTable(props: { service: AnyServiceView; stats?: LiveStatsSnapshot; protocol: Protocol }) {
   const { service, stats } = props;
-  const http = props.protocol === 'http';
-  const tlsColumn = traitsOf(props.protocol).serverTls;
+  const { requests, serverTls } = traitsOf(props.protocol);
   const servers = (service.loadBalancer?.servers ?? []).map((server) =>
     'url' in server
       ? { address: server.url, weight: server.weight ?? 1, tls: false }
@@ -148,29 +147,29 @@ function ServerTable(props: { service: AnyServiceView; stats?: LiveStatsSnapshot
       <table class="objects servers">
         <thead>
           <tr>
-            {http && <th>State</th>}
-            <th>{http ? 'URL' : 'Address'}</th>
-            {http && <th>Weight</th>}
-            {tlsColumn && <th>TLS</th>}
-            {http && <th>Req/s</th>}
-            {http && <th>Last minute</th>}
+            {requests && <th>State</th>}
+            <th>{requests ? 'URL' : 'Address'}</th>
+            {requests && <th>Weight</th>}
+            {serverTls && <th>TLS</th>}
+            {requests && <th>Req/s</th>}
+            {requests && <th>Last minute</th>}
           </tr>
         </thead>
         <tbody>
           {servers.map((server) => (
             <tr data-testid="server" data-url={server.address}>
-              {http && (
+              {requests && (
                 <td data-label="State">
                   <ServerStateBadge state={serverStatus?.[server.address]} url={server.address} />
                 </td>
               )}
-              <td data-label={http ? 'URL' : 'Address'}>
+              <td data-label={requests ? 'URL' : 'Address'}>
                 <code>{server.address}</code>
               </td>
-              {http && <td data-label="Weight">{server.weight}</td>}
-              {tlsColumn && <td data-label="TLS">{server.tls ? 'yes' : 'no'}</td>}
-              {http && <td data-label="Req/s">{formatRate(ratePerSecond(live?.servers[server.address]))}</td>}
-              {http && (
+              {requests && <td data-label="Weight">{server.weight}</td>}
+              {serverTls && <td data-label="TLS">{server.tls ? 'yes' : 'no'}</td>}
+              {requests && <td data-label="Req/s">{formatRate(ratePerSecond(live?.servers[server.address]))}</td>}
+              {requests && (
                 <td data-label="Last minute">
                   <Sparkline series={live?.servers[server.address]} label={server.address} />
                 </td>

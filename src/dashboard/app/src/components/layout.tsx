@@ -1,7 +1,8 @@
 import type { ComponentChildren } from 'preact';
 import type { Version } from '../api.js';
 import type { Route } from '../route.js';
-import { href } from '../route.js';
+import { traitsOf } from '../protocols.js';
+import { href, kindPage } from '../route.js';
 import type { Connection } from '../use-runtime.js';
 
 const NAV = [
@@ -33,7 +34,9 @@ export function Layout(props: {
   children: ComponentChildren;
 }) {
   const { route, version, connection, functionAlerts } = props;
-  const current = route.protocol === 'http' ? (NAV_PARENT[route.page] ?? route.page) : `${route.protocol}/routers`;
+  const current = traitsOf(route.protocol).marked
+    ? kindPage(route.protocol, 'routers')
+    : (NAV_PARENT[route.page] ?? route.page);
   const onSearch = (event: SubmitEvent) => {
     event.preventDefault();
     const input = (event.currentTarget as HTMLFormElement).elements.namedItem('q') as HTMLInputElement;

@@ -115,7 +115,7 @@ function ServiceRows({
   stats?: LiveStatsSnapshot;
   protocol: Protocol;
 }) {
-  const rates = protocol === 'http';
+  const rates = traitsOf(protocol).requests;
   return (
     <table class="objects">
       <thead>
@@ -198,13 +198,13 @@ export function ObjectList(props: {
   const title = kindTitle(protocol, kind);
   return (
     <div class="page">
-      {protocol !== 'http' && <KindTabs protocol={protocol} current={kind} />}
+      {traitsOf(protocol).marked && <KindTabs protocol={protocol} current={kind} />}
       <div class="page-head">
         <h1>{title}</h1>
         <div class="filters">
           <input
             type="search"
-            placeholder={`Filter ${protocol === 'http' ? title.toLowerCase() : title}…`}
+            placeholder={`Filter ${traitsOf(protocol).marked ? title : title.toLowerCase()}…`}
             value={search}
             onInput={(e) => setSearch(e.currentTarget.value)}
             aria-label="Filter"
