@@ -19,7 +19,6 @@ import { sendError, sendJson } from './json.js';
 import { paginate, PageError } from './list-query.js';
 import { overview } from './overview.js';
 import { rawData } from './representations.js';
-import { findUdpObject, listUdpObjects, udpKindOf } from './udp-objects.js';
 
 export interface ApiDeps {
   view(): RuntimeView;
@@ -125,12 +124,6 @@ export function createApiHandler(deps: ApiDeps): ApiHandlers {
         return sendList(ctx, view.certificates ?? [], query);
     }
     const [, , section, kind, ...rest] = path.split('/');
-    const udpKind = section === 'udp' ? udpKindOf(kind) : undefined;
-    if (udpKind) {
-      if (rest.length === 0) return sendList(ctx, listUdpObjects(view, udpKind, query), query);
-      const result = findUdpObject(view, udpKind, decodeSegment(rest.join('/')));
-      return 'found' in result ? sendJson(ctx, 200, result.found) : sendError(ctx, 404, result.notFound);
-    }
     if (section === 'entrypoints' && kind !== undefined && rest.length === 0) {
       const name = decodeSegment(kind);
       const found = entryPoints(view).find((ep) => ep.name === name);
@@ -138,8 +131,8 @@ export function createApiHandler(deps: ApiDeps): ApiHandlers {
     }
     const objects = section !== undefined && kind !== undefined ? objectPath(section, kind) : undefined;
     if (objects) {
-      if (rest.length === 0) return sendList(ctx, listObjects(view, ...objects, query), query);
-      const result = findObject(view, ...objects, decodeSegment(rest.join('/')));
+      if (rest.length === 0) return sendList(ctx, listObjects(view, objects, query), query);
+      const result = findObject(view, objects, decodeSegment(rest.join('/')));
       return 'found' in result ? sendJson(ctx, 200, result.found) : sendError(ctx, 404, result.notFound);
     }
     sendError(ctx, 404, `not found: ${ctx.path}`);

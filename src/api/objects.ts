@@ -5,6 +5,7 @@ import type {
   ServiceView,
   TcpMiddlewareView,
   TcpRouterView,
+  UdpRouterView,
 } from '../runtime/view.js';
 import {
   listCriteria,
@@ -17,7 +18,7 @@ import {
 } from './list-query.js';
 import { middlewareRepresentation, routerRepresentation, tcpRouterRepresentation } from './representations.js';
 
-/** One kind of object under `/api/<http|tcp>/<kind>`: how to list, filter, sort and show it. */
+/** One kind of object under `/api/<http|tcp|udp>/<kind>`: how to list, filter, sort and show it. */
 interface ObjectKind<T extends { name: string }> {
   /** Singular, for "router not found: x". */
   noun: string;
@@ -26,6 +27,18 @@ interface ObjectKind<T extends { name: string }> {
   keep(object: T, criteria: ListCriteria): boolean;
   sortKeys: Record<string, (object: T) => string | number>;
 }
+
+/** What every router list sorts by; HTTP and TCP routers add their rule and priority. */
+const routerSortKeys: Record<
+  string,
+  (r: Pick<UdpRouterView, 'name' | 'provider' | 'status' | 'service' | 'using'>) => string | number
+> = {
+  name: (r) => r.name,
+  provider: (r) => r.provider,
+  status: (r) => r.status,
+  service: (r) => r.service,
+  entryPoints: (r) => r.using.length,
+};
 
 const routers: ObjectKind<RouterView> = {
   noun: 'router',
@@ -36,18 +49,10 @@ const routers: ObjectKind<RouterView> = {
     matchesSearch(c, r.rule, r.name) &&
     matchesService(c, r.service) &&
     matchesMiddleware(c, r.middlewares),
-  sortKeys: {
-    name: (r) => r.name,
-    provider: (r) => r.provider,
-    priority: (r) => r.priority,
-    status: (r) => r.status,
-    rule: (r) => r.rule,
-    service: (r) => r.service,
-    entryPoints: (r) => r.using.length,
-  },
+  sortKeys: { ...routerSortKeys, priority: (r) => r.priority, rule: (r) => r.rule },
 };
 
-/** What the service lists read, so HTTP and TCP services share one spec. */
+/** What the service lists read, so HTTP, TCP and UDP services share one spec. */
 type ServiceLike = Pick<ServiceView, 'name' | 'provider' | 'status'> & {
   type: string;
   loadBalancer?: { servers: unknown[] };
@@ -101,33 +106,43 @@ const tcpMiddlewares: ObjectKind<TcpMiddlewareView> = {
   all: (view) => (view.tcp ?? EMPTY_TCP).middlewares,
 };
 
-const PROTOCOLS = {
-  http: { routers, services, middlewares },
-  tcp: { routers: tcpRouters, services: tcpServices, middlewares: tcpMiddlewares },
-} as const;
+// UDP routers have no rule, middlewares or priority: as in Traefik, they are searched by name only
+// and `middlewareName` does not filter them.
+const udpRouters: ObjectKind<UdpRouterView> = {
+  noun: 'router',
+  all: (view) => view.udp?.routers ?? {},
+  represent: (r) => r,
+  keep: (r, c) => matchesStatus(c, r.status) && matchesSearch(c, r.name) && matchesService(c, r.service),
+  sortKeys: routerSortKeys,
+};
 
-export type ObjectProtocol = keyof typeof PROTOCOLS;
-export type ObjectKindName = keyof (typeof PROTOCOLS)['http'];
+const udpServices = serviceKind((view) => view.udp?.services ?? {});
 
 /** Each kind's functions only ever receive objects of that kind, so the union can be widened. */
-function specOf(protocol: ObjectProtocol, kind: ObjectKindName): ObjectKind<{ name: string }> {
-  return PROTOCOLS[protocol][kind] as unknown as ObjectKind<{ name: string }>;
+function widened<T extends { name: string }>(kind: ObjectKind<T>): ObjectKind<{ name: string }> {
+  return kind as unknown as ObjectKind<{ name: string }>;
 }
 
-/** `/api/<protocol>/<kind>` as typed names, when both exist. */
-export function objectPath(protocol: string, kind: string): [ObjectProtocol, ObjectKindName] | undefined {
-  if (!Object.hasOwn(PROTOCOLS, protocol) || !Object.hasOwn(PROTOCOLS.http, kind)) return undefined;
-  return [protocol as ObjectProtocol, kind as ObjectKindName];
+type KindsOf = Partial<Record<'routers' | 'services' | 'middlewares', ObjectKind<{ name: string }>>>;
+
+// UDP has no middlewares (nor has Traefik): `/api/udp/middlewares` is not found.
+const PROTOCOLS: Record<'http' | 'tcp' | 'udp', KindsOf> = {
+  http: { routers: widened(routers), services: widened(services), middlewares: widened(middlewares) },
+  tcp: { routers: widened(tcpRouters), services: widened(tcpServices), middlewares: widened(tcpMiddlewares) },
+  udp: { routers: widened(udpRouters), services: widened(udpServices) },
+};
+
+/** One kind of one protocol, as `objectPath` found it. */
+export type ObjectPath = ObjectKind<{ name: string }>;
+
+/** `/api/<protocol>/<kind>`, when the protocol has that kind. */
+export function objectPath(protocol: string, kind: string): ObjectPath | undefined {
+  const kinds = Object.hasOwn(PROTOCOLS, protocol) ? PROTOCOLS[protocol as keyof typeof PROTOCOLS] : undefined;
+  return kinds && Object.hasOwn(kinds, kind) ? kinds[kind as keyof KindsOf] : undefined;
 }
 
 /** The filtered, sorted list (before paging). */
-export function listObjects(
-  view: RuntimeView,
-  protocol: ObjectProtocol,
-  kind: ObjectKindName,
-  query: URLSearchParams,
-): { name: string }[] {
-  const spec = specOf(protocol, kind);
+export function listObjects(view: RuntimeView, spec: ObjectPath, query: URLSearchParams): { name: string }[] {
   const criteria = listCriteria(query);
   const kept = Object.values(spec.all(view)).filter((object) => spec.keep(object, criteria));
   return sortItems(kept, query, spec.sortKeys).map((object) => spec.represent(object));
@@ -136,11 +151,9 @@ export function listObjects(
 /** One object by its qualified name, or the Traefik error message when there is none. */
 export function findObject(
   view: RuntimeView,
-  protocol: ObjectProtocol,
-  kind: ObjectKindName,
+  spec: ObjectPath,
   name: string,
 ): { found: unknown } | { notFound: string } {
-  const spec = specOf(protocol, kind);
   const object = Object.hasOwn(spec.all(view), name) ? spec.all(view)[name] : undefined;
   return object ? { found: spec.represent(object) } : { notFound: `${spec.noun} not found: ${name}` };
 }
