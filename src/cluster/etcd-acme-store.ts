@@ -8,8 +8,9 @@ import {
   type StoredCertificate,
 } from '../acme/store.js';
 import { logger } from '../observability/logger.js';
-import { b64, type EtcdStore } from '../providers/kv/etcd-store.js';
+import { b64 } from '../providers/kv/etcd-store.js';
 import { LEASE_TTL_MS, underLease, type LockLease } from './cluster-lock.js';
+import type { EtcdConnection } from './etcd-connection.js';
 import { EtcdLink } from './etcd-link.js';
 
 const PREFIX = 'portier/acme/';
@@ -17,7 +18,7 @@ const RESOLVERS = `${PREFIX}resolvers/`;
 const CHALLENGES = `${PREFIX}challenges/`;
 const LOCKS = `${PREFIX}locks/`;
 /** A challenge left behind by a crashed instance must not linger: orders finish in minutes. */
-const CHALLENGE_TTL_S = 600;
+const CHALLENGE_TTL_MS = 600_000;
 
 /**
  * ACME state in etcd (`cluster.etcd`, or a resolver `storage: etcd://host:port`): one key per
@@ -51,7 +52,7 @@ export class EtcdAcmeStore implements AcmeStore {
 
   async read(resolver: string): Promise<ResolverRecord> {
     const base = `${RESOLVERS}${resolver}/`;
-    const pairs = await this.link.use((etcd) => etcd.list(base));
+    const pairs = await this.link.list(base);
     const account = pairs.find((pair) => pair.key === `${base}account`);
     return {
       ...(account ? { Account: JSON.parse(account.value) as StoredAccount } : {}),
@@ -62,33 +63,26 @@ export class EtcdAcmeStore implements AcmeStore {
   }
 
   async writeAccount(resolver: string, account: StoredAccount): Promise<void> {
-    await this.link.use((etcd) => etcd.put(`${RESOLVERS}${resolver}/account`, JSON.stringify(account)));
+    await this.link.set(`${RESOLVERS}${resolver}/account`, JSON.stringify(account));
   }
 
   async writeCertificate(resolver: string, certificate: StoredCertificate): Promise<void> {
     const key = `${RESOLVERS}${resolver}/certificates/${domainKey(certificate)}`;
-    await this.link.use((etcd) => etcd.put(key, JSON.stringify(certificate)));
+    await this.link.set(key, JSON.stringify(certificate));
   }
 
   async exclusively<T>(name: string, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const etcd = await this.link.use((connected) => Promise.resolve(connected));
-    return underLease(leaseOn(etcd, `${LOCKS}${name}`), name, task, () => this.closed);
+    return underLease(leaseOn(this.link, `${LOCKS}${name}`), name, task, () => this.closed);
   }
 
   async publishChallenge(event: ChallengeEvent): Promise<void> {
     const key = `${CHALLENGES}${event.kind}/${event.id}`;
-    await this.link.use(async (etcd) => {
-      if (event.value === undefined) {
-        await etcd.delete(key);
-        return;
-      }
-      const { ID } = (await etcd.call('/v3/lease/grant', { TTL: CHALLENGE_TTL_S })) as { ID: string };
-      await etcd.call('/v3/kv/put', { key: b64(key), value: b64(event.value), lease: ID });
-    });
+    if (event.value === undefined) await this.link.delete(key);
+    else await this.link.set(key, event.value, CHALLENGE_TTL_MS);
   }
 
   async challenges(): Promise<ChallengeEvent[]> {
-    const pairs = await this.link.use((etcd) => etcd.list(CHALLENGES));
+    const pairs = await this.link.list(CHALLENGES);
     return pairs.flatMap((pair) => challengeAt(pair.key, pair.value) ?? []);
   }
 
@@ -108,7 +102,7 @@ export class EtcdAcmeStore implements AcmeStore {
         const resolver = key.slice(RESOLVERS.length).split('/')[0]!;
         for (const listener of this.listeners) listener.resolverChanged(resolver);
       } else if (key.startsWith(CHALLENGES)) {
-        const event = challengeAt(key, await this.link.use((etcd) => etcd.get(key)));
+        const event = challengeAt(key, await this.link.get(key));
         if (event) for (const listener of this.listeners) listener.challenge(event);
       }
     }
@@ -123,7 +117,7 @@ function challengeAt(key: string, value: string | undefined): ChallengeEvent | u
 }
 
 /** A lock key bound to its own etcd lease: created only if absent, kept alive, revoked on release. */
-function leaseOn(etcd: EtcdStore, key: string): LockLease {
+function leaseOn(etcd: EtcdConnection, key: string): LockLease {
   let id: string | undefined;
   const revoke = async (lease: string) => void (await etcd.call('/v3/lease/revoke', { ID: lease }));
   return {

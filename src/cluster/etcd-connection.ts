@@ -1,4 +1,6 @@
 import { b64, connectEtcd, unb64, type EtcdStore } from '../providers/kv/etcd-store.js';
+import type { KvPair, KvWatch, KvWatchListener } from '../providers/kv/store.js';
+import { redactUrl } from '../runtime/redact.js';
 import { EtcdLeases } from './etcd-leases.js';
 import type { SharedKv } from './shared-kv.js';
 import { StoreUnavailable } from './store-unavailable.js';
@@ -28,12 +30,14 @@ interface TxnReply {
 type Compare = { target: 'CREATE'; create_revision: string } | { target: 'MOD'; mod_revision: string };
 
 /**
- * Shared state in etcd (`cluster.etcd.endpoints`) through its JSON gateway: one lazily opened
+ * Shared state in etcd (`cluster.etcd.endpoints`) through its JSON gateway, for the gateway and
+ * the cluster stores (through EtcdLink): one lazily opened
  * connection whose calls fail fast with StoreUnavailable, so an outage turns into each feature's
  * fail-closed (or open) decision instead of hung requests. The next call connects again, to
  * whichever endpoint answers first.
  */
 export class EtcdConnection implements SharedKv {
+  readonly where: string;
   private store: Promise<EtcdStore> | undefined;
   private readonly leases = new EtcdLeases(async (ttlSec) => {
     const reply = (await this.call('/v3/lease/grant', { TTL: String(ttlSec) })) as { ID?: string };
@@ -41,7 +45,9 @@ export class EtcdConnection implements SharedKv {
     return reply.ID;
   });
 
-  constructor(private readonly endpoints: string[]) {}
+  constructor(private readonly endpoints: string[]) {
+    this.where = `etcd ${endpoints.map(redactUrl).join(',')}`;
+  }
 
   async get(key: string): Promise<string | undefined> {
     return (await this.read(key))?.value;
@@ -50,6 +56,19 @@ export class EtcdConnection implements SharedKv {
   async read(key: string): Promise<Versioned | undefined> {
     const reply = (await this.call('/v3/kv/range', { key: b64(key) })) as { kvs?: Kv[] };
     return versioned(reply.kvs?.[0]);
+  }
+
+  async list(prefix: string): Promise<KvPair[]> {
+    return this.use((store) => store.list(prefix));
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.use((store) => store.delete(key));
+  }
+
+  /** Watches `prefix` on the endpoint that answers; the watch ends (`lost`) with that endpoint. */
+  watch(prefix: string, listener: KvWatchListener): Promise<KvWatch> {
+    return this.use((store) => store.watch(prefix, listener));
   }
 
   async set(key: string, value: string, ttlMs?: number): Promise<void> {
@@ -63,11 +82,16 @@ export class EtcdConnection implements SharedKv {
   }
 
   /**
-   * Writes `value` only if `key` is still as `expected` was read (undefined: still absent), in one
-   * transaction; otherwise nothing is written and the key's current state comes back, so the
-   * caller can decide again without another read.
+   * Writes `value` (undefined: deletes the key) only if `key` is still as `expected` was read
+   * (undefined: still absent), in one transaction; otherwise nothing is written and the key's
+   * current state comes back, so the caller can decide again without another read.
    */
-  async swap(key: string, expected: Versioned | undefined, value: string, ttlMs?: number): Promise<SwapOutcome> {
+  async swap(
+    key: string,
+    expected: Versioned | undefined,
+    value: string | undefined,
+    ttlMs?: number,
+  ): Promise<SwapOutcome> {
     const compare = { target: 'MOD', mod_revision: expected?.modRevision ?? '0' } as const;
     const reply = await this.transaction(key, compare, value, ttlMs);
     // The transaction's revision is the one the key was written at.
@@ -82,12 +106,21 @@ export class EtcdConnection implements SharedKv {
     await (await store?.catch(() => undefined))?.close();
   }
 
-  private async transaction(key: string, compare: Compare, value: string, ttlMs?: number): Promise<TxnReply> {
+  private async transaction(
+    key: string,
+    compare: Compare,
+    value: string | undefined,
+    ttlMs?: number,
+  ): Promise<TxnReply> {
     const encoded = b64(key);
     return (await this.withLease(ttlMs, (lease) =>
       this.call('/v3/kv/txn', {
         compare: [{ key: encoded, result: 'EQUAL', ...compare }],
-        success: [{ request_put: { key: encoded, value: b64(value), ...lease } }],
+        success: [
+          value === undefined
+            ? { request_delete_range: { key: encoded } }
+            : { request_put: { key: encoded, value: b64(value), ...lease } },
+        ],
         failure: [{ request_range: { key: encoded } }],
       }),
     )) as TxnReply;
@@ -106,10 +139,15 @@ export class EtcdConnection implements SharedKv {
     }
   }
 
-  private async call(path: string, payload: unknown): Promise<unknown> {
+  /** One JSON gateway call, for what the methods above do not cover (own leases, lock keys). */
+  call(path: string, payload: unknown): Promise<unknown> {
+    return this.use((store) => store.call(path, payload));
+  }
+
+  private async use<T>(operation: (store: EtcdStore) => Promise<T>): Promise<T> {
     const store = (this.store ??= connectEtcd({ endpoints: this.endpoints }));
     try {
-      return await (await store).call(path, payload);
+      return await operation(await store);
     } catch (error) {
       // Connect afresh next time: another endpoint may answer, or this one may be back.
       if (this.store === store) this.store = undefined;

@@ -1,16 +1,11 @@
 import type { FunctionPointer, FunctionStore, PointerEvent, StoredVersion } from '../functions/store/types.js';
 import { logger } from '../observability/logger.js';
-import { b64, unb64 } from '../providers/kv/etcd-store.js';
 import { EtcdLink } from './etcd-link.js';
 import { PointerAnnouncer } from './pointer-announcer.js';
 
 const VERSIONS = 'portier/functions/versions/';
 const POINTERS = 'portier/functions/pointers/';
 const MAX_ATTEMPTS = 20;
-
-interface RangeReply {
-  kvs?: { key: string; value?: string; mod_revision?: string }[];
-}
 
 /**
  * Functions kept in etcd (`cluster.etcd.endpoints`): versions are immutable keys, each pointer
@@ -44,19 +39,19 @@ export class EtcdFunctionStore implements FunctionStore {
 
   async putVersion(version: StoredVersion): Promise<void> {
     // Same id, same content: writing it again changes nothing.
-    await this.link.use((etcd) => etcd.put(`${VERSIONS}${version.id}`, JSON.stringify(version)));
+    await this.link.set(`${VERSIONS}${version.id}`, JSON.stringify(version));
   }
 
   async getVersion(id: string): Promise<StoredVersion | undefined> {
-    return parse<StoredVersion>(await this.link.use((etcd) => etcd.get(`${VERSIONS}${id}`)));
+    return parse<StoredVersion>(await this.link.get(`${VERSIONS}${id}`));
   }
 
   async getPointer(name: string): Promise<FunctionPointer | undefined> {
-    return parse<FunctionPointer>(await this.link.use((etcd) => etcd.get(`${POINTERS}${name}`)));
+    return parse<FunctionPointer>(await this.link.get(`${POINTERS}${name}`));
   }
 
   async listPointers(): Promise<FunctionPointer[]> {
-    const pairs = await this.link.use((etcd) => etcd.list(POINTERS));
+    const pairs = await this.link.list(POINTERS);
     return this.pointers.listed(
       pairs.flatMap((pair) => parse<FunctionPointer>(pair.value) ?? []).sort((a, b) => a.name.localeCompare(b.name)),
     );
@@ -66,20 +61,13 @@ export class EtcdFunctionStore implements FunctionStore {
     name: string,
     change: (current: FunctionPointer | undefined) => FunctionPointer | undefined,
   ): Promise<FunctionPointer | undefined> {
-    const etcd = await this.link.use((connected) => Promise.resolve(connected));
-    const key = b64(`${POINTERS}${name}`);
+    const key = `${POINTERS}${name}`;
+    let current = await this.link.read(key);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const current = ((await etcd.call('/v3/kv/range', { key })) as RangeReply).kvs?.[0];
-      const next = change(parse<FunctionPointer>(current ? unb64(current.value ?? '') : undefined));
-      const write = next
-        ? { request_put: { key, value: b64(JSON.stringify(next)) } }
-        : { request_delete_range: { key } };
-      // Unchanged since read: same modification revision, or still absent (revision 0).
-      const compare = { key, target: 'MOD', result: 'EQUAL', mod_revision: current?.mod_revision ?? '0' };
-      const reply = (await etcd.call('/v3/kv/txn', { compare: [compare], success: [write] })) as {
-        succeeded?: boolean;
-      };
-      if (reply.succeeded) return next;
+      const next = change(parse<FunctionPointer>(current?.value));
+      const outcome = await this.link.swap(key, current, next && JSON.stringify(next));
+      if (outcome.swapped) return next;
+      current = outcome.current;
     }
     throw new Error(`function "${name}" is being changed by other instances too often; try again`);
   }

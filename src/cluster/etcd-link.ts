@@ -1,7 +1,6 @@
 import { logger } from '../observability/logger.js';
-import { connectEtcd, type EtcdStore } from '../providers/kv/etcd-store.js';
 import type { KvWatch } from '../providers/kv/store.js';
-import { redactUrl } from '../runtime/redact.js';
+import { EtcdConnection } from './etcd-connection.js';
 
 const REWATCH_MS = 500;
 
@@ -13,29 +12,13 @@ export interface EtcdFollower {
 }
 
 /**
- * The cluster stores' link to etcd: connected lazily, and connected afresh after any failed call
- * (to whichever endpoint answers), so an etcd that is down at start-up or restarts later heals
- * without restarting Portier. One watch per prefix is kept alive across outages.
+ * The cluster stores' link to etcd: a connection (which connects afresh after any failed call, to
+ * whichever endpoint answers, so an etcd that is down at start-up or restarts later heals without
+ * restarting Portier) plus one watch per followed prefix, kept alive across outages.
  */
-export class EtcdLink {
-  readonly where: string;
-  private connection: Promise<EtcdStore> | undefined;
+export class EtcdLink extends EtcdConnection {
   private readonly watches = new Set<{ current?: KvWatch; retry?: NodeJS.Timeout }>();
   private closed = false;
-
-  constructor(private readonly endpoints: string[]) {
-    this.where = `etcd ${endpoints.map(redactUrl).join(',')}`;
-  }
-
-  async use<T>(call: (etcd: EtcdStore) => Promise<T>): Promise<T> {
-    const connection = (this.connection ??= connectEtcd({ endpoints: this.endpoints }));
-    try {
-      return await call(await connection);
-    } catch (error) {
-      if (this.connection === connection) this.connection = undefined;
-      throw error;
-    }
-  }
 
   /** Watches `prefix` until close, re-establishing the watch (and saying so) whenever it is lost. */
   follow(prefix: string, follower: EtcdFollower, what: string): void {
@@ -44,9 +27,7 @@ export class EtcdLink {
     let lost = false;
     const start = async (): Promise<void> => {
       try {
-        const handle = await this.use((etcd) =>
-          etcd.watch(prefix, { changed: (keys) => follower.changed(keys ?? []), lost: retry }),
-        );
+        const handle = await this.watch(prefix, { changed: (keys) => follower.changed(keys ?? []), lost: retry });
         if (this.closed) return handle.close();
         watch.current = handle;
         if (!lost) return;
@@ -68,15 +49,13 @@ export class EtcdLink {
     void start();
   }
 
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     this.closed = true;
     for (const watch of this.watches) {
       clearTimeout(watch.retry);
       watch.current?.close();
     }
     this.watches.clear();
-    const connection = this.connection;
-    this.connection = undefined;
-    await (await connection?.catch(() => undefined))?.close();
+    await super.close();
   }
 }

@@ -136,7 +136,8 @@ export class FunctionActivity {
       this.emit({ type: 'function', name, change: 'removed' });
       return;
     }
-    // Stores announce every pointer again after a reconnect: an unchanged history is no news.
+    // Unchanged histories are announced too (a refused rollback writes the pointer back, the
+    // cluster stores replay every pointer after an outage): no news.
     if (before && sameVersions(before, pointer.history)) return;
     this.histories.set(name, pointer.history);
     const version = pointer.history.at(-1);
