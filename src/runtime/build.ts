@@ -5,10 +5,11 @@ import { providerOf, qualify, type Configuration } from '../providers/aggregator
 import { compileRule, defaultPriority } from '../rules/index.js';
 import { translateV1Rule } from '../rules/v1.js';
 import type { Service } from '../services/types.js';
-import { describe, MiddlewareBuilder, type MiddlewareTypes } from './build-middlewares.js';
+import { MiddlewareBuilder, type MiddlewareTypes } from './build-middlewares.js';
 import { ServiceBuilder, type ServiceFactory } from './build-services.js';
 import type { Handler } from './context.js';
-import { addObjectsDroppedByProviders, objectFields, placeholderIn } from './object-issues.js';
+import { addObjectsDroppedByProviders, issueLookup, objectFields, placeholderIn } from './object-issues.js';
+import { routerEntryPoints, routerFields, tryCompile } from './router-build.js';
 import { RouterTable, type ActiveRouter } from './router-table.js';
 import type { MiddlewareView, RouterView, ServiceView } from './view.js';
 import { optionsAsWritten, serviceAsShown } from './view-shapes.js';
@@ -50,6 +51,7 @@ export interface Routing {
 export function buildRouting(input: BuildInput): Routing {
   const { configuration } = input;
   const objectIssues = issuesByObject(configuration);
+  const issuesOf = issueLookup(objectIssues);
   const serviceBuilder = new ServiceBuilder(
     configuration.http.services,
     input.internalServices,
@@ -68,7 +70,7 @@ export function buildRouting(input: BuildInput): Routing {
 
   const middlewares: Record<string, MiddlewareView> = {};
   for (const [name, built] of middlewareBuilder.all()) {
-    const errors = [...(objectIssues.get(`middleware:${name}`) ?? []), ...(built.error ? [built.error] : [])];
+    const errors = [...issuesOf('middleware', name), ...(built.error ? [built.error] : [])];
     middlewares[name] = {
       ...optionsAsWritten(built.redacted, configuration.http.middlewares[name]),
       ...objectFields(name, errors),
@@ -79,7 +81,7 @@ export function buildRouting(input: BuildInput): Routing {
 
   const services: Routing['services'] = {};
   for (const [name, built] of serviceBuilder.all()) {
-    const errors = [...(objectIssues.get(`service:${name}`) ?? []), ...(built.error ? [built.error] : [])];
+    const errors = [...issuesOf('service', name), ...(built.error ? [built.error] : [])];
     const config = configuration.http.services[name] ?? {};
     services[name] = {
       view: { ...serviceAsShown(config), ...objectFields(name, errors), type: serviceType(config), usedBy: [] },
@@ -96,14 +98,10 @@ export function buildRouting(input: BuildInput): Routing {
   const allRouters = { ...configuration.http.routers, ...input.internalRouters };
   for (const [name, config] of Object.entries(allRouters)) {
     const provider = providerOf(name);
-    const errors = [...(objectIssues.get(`router:${name}`) ?? [])];
-    const warnings: string[] = [];
-    const requested = config.entryPoints?.length ? config.entryPoints : input.defaultEntryPoints;
-    const using = requested.filter((ep) => {
-      if (active.has(ep)) return true;
-      warnings.push(`entryPoint "${ep}" doesn't exist`);
-      return false;
-    });
+    const errors = issuesOf('router', name);
+    const { shown, using, warnings } = routerEntryPoints(config.entryPoints, input.defaultEntryPoints, (ep) =>
+      active.has(ep) ? undefined : `entryPoint "${ep}" doesn't exist`,
+    );
     if (using.length === 0) errors.push('no valid entryPoint for this router');
 
     const serviceName = qualify(config.service, provider);
@@ -111,29 +109,25 @@ export function buildRouting(input: BuildInput): Routing {
     for (const m of middlewareNames) middlewares[m]?.usedBy.push(name);
     services[serviceName]?.view.usedBy.push(name);
 
-    let activeRouter: ActiveRouter | undefined;
+    // A rule that does not compile has no default priority: only the one written is shown.
     let priority = config.priority || 0;
-    try {
+    const activeRouter = tryCompile(errors, (): ActiveRouter => {
       const { rule, modifiers, source } = compileRouterRule(config, input.middlewareTypes);
       priority ||= defaultPriority(source);
       const chain = middlewareNames.map((m) => middlewareBuilder.resolve(m)).concat(modifiers);
       const handler = compose(chain, serviceBuilder.resolve(serviceName).handle);
-      activeRouter = { name, serviceName, priority, rule, handler };
-    } catch (error) {
-      errors.push(describe(error));
-    }
-    const disabled = errors.length > 0 || !activeRouter;
+      return { name, serviceName, priority, rule, handler };
+    });
     routers[name] = {
       ...config,
-      ...objectFields(name, [...errors, ...warnings], disabled ? 'disabled' : warnings.length ? 'warning' : 'enabled'),
-      // As Traefik, a router written without entry points shows the defaults it was attached to.
-      entryPoints: [...requested],
+      ...routerFields(name, errors, warnings),
+      entryPoints: shown,
       service: serviceName,
       middlewares: config.middlewares ? middlewareNames : undefined,
       using,
       priority,
     };
-    if (disabled || !activeRouter) continue;
+    if (!activeRouter || errors.length > 0) continue;
     for (const ep of using) {
       const tls = config.tls !== undefined || input.tlsEntryPoints?.has(ep);
       (tls ? activeTls : active).get(ep)!.push(activeRouter);

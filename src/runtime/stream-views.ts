@@ -1,4 +1,3 @@
-import { describe } from './build-middlewares.js';
 import { objectFields } from './object-issues.js';
 import type { ObjectFields } from './object-issues.js';
 
@@ -24,40 +23,6 @@ export function streamServiceViews<C extends { weighted?: unknown }>(
     views[name] = { ...config, ...fields, type, usedBy: [] };
   }
   return views;
-}
-
-/**
- * The entry points a router serves: those it names, or the defaults; each one `problemOf` objects
- * to is left out with a warning.
- */
-export function routerEntryPoints(
-  named: readonly string[] | undefined,
-  defaults: readonly string[],
-  problemOf: (entryPoint: string) => string | undefined,
-): { using: string[]; warnings: string[] } {
-  const warnings: string[] = [];
-  const using = (named?.length ? named : defaults).filter((ep) => {
-    const problem = problemOf(ep);
-    if (problem) warnings.push(problem);
-    return !problem;
-  });
-  return { using, warnings };
-}
-
-/** What `compile` returns, or undefined once what it threw is added to `errors`. */
-export function tryCompile<R>(errors: string[], compile: () => R): R | undefined {
-  try {
-    return compile();
-  } catch (error) {
-    errors.push(describe(error));
-    return undefined;
-  }
-}
-
-/** A router's status fields: disabled by any error, a warning when only warnings were found. */
-export function routerFields(name: string, errors: string[], warnings: string[]): ObjectFields {
-  const status = errors.length ? 'disabled' : warnings.length ? 'warning' : 'enabled';
-  return objectFields(name, [...errors, ...warnings], status);
 }
 
 /** Refuses a router whose service a provider reported broken (the service's view shows why). */

@@ -2,13 +2,8 @@ import type { Duplex } from 'node:stream';
 import type { TcpConfig } from '../config/dynamic/types.js';
 import { providerOf, qualify } from '../providers/aggregator.js';
 import { addObjectsDroppedByProviders, issueLookup, objectFields, placeholderIn } from '../runtime/object-issues.js';
-import {
-  checkServiceNotReported,
-  routerEntryPoints,
-  routerFields,
-  streamServiceViews,
-  tryCompile,
-} from '../runtime/stream-views.js';
+import { routerEntryPoints, routerFields, tryCompile } from '../runtime/router-build.js';
+import { checkServiceNotReported, streamServiceViews } from '../runtime/stream-views.js';
 import type { TcpMiddlewareView, TcpRouterView, TcpView } from '../runtime/view.js';
 import { defaultPriority } from '../rules/index.js';
 import { pipeTo } from './pipe.js';
@@ -67,7 +62,7 @@ export function buildTcp(input: TcpBuildInput): TcpRouting {
   for (const [name, config] of Object.entries(tcp.routers ?? {})) {
     const provider = providerOf(name);
     const errors = issuesOf('tcpRouter', name);
-    const { using, warnings } = routerEntryPoints(config.entryPoints, input.defaultEntryPoints, (ep) =>
+    const { shown, using, warnings } = routerEntryPoints(config.entryPoints, input.defaultEntryPoints, (ep) =>
       tables.has(ep) ? undefined : `entryPoint "${ep}" doesn't exist`,
     );
     if (using.length === 0) errors.push('no valid entryPoint for this router');
@@ -100,8 +95,7 @@ export function buildTcp(input: TcpBuildInput): TcpRouting {
     routers[name] = {
       ...config,
       ...routerFields(name, errors, warnings),
-      // As Traefik, a router written without entry points shows the defaults it was attached to.
-      entryPoints: config.entryPoints?.length ? config.entryPoints : [...input.defaultEntryPoints],
+      entryPoints: shown,
       service: serviceName,
       ...(config.middlewares ? { middlewares: middlewareNames } : {}),
       using,

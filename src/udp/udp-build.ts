@@ -1,13 +1,8 @@
 import type { UdpConfig } from '../config/dynamic/types.js';
 import { providerOf, qualify } from '../providers/aggregator.js';
 import { addObjectsDroppedByProviders, issueLookup, placeholderIn } from '../runtime/object-issues.js';
-import {
-  checkServiceNotReported,
-  routerEntryPoints,
-  routerFields,
-  streamServiceViews,
-  tryCompile,
-} from '../runtime/stream-views.js';
+import { routerEntryPoints, routerFields, tryCompile } from '../runtime/router-build.js';
+import { checkServiceNotReported, streamServiceViews } from '../runtime/stream-views.js';
 import type { UdpRouterView, UdpView } from '../runtime/view.js';
 import type { UdpRoute } from './udp-entrypoint.js';
 import { UdpServiceBuilder } from './udp-services.js';
