@@ -67,22 +67,3 @@ export function certificateNames(x509: X509Certificate): string[] {
   const cn = /(?:^|\n)CN=([^\n]+)/.exec(x509.subject)?.[1];
   return cn ? [cn.toLowerCase()] : [];
 }
-
-/** Certificates by name: an exact name first, then a `*.` wildcard covering exactly one label. */
-export class CertificateIndex {
-  private readonly byName = new Map<string, LoadedCertificate>();
-
-  constructor(certificates: readonly LoadedCertificate[]) {
-    for (const certificate of certificates) {
-      for (const name of certificate.names) if (!this.byName.has(name)) this.byName.set(name, certificate);
-    }
-  }
-
-  find(serverName: string): LoadedCertificate | undefined {
-    const name = serverName.toLowerCase().replace(/\.$/, '');
-    const exact = this.byName.get(name);
-    if (exact) return exact;
-    const dot = name.indexOf('.');
-    return dot > 0 ? this.byName.get(`*${name.slice(dot)}`) : undefined;
-  }
-}

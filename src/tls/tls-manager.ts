@@ -5,7 +5,8 @@ import type { CertificateView } from '../runtime/view.js';
 import { providerOf, qualify } from '../providers/aggregator.js';
 import { ruleDomains } from '../rules/index.js';
 import { tcpRuleNames } from '../tcp/tcp-rule.js';
-import { CertificateIndex, loadCertificate, type LoadedCertificate } from './certificate.js';
+import { loadCertificate, type LoadedCertificate } from './certificate.js';
+import { NameIndex } from './name-index.js';
 import { compileOptions, defaultOptions, type CompiledTlsOptions } from './options.js';
 import { pemPath } from './pem-source.js';
 import { defaultSelfSigned, prepareDefaultSelfSigned, type PemPair } from './self-signed.js';
@@ -20,14 +21,14 @@ export interface TlsChoice {
 }
 
 interface TlsState {
-  index: CertificateIndex;
+  index: NameIndex<LoadedCertificate>;
   certificates: LoadedCertificate[];
   /** Generated on first use when none is configured (most setups never need it). */
   defaultCertificate?: LoadedCertificate;
   options: Map<string, CompiledTlsOptions>;
   defaultOptions: CompiledTlsOptions;
   /** Host → qualified options name, from the routers that name `tls.options`. */
-  optionsByHost: Map<string, string>;
+  optionsByHost: NameIndex<string>;
   errors: string[];
 }
 
@@ -88,10 +89,8 @@ export class TlsManager {
    */
   choose(serverName: string | undefined, routeOptions?: string): TlsChoice {
     const state = this.state;
-    const name = serverName?.toLowerCase();
     let options = state.defaultOptions;
-    const optionsName =
-      routeOptions ?? (name && (state.optionsByHost.get(name) ?? state.optionsByHost.get(wildcardOf(name))));
+    const optionsName = routeOptions ?? (serverName && state.optionsByHost.find(serverName));
     if (optionsName) {
       const named = state.options.get(optionsName) ?? (isDefaultName(optionsName) ? options : undefined);
       // Options that are missing or failed to compile refuse the handshake: falling back to the
@@ -175,7 +174,7 @@ export class TlsManager {
     this.fileStamps = stamps;
     this.logNew(errors);
     return {
-      index: new CertificateIndex(certificates),
+      index: certificateIndex(certificates),
       certificates,
       defaultCertificate,
       options,
@@ -208,11 +207,11 @@ export class TlsManager {
 function optionsByHost(
   routers: Record<string, RouterConfig>,
   tcpRouters: Record<string, TcpRouterConfig>,
-): Map<string, string> {
-  const result = new Map<string, string>();
+): NameIndex<string> {
+  const result = new NameIndex<string>();
   const add = (name: string, options: string, hosts: string[]) => {
     const qualified = qualify(options, providerOf(name));
-    for (const host of hosts) if (!result.has(host.toLowerCase())) result.set(host.toLowerCase(), qualified);
+    for (const host of hosts) result.add(host, qualified);
   };
   for (const [name, router] of Object.entries(routers)) {
     if (router.tls?.options) add(name, router.tls.options, ruleDomains(router.rule));
@@ -254,10 +253,11 @@ function isDefaultName(qualified: string): boolean {
   return (at < 0 ? qualified : qualified.slice(0, at)) === 'default';
 }
 
-/** The `*.suffix` name that covers `name` (one more label), or '' when it has no dot. */
-function wildcardOf(name: string): string {
-  const dot = name.indexOf('.');
-  return dot > 0 ? `*${name.slice(dot)}` : '';
+/** Each certificate under every name it covers; a name two certificates share goes to the first. */
+function certificateIndex(certificates: LoadedCertificate[]): NameIndex<LoadedCertificate> {
+  const index = new NameIndex<LoadedCertificate>();
+  for (const certificate of certificates) for (const name of certificate.names) index.add(name, certificate);
+  return index;
 }
 
 /** The configured default certificate, else the generated one; none when openssl is missing. */

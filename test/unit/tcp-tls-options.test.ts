@@ -49,3 +49,15 @@ test('names under ! get no options; wildcard HostSNI names lend theirs to the na
   assert.equal(manager.choose('a.b.wild.test').options.name, 'default');
   assert.ok(manager.choose('a.wild.test').certificate);
 });
+
+test('a fully qualified server name (trailing dot) gets the options and certificate of the name without it', () => {
+  update({
+    'db@file': { rule: 'HostSNI(`db.test`)', service: 's', tls: { options: 'strict' } },
+    'wild@file': { rule: 'HostSNI(`*.wild.test`)', service: 's', tls: { options: 'strict' } },
+  });
+  for (const name of ['db.test.', 'DB.test.', 'a.wild.test.']) {
+    const choice = manager.choose(name);
+    assert.equal(choice.options.name, 'strict@file', name);
+    assert.equal(choice.certificate?.cert, manager.choose(name.slice(0, -1)).certificate?.cert, name);
+  }
+});
