@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../config/errors.js';
-import { IpSet, parseIPv6 } from '../rules/client-ip.js';
+import { ipv6SubnetStart } from '../net/ip-address.js';
+import { IpSet } from '../rules/client-ip.js';
 import type { RequestContext } from '../runtime/context.js';
 import { flag, integer, stringList } from './options.js';
 import { requestHeader } from './request-tools.js';
@@ -31,17 +32,6 @@ export type SourceExtractor = (ctx: RequestContext) => string;
 // One implementation of IP ranges, shared with the ClientIP matcher, offered here to the ipStrategy users.
 export { IpSet };
 
-/** The first address of the IPv6 subnet of `prefix` bits containing `address`; others unchanged. */
-export function ipv6SubnetStart(address: string, prefix: number): string {
-  const groups = address.includes(':') ? parseIPv6(address) : undefined;
-  if (!groups) return address;
-  const masked = groups.map((group, i) => {
-    const bitsLeft = Math.max(0, Math.min(16, prefix - i * 16));
-    return bitsLeft === 16 ? group : group & (0xffff << (16 - bitsLeft)) & 0xffff;
-  });
-  return masked.map((group) => group.toString(16)).join(':');
-}
-
 /** Splits X-Forwarded-For into its entries, in order. */
 function forwardedFor(ctx: RequestContext): string[] {
   return requestHeader(ctx, 'x-forwarded-for').split(',');
@@ -53,7 +43,7 @@ export function compileIpStrategy(options: IpStrategyOptions | undefined, key: s
   if (subnet !== undefined && (subnet <= 0 || subnet > 128)) {
     throw new ConfigError(`must be between 1 and 128, got ${subnet}`, `${key}.ipv6Subnet`);
   }
-  const inSubnet = subnet === undefined ? (ip: string) => ip : (ip: string) => ipv6SubnetStart(ip, subnet);
+  const inSubnet = subnet === undefined ? (ip: string) => ip : ipv6SubnetStart(subnet);
   if (options && options.depth > 0) {
     const { depth } = options;
     return (ctx) => {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { BlockList } from 'node:net';
 import { after, describe, it } from 'node:test';
 import type { ConfigError } from '../../src/config/errors.js';
-import { IpSet, ipv6SubnetStart } from '../../src/middlewares/client-ip.js';
+import { IpSet } from '../../src/middlewares/client-ip.js';
+import { ipv6SubnetStart } from '../../src/net/ip-address.js';
 import { inFlightReq } from '../../src/middlewares/in-flight-req.js';
 import { ipAllowList } from '../../src/middlewares/ip-allow-list.js';
 import { buildMiddleware, MiddlewareHarness, type HarnessOptions } from '../helpers/middlewares-harness.js';
@@ -130,10 +131,16 @@ describe('IpSet', () => {
   });
 
   it('truncates IPv6 addresses to their subnet (Traefik doc table)', () => {
-    assert.equal(ipv6SubnetStart('::abcd:1111:2222:3333', 64), '0:0:0:0:0:0:0:0');
-    assert.equal(ipv6SubnetStart('::abcd:1111:2222:3333', 80), '0:0:0:0:abcd:0:0:0');
-    assert.equal(ipv6SubnetStart('::abcd:1111:2222:3333', 96), '0:0:0:0:abcd:1111:0:0');
-    assert.equal(ipv6SubnetStart('10.0.0.1', 64), '10.0.0.1');
+    assert.equal(ipv6SubnetStart(64)('::abcd:1111:2222:3333'), '0:0:0:0:0:0:0:0');
+    assert.equal(ipv6SubnetStart(80)('::abcd:1111:2222:3333'), '0:0:0:0:abcd:0:0:0');
+    assert.equal(ipv6SubnetStart(96)('::abcd:1111:2222:3333'), '0:0:0:0:abcd:1111:0:0');
+    assert.equal(ipv6SubnetStart(64)('10.0.0.1'), '10.0.0.1');
+    // One compiled subnet serves request after request; a zone id is dropped, a non-address kept.
+    const by48 = ipv6SubnetStart(48);
+    assert.equal(by48('2001:db8:abcd:12::1'), '2001:db8:abcd:0:0:0:0:0');
+    assert.equal(by48('fe80::1%eth0'), 'fe80:0:0:0:0:0:0:0');
+    assert.equal(by48('not:an:address'), 'not:an:address');
+    assert.equal(ipv6SubnetStart(128)('2001:db8::ffff:1'), '2001:db8:0:0:0:0:ffff:1');
   });
 });
 
