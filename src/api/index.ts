@@ -18,7 +18,7 @@ import { findObject, listObjects, objectPath } from './objects.js';
 import { sendError, sendJson } from './json.js';
 import { paginate, PageError } from './list-query.js';
 import { overview } from './overview.js';
-import { rawData } from './representations.js';
+import { entryPointRepresentation, rawData } from './representations.js';
 
 export interface ApiDeps {
   view(): RuntimeView;
@@ -82,7 +82,7 @@ export function createApiHandler(deps: ApiDeps): ApiHandlers {
 
   const entryPoints = (view: RuntimeView) =>
     Object.values(view.entryPoints)
-      .map((ep) => ({ ...deps.staticConfig?.entryPoints[ep.name], ...ep }))
+      .map((ep) => entryPointRepresentation(deps.staticConfig?.entryPoints[ep.name], ep))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
   // Traefik gives each process a fresh id, so tools can tell a restart from a long-running instance.

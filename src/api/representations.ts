@@ -1,4 +1,7 @@
-import type { MiddlewareView, RouterView, RuntimeView, TcpRouterView } from '../runtime/view.js';
+import type { EntryPointConfig } from '../config/static/types.js';
+import { parseDuration } from '../config/duration.js';
+import type { EntryPointView, MiddlewareView, RouterView, RuntimeView, TcpRouterView } from '../runtime/view.js';
+import { ENTRY_POINT_DEFAULTS } from '../runtime/view-shapes.js';
 
 /**
  * Runtime objects as Traefik's API prints them: the view plus Traefik's conventions (TLS options
@@ -64,4 +67,49 @@ export function rawData(view: RuntimeView): Record<string, unknown> {
 
 function nonEmpty(key: string, objects: Record<string, unknown>): Record<string, unknown> {
   return Object.keys(objects).length > 0 ? { [key]: objects } : {};
+}
+
+/** The duration settings of an entry point, which Go's JSON prints as nanoseconds. */
+const DURATION_PATHS = [
+  ['transport', 'lifeCycle', 'graceTimeOut'],
+  ['transport', 'lifeCycle', 'requestAcceptGraceTimeout'],
+  ['transport', 'respondingTimeouts', 'readTimeout'],
+  ['transport', 'respondingTimeouts', 'writeTimeout'],
+  ['transport', 'respondingTimeouts', 'idleTimeout'],
+  ['udp', 'timeout'],
+] as const;
+
+/**
+ * An entry point as Traefik's API shows it: the settings written over the defaults applied, each
+ * duration in nanoseconds (a zero one left out, as Go's `omitempty` does), then `name`.
+ */
+export function entryPointRepresentation(
+  written: EntryPointConfig | undefined,
+  entryPoint: EntryPointView,
+): EntryPointView & Record<string, unknown> {
+  const shown = mergeSettings(ENTRY_POINT_DEFAULTS, written ?? {});
+  for (const path of DURATION_PATHS) {
+    const parent = path.slice(0, -1).reduce<unknown>((node, key) => (isRecord(node) ? node[key] : undefined), shown);
+    const key = path[path.length - 1]!;
+    if (!isRecord(parent) || parent[key] === undefined) continue;
+    const nanoseconds = Math.round(
+      parseDuration(parent[key] as string | number, `entryPoints.${entryPoint.name}.${path.join('.')}`) * 1e6,
+    );
+    if (nanoseconds === 0) delete parent[key];
+    else parent[key] = nanoseconds;
+  }
+  return { ...shown, ...entryPoint };
+}
+
+/** A fresh copy of `defaults` with `written` laid over it, object by object. */
+function mergeSettings(defaults: object, written: object): Record<string, unknown> {
+  const merged: Record<string, unknown> = structuredClone({ ...defaults });
+  for (const [key, value] of Object.entries(written)) {
+    merged[key] = isRecord(value) && isRecord(merged[key]) ? mergeSettings(merged[key], value) : structuredClone(value);
+  }
+  return merged;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -18,18 +18,24 @@ let upstream: Upstream;
 let web: string;
 let api: string;
 let admin: string;
+let adminAddress: string;
+/** Written settings the entry point list shows over Traefik's defaults. */
+const ADMIN_TIMEOUTS = 'transport: { respondingTimeouts: { readTimeout: 5s, writeTimeout: 0 } }';
 
 before(async () => {
   upstream = await startEchoUpstream('foo');
   let staticLines: string[];
   ({ web, api, staticLines } = await webAndApiEntryPoints());
   const adminPort = await freePort();
-  admin = `http://127.0.0.1:${adminPort}`;
+  adminAddress = `127.0.0.1:${adminPort}`;
+  admin = `http://${adminAddress}`;
   const dir = tempDir({
     'portier.yml': [
       ...staticLines.map((line) =>
         // A third entry point marked asDefault: routers without entryPoints attach to it alone.
-        line === 'entryPoints:' ? `${line}\n  admin: { address: "127.0.0.1:${adminPort}", asDefault: true }` : line,
+        line === 'entryPoints:'
+          ? `${line}\n  admin: { address: "127.0.0.1:${adminPort}", asDefault: true, ${ADMIN_TIMEOUTS} }`
+          : line,
       ),
       'providers:',
       '  file: { filename: dynamic.yml }',
@@ -159,5 +165,30 @@ describe('API objects of a real file configuration, against Traefik', () => {
       usedBy: ['bar@file'],
     });
     assert.doesNotMatch(JSON.stringify(raw), /\$2[aby]\$/, 'no bcrypt hash in rawdata');
+  });
+
+  it('an entry point shows the settings written over the defaults applied, durations in nanoseconds (entrypoint-bar.json)', async () => {
+    const seconds = 1e9;
+    const expected = {
+      address: adminAddress,
+      asDefault: true,
+      transport: {
+        lifeCycle: { graceTimeOut: 10 * seconds },
+        // writeTimeout 0 is left out, as Go's omitempty does.
+        respondingTimeouts: { readTimeout: 5 * seconds, idleTimeout: 180 * seconds },
+      },
+      forwardedHeaders: {},
+      http: {},
+      udp: { timeout: 3 * seconds },
+      name: 'admin',
+    };
+    assertTraefikShape(await apiGet('/api/entrypoints/admin'), expected);
+    const listed = await apiGet('/api/entrypoints');
+    assert.deepEqual(
+      listed.map((ep: { name: string }) => ep.name),
+      ['admin', 'traefik', 'web'],
+    );
+    assert.deepEqual(listed[0], expected);
+    assert.equal(listed[2].transport.respondingTimeouts.readTimeout, 60 * seconds, 'the default where none is written');
   });
 });

@@ -137,13 +137,20 @@ describe('Traefik-compatible shapes', () => {
   });
 
   it('/api/entrypoints lists static entry points by name; one by name; 404 otherwise', async () => {
+    // Traefik's defaults under what is written, durations in nanoseconds as Go prints them.
+    const defaults = {
+      transport: { lifeCycle: { graceTimeOut: 10e9 }, respondingTimeouts: { readTimeout: 60e9, idleTimeout: 180e9 } },
+      forwardedHeaders: {},
+      http: {},
+      udp: { timeout: 3e9 },
+    };
     const list = await get('/api/entrypoints');
     assert.deepEqual(list.body, [
-      { address: ':8080', name: 'traefik' },
-      { address: ':80', name: 'web' },
+      { ...defaults, address: ':8080', name: 'traefik' },
+      { ...defaults, address: ':80', name: 'web' },
     ]);
     assert.equal(list.headers.get('x-next-page'), '1');
-    assert.deepEqual((await get('/api/entrypoints/web')).body, { address: ':80', name: 'web' });
+    assert.deepEqual((await get('/api/entrypoints/web')).body, { ...defaults, address: ':80', name: 'web' });
     const missing = await get('/api/entrypoints/nope');
     assert.equal(missing.status, 404);
     assert.deepEqual(missing.body, { message: 'entry point not found: nope' });
