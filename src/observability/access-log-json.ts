@@ -2,128 +2,78 @@ import type { RequestContext } from '../runtime/context.js';
 import { sentHeaders } from '../runtime/counted-response.js';
 import { canonicalHeaderName, type FieldFilter } from './access-log-fields.js';
 import type { FinishedRequest, LineFormatter } from './access-log-format.js';
-import { writeIsoTime } from './access-log-time.js';
-import { encode, type LineBuffer } from './line-buffer.js';
+import { writeIsoMillis } from './access-log-time.js';
+import { encode } from './line-buffer.js';
+import { compileLineTemplate, type ValueWriter } from './line-template.js';
 
 /**
  * Traefik's JSON access-log line, written by hand: every request pays for it, and building an
- * object for JSON.stringify cost three times as much. Dropped fields are never computed. Values
- * that repeat across requests (client address per connection, router, service, upstream, entry
- * point) are kept as ready-made JSON text, so most of a line is copied rather than escaped.
+ * object for JSON.stringify cost three times as much. The line is compiled once per
+ * configuration: dropped fields are never computed, fixed texts are merged (line-template.ts),
+ * and values that repeat across requests are kept as ready-made JSON: per connection (client
+ * address, entry point, port, scheme) and per route (router, service, upstream). Members come in
+ * another order than Traefik's; JSON readers do not care.
  */
 export function jsonFormatter(fields: FieldFilter): LineFormatter {
   const keeps = (name: string) => fields.keeps(name);
-  const startUtc = keeps('StartUTC');
-  const duration = keeps('Duration');
-  const clientUsername = keeps('ClientUsername');
-  const consumer = keeps('Consumer');
-  const method = keeps('RequestMethod');
-  const path = keeps('RequestPath');
-  const protocol = keeps('RequestProtocol');
-  const host = keeps('RequestHost');
-  const addr = keeps('RequestAddr');
-  const port = keeps('RequestPort');
-  const scheme = keeps('RequestScheme');
-  const contentSize = keeps('RequestContentSize');
-  const count = keeps('RequestCount');
-  const retries = keeps('RetryAttempts');
-  const status = keeps('DownstreamStatus');
-  const size = keeps('DownstreamContentSize');
-  const anyHeader = fields.anyHeader;
-  const client = clientText(fields);
-  const router = new EncodedTextCache((name) => member(fields, 'RouterName', name));
-  const service = new EncodedTextCache((name) => member(fields, 'ServiceName', name));
-  const upstream = new EncodedTextCache(
-    (url) => member(fields, 'ServiceURL', url) + member(fields, 'ServiceAddr', hostOf(url)),
-  );
-  const entryPoint = new EncodedTextCache((name) => member(fields, 'entryPointName', name));
-  const invocation = invocationText(fields);
-
-  return (line: FinishedRequest, out: LineBuffer): void => {
-    const { ctx } = line;
-    const { req } = ctx;
-    out.encoded(LINE_START);
-    writeIsoTime(out, line.now);
-    out.encoded(QUOTE);
-    if (startUtc) {
-      out.encoded(START_UTC);
-      writeIsoTime(out, line.now - Math.round(line.durationNs / 1e6));
-      out.encoded(QUOTE);
-    }
-    if (duration) numberMember(out, DURATION, line.durationNs);
-    out.encoded(client(line));
-    if (clientUsername) {
-      out.encoded(CLIENT_USERNAME);
-      const username = ctx.clientUsername ?? ctx.consumer;
-      if (username === undefined) out.encoded(DASH);
-      else out.jsonString(username);
-    }
-    if (consumer && ctx.consumer !== undefined) stringMember(out, CONSUMER, ctx.consumer);
-    if (method) stringMember(out, REQUEST_METHOD, req.method ?? '');
-    if (path) stringMember(out, REQUEST_PATH, req.url ?? '');
-    if (protocol) {
-      const known = PROTOCOLS.get(req.httpVersion);
-      if (known) out.encoded(known);
-      else stringMember(out, REQUEST_PROTOCOL, `HTTP/${req.httpVersion}`);
-    }
-    if (host) stringMember(out, REQUEST_HOST, ctx.host);
-    if (addr && req.headers.host !== undefined) stringMember(out, REQUEST_ADDR, req.headers.host);
-    if (port) {
-      out.encoded(REQUEST_PORT);
-      out.number(ctx.localPort);
-      out.encoded(QUOTE);
-    }
-    if (scheme) out.encoded(ctx.scheme === 'https' ? SCHEME_HTTPS : SCHEME_HTTP);
-    if (contentSize) numberMember(out, REQUEST_CONTENT_SIZE, Number(req.headers['content-length'] ?? 0) || 0);
-    if (count) numberMember(out, REQUEST_COUNT, line.count);
-    if (retries) numberMember(out, RETRY_ATTEMPTS, ctx.retryAttempts ?? 0);
-    if (ctx.routerName !== undefined) out.encoded(router.get(ctx.routerName));
-    if (ctx.serviceName !== undefined) out.encoded(service.get(ctx.serviceName));
-    if (ctx.upstreamUrl !== undefined) out.encoded(upstream.get(ctx.upstreamUrl));
-    if (status) numberMember(out, DOWNSTREAM_STATUS, line.status);
-    if (size) numberMember(out, DOWNSTREAM_CONTENT_SIZE, line.bytesSent);
-    if (ctx.invocation !== undefined) out.text(invocation(ctx.invocation));
-    out.encoded(entryPoint.get(ctx.entryPoint));
-    if (anyHeader) out.text(headerMembers(ctx, fields));
-    out.encoded(LINE_END);
-  };
+  const parts: (string | ValueWriter)[] = ['{"level":"info","msg":"","time":"', writeNow, 'Z"'];
+  if (keeps('StartUTC')) parts.push(',"StartUTC":"', writeStart, 'Z"');
+  if (keeps('Duration')) parts.push(',"Duration":', (line, out) => out.number(line.durationNs));
+  parts.push(connectionMembers(fields), routeMembers(fields));
+  if (keeps('ClientUsername')) parts.push(',"ClientUsername":', writeUsername);
+  if (keeps('Consumer')) parts.push(writeConsumer);
+  if (keeps('RequestMethod')) parts.push(',"RequestMethod":', (line, out) => out.jsonString(line.ctx.req.method ?? ''));
+  if (keeps('RequestPath')) parts.push(',"RequestPath":', (line, out) => out.jsonString(line.ctx.req.url ?? ''));
+  if (keeps('RequestProtocol')) parts.push(',"RequestProtocol":', writeProtocol);
+  if (keeps('RequestHost')) parts.push(',"RequestHost":', (line, out) => out.jsonString(line.ctx.host));
+  if (keeps('RequestAddr')) parts.push(writeRequestAddr);
+  if (keeps('RequestContentSize')) parts.push(',"RequestContentSize":', writeContentSize);
+  if (keeps('RequestCount')) parts.push(',"RequestCount":', (line, out) => out.number(line.count));
+  if (keeps('RetryAttempts')) parts.push(',"RetryAttempts":', (line, out) => out.number(line.ctx.retryAttempts ?? 0));
+  if (keeps('DownstreamStatus')) parts.push(',"DownstreamStatus":', (line, out) => out.number(line.status));
+  if (keeps('DownstreamContentSize')) {
+    parts.push(',"DownstreamContentSize":', (line, out) => out.number(line.bytesSent));
+  }
+  parts.push(invocationMembers(fields));
+  if (fields.anyHeader) parts.push((line, out) => out.text(headerMembers(line.ctx, fields)));
+  parts.push('}\n');
+  return compileLineTemplate(parts);
 }
 
-const LINE_START = encode('{"level":"info","msg":"","time":"');
-const LINE_END = encode('}\n');
-const QUOTE = encode('"');
+const writeNow: ValueWriter = (line, out) => writeIsoMillis(out, line.now);
+const writeStart: ValueWriter = (line, out) => writeIsoMillis(out, line.now - Math.round(line.durationNs / 1e6));
+
 const DASH = encode('"-"');
-const START_UTC = encode(',"StartUTC":"');
-const DURATION = encode(',"Duration":');
-const CLIENT_USERNAME = encode(',"ClientUsername":');
+const writeUsername: ValueWriter = ({ ctx }, out) => {
+  const username = ctx.clientUsername ?? ctx.consumer;
+  if (username === undefined) out.encoded(DASH);
+  else out.jsonString(username);
+};
+
 const CONSUMER = encode(',"Consumer":');
-const REQUEST_METHOD = encode(',"RequestMethod":');
-const REQUEST_PATH = encode(',"RequestPath":');
-const REQUEST_PROTOCOL = encode(',"RequestProtocol":');
-const REQUEST_HOST = encode(',"RequestHost":');
+const writeConsumer: ValueWriter = ({ ctx }, out) => {
+  if (ctx.consumer === undefined) return;
+  out.encoded(CONSUMER);
+  out.jsonString(ctx.consumer);
+};
+
+const PROTOCOLS = new Map(['1.0', '1.1', '2.0'].map((version) => [version, encode(`"HTTP/${version}"`)]));
+const writeProtocol: ValueWriter = ({ ctx }, out) => {
+  const version = ctx.req.httpVersion;
+  const known = PROTOCOLS.get(version);
+  if (known) out.encoded(known);
+  else out.jsonString(`HTTP/${version}`);
+};
+
 const REQUEST_ADDR = encode(',"RequestAddr":');
-const REQUEST_PORT = encode(',"RequestPort":"');
-const SCHEME_HTTP = encode(',"RequestScheme":"http"');
-const SCHEME_HTTPS = encode(',"RequestScheme":"https"');
-const REQUEST_CONTENT_SIZE = encode(',"RequestContentSize":');
-const REQUEST_COUNT = encode(',"RequestCount":');
-const RETRY_ATTEMPTS = encode(',"RetryAttempts":');
-const DOWNSTREAM_STATUS = encode(',"DownstreamStatus":');
-const DOWNSTREAM_CONTENT_SIZE = encode(',"DownstreamContentSize":');
+const writeRequestAddr: ValueWriter = ({ ctx }, out) => {
+  const host = ctx.req.headers.host;
+  if (host === undefined) return;
+  out.encoded(REQUEST_ADDR);
+  out.jsonString(host);
+};
 
-const PROTOCOLS = new Map(
-  ['1.0', '1.1', '2.0'].map((version) => [version, encode(`,"RequestProtocol":"HTTP/${version}"`)]),
-);
-
-function stringMember(out: LineBuffer, name: Uint8Array, value: string): void {
-  out.encoded(name);
-  out.jsonString(value);
-}
-
-function numberMember(out: LineBuffer, name: Uint8Array, value: number): void {
-  out.encoded(name);
-  out.number(value);
-}
+const writeContentSize: ValueWriter = ({ ctx }, out) => out.number(Number(ctx.req.headers['content-length'] ?? 0) || 0);
 
 // eslint-disable-next-line no-control-regex -- control characters are exactly what JSON must escape
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029]/;
@@ -138,53 +88,76 @@ function member(fields: FieldFilter, name: string, value: string | undefined): s
   return fields.keeps(name) && value ? `,"${name}":${jsonString(value)}` : '';
 }
 
-/** JSON text per key, encoded once; bounded, since keys come from configuration, not requests. */
-class EncodedTextCache {
-  private readonly texts = new Map<string, Uint8Array>();
-
-  constructor(private readonly compute: (key: string) => string) {}
-
-  get(key: string): Uint8Array {
-    let text = this.texts.get(key);
-    if (text === undefined) {
-      text = encode(this.compute(key));
-      if (this.texts.size >= 10_000) this.texts.clear();
-      this.texts.set(key, text);
-    }
-    return text;
-  }
-}
-
-/** `ClientAddr`, `ClientHost` and `ClientPort`, the same for every request on a connection. */
-function clientText(fields: FieldFilter): (line: FinishedRequest) => Uint8Array {
-  const addr = fields.keeps('ClientAddr');
-  const host = fields.keeps('ClientHost');
-  const port = fields.keeps('ClientPort');
-  const nothing = encode('');
-  if (!addr && !host && !port) return () => nothing;
-  const compute = ({ ctx, remotePort }: FinishedRequest): Uint8Array => {
-    let text = '';
-    if (addr) text += `,"ClientAddr":${jsonString(`${ctx.clientIp}:${remotePort ?? 0}`)}`;
-    if (host) text += `,"ClientHost":${jsonString(ctx.clientIp)}`;
-    if (port) text += `,"ClientPort":"${remotePort ?? ''}"`;
-    return encode(text);
-  };
+/**
+ * `ClientAddr`, `ClientHost`, `ClientPort`, `RequestPort`, `RequestScheme` and `entryPointName`:
+ * the same for every request on a connection.
+ */
+function connectionMembers(fields: FieldFilter): ValueWriter {
+  const compute = ({ ctx, remotePort }: FinishedRequest): Uint8Array =>
+    encode(
+      member(fields, 'ClientAddr', `${ctx.clientIp}:${remotePort ?? 0}`) +
+        member(fields, 'ClientHost', ctx.clientIp) +
+        member(fields, 'ClientPort', String(remotePort ?? '')) +
+        member(fields, 'RequestPort', String(ctx.localPort)) +
+        member(fields, 'RequestScheme', ctx.scheme) +
+        member(fields, 'entryPointName', ctx.entryPoint),
+    );
   const perConnection = new WeakMap<object, Uint8Array>();
-  return (line) => {
-    const { req } = line.ctx;
-    // HTTP/2 requests each see their own proxy of the session's socket: nothing to share.
-    if (req.httpVersionMajor !== 1) return compute(line);
-    let text = perConnection.get(req.socket);
+  return (line, out) => {
+    const connection = connectionOf(line.ctx.req);
+    let text = connection && perConnection.get(connection);
     if (text === undefined) {
       text = compute(line);
-      perConnection.set(req.socket, text);
+      if (connection) perConnection.set(connection, text);
     }
-    return text;
+    out.encoded(text);
   };
 }
 
+/** The socket, or for HTTP/2 the session: each HTTP/2 request sees its own proxy of the socket. */
+function connectionOf(req: RequestContext['req']): object | undefined {
+  if (req.httpVersionMajor === 1) return req.socket;
+  return (req as { stream?: { session?: object } }).stream?.session;
+}
+
+/**
+ * `RouterName`, `ServiceName`, `ServiceURL` and `ServiceAddr`, by router, service and upstream:
+ * bounded, since these names come from configuration, not from requests.
+ */
+function routeMembers(fields: FieldFilter): ValueWriter {
+  const compute = (router: string, service: string, upstream: string): Uint8Array =>
+    encode(
+      member(fields, 'RouterName', router) +
+        member(fields, 'ServiceName', service) +
+        member(fields, 'ServiceURL', upstream) +
+        member(fields, 'ServiceAddr', hostOf(upstream)),
+    );
+  const byRouter = new Map<string, Map<string, Map<string, Uint8Array>>>();
+  return ({ ctx }, out) => {
+    const router = ctx.routerName ?? '';
+    const service = ctx.serviceName ?? '';
+    const upstream = ctx.upstreamUrl ?? '';
+    let byService = byRouter.get(router);
+    if (byService === undefined) {
+      if (byRouter.size >= MAX_ROUTES) byRouter.clear();
+      byRouter.set(router, (byService = new Map()));
+    }
+    let byUpstream = byService.get(service);
+    if (byUpstream === undefined) byService.set(service, (byUpstream = new Map()));
+    let text = byUpstream.get(upstream);
+    if (text === undefined) {
+      if (byUpstream.size >= MAX_ROUTES) byUpstream.clear();
+      byUpstream.set(upstream, (text = compute(router, service, upstream)));
+    }
+    out.encoded(text);
+  };
+}
+
+/** Old configurations' names are dropped past this many, rather than kept forever. */
+const MAX_ROUTES = 10_000;
+
 /** The function call that answered, in Traefik's naming style; durations in nanoseconds like `Duration`. */
-function invocationText(fields: FieldFilter): (call: NonNullable<RequestContext['invocation']>) => string {
+function invocationMembers(fields: FieldFilter): ValueWriter {
   const name = fields.keeps('FunctionName');
   const version = fields.keeps('FunctionVersion');
   const requestId = fields.keeps('FunctionRequestId');
@@ -192,7 +165,9 @@ function invocationText(fields: FieldFilter): (call: NonNullable<RequestContext[
   const init = fields.keeps('FunctionInitDuration');
   const run = fields.keeps('FunctionDuration');
   const outcome = fields.keeps('FunctionOutcome');
-  return (call) => {
+  return ({ ctx }, out) => {
+    const call = ctx.invocation;
+    if (call === undefined) return;
     let text = '';
     if (name) text += `,"FunctionName":${jsonString(call.function)}`;
     if (version) text += `,"FunctionVersion":${jsonString(call.version)}`;
@@ -201,7 +176,7 @@ function invocationText(fields: FieldFilter): (call: NonNullable<RequestContext[
     if (init) text += `,"FunctionInitDuration":${Math.round(call.initMs * 1e6)}`;
     if (run) text += `,"FunctionDuration":${Math.round(call.runMs * 1e6)}`;
     if (outcome) text += `,"FunctionOutcome":${jsonString(call.outcome)}`;
-    return text;
+    out.text(text);
   };
 }
 

@@ -2,23 +2,24 @@ import { encode, type LineBuffer } from './line-buffer.js';
 
 /**
  * Timestamps for the access log. Every line carries one or two, so the part that changes once a
- * second is formatted once a second and the milliseconds come from a table.
+ * second is formatted once a second and only the milliseconds are written per line.
  */
-
-const MILLIS = Array.from({ length: 1000 }, (_, ms) => encode(`.${String(ms).padStart(3, '0')}Z`));
 
 let isoSecond = -1;
 let isoPrefix = encode('');
 
-/** Writes `2006-01-02T15:04:05.000Z` for a time in milliseconds since the epoch. */
-export function writeIsoTime(out: LineBuffer, ms: number): void {
+/**
+ * Writes `2006-01-02T15:04:05.000` for a time in milliseconds since the epoch; the zone (`Z`) is
+ * left to the caller, so that it joins the fixed text after it.
+ */
+export function writeIsoMillis(out: LineBuffer, ms: number): void {
   const second = Math.floor(ms / 1000);
   if (second !== isoSecond) {
     isoSecond = second;
-    isoPrefix = encode(new Date(second * 1000).toISOString().slice(0, 19));
+    isoPrefix = encode(new Date(second * 1000).toISOString().slice(0, 20));
   }
   out.encoded(isoPrefix);
-  out.encoded(MILLIS[ms - second * 1000]!);
+  out.paddedNumber(ms - second * 1000, 3);
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -88,6 +88,19 @@ export class LineBuffer {
     } while (rest > 0);
   }
 
+  /** A number below 10^width, zero-padded to `width` digits. */
+  paddedNumber(value: number, width: number): void {
+    this.reserve(width);
+    const bytes = this.bytes;
+    let rest = value;
+    for (let at = this.length + width - 1; at >= this.length; at--) {
+      const next = Math.floor(rest / 10);
+      bytes[at] = ZERO + (rest - next * 10);
+      rest = next;
+    }
+    this.length += width;
+  }
+
   private reserve(count: number): void {
     if (this.length + count <= this.bytes.length) return;
     const larger = new Uint8Array(Math.max(this.bytes.length * 2, this.length + count));

@@ -74,7 +74,12 @@ describe('access log', () => {
     assert.equal(entry.entryPointName, 'web');
     assert.equal(entry.RequestCount, 1);
     assert.ok(Number.isInteger(entry.Duration) && entry.Duration > 0);
-    assert.ok(!Number.isNaN(Date.parse(entry.StartUTC)));
+    assert.match(entry.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    assert.match(entry.StartUTC, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    assert.ok(Math.abs(Date.parse(entry.time) - Date.now()) < 60_000);
+    assert.ok(Date.parse(entry.StartUTC) <= Date.parse(entry.time));
+    assert.equal(entry.RequestPort, '8000');
+    assert.equal(entry.RequestScheme, 'http');
     // Headers are dropped unless asked for.
     assert.equal(entry['request_User-Agent'], undefined);
   });

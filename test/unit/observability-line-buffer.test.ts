@@ -36,6 +36,21 @@ describe('access-log line buffer', () => {
     }
   });
 
+  it('writes zero-padded numbers of a fixed width', () => {
+    for (const [value, width, text] of [
+      [0, 3, '000'],
+      [7, 3, '007'],
+      [42, 3, '042'],
+      [999, 3, '999'],
+      [5, 1, '5'],
+    ] as const) {
+      assert.equal(
+        written((out) => out.paddedNumber(value, width)),
+        text,
+      );
+    }
+  });
+
   it('writes text in UTF-8 and copies encoded bytes', () => {
     assert.equal(
       written((out) => (out.text('GET /é'), out.encoded(encode(' ✓')))),
