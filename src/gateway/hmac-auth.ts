@@ -43,6 +43,7 @@ function create(options: z.output<typeof schema>, deps: MiddlewareDeps): Middlew
   const nonceTtlSec = (policy.maxAgeSec || UNBOUNDED_NONCE_TTL_SEC) + policy.clockSkewSec;
   const consumers = consumerIndex(deps.consumers);
   const lookup = consumers.hmacKey.bind(consumers);
+  const nonces = nonceStore();
 
   return (next) => async (ctx) => {
     stripClientConsumerHeader(ctx);
@@ -60,7 +61,7 @@ function create(options: z.output<typeof schema>, deps: MiddlewareDeps): Middlew
     if (outcome.nonce !== undefined) {
       let fresh: boolean;
       try {
-        fresh = await nonceStore().remember(`${outcome.key.keyId}:${outcome.nonce}`, nonceTtlSec);
+        fresh = await nonces.remember(`${outcome.key.keyId}:${outcome.nonce}`, nonceTtlSec);
       } catch (error) {
         const reason = `nonce store unavailable: ${(error as Error).message}`;
         reject(ctx, deps, { status: 503, reason, detail, headers: { 'retry-after': '1' } });

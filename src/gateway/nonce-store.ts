@@ -40,15 +40,15 @@ class SharedNonceStore implements NonceStore {
   }
 }
 
-/** One per cluster connection: asked for on every request. */
-const sharedStores = new WeakMap<SharedKv, NonceStore>();
+/** One per process, module-level: nonces outlive the middlewares rebuilt on each configuration reload. */
 const memory = new MemoryNonceStore();
 
-/** The store for the current cluster settings: the cluster store when configured, else this process's memory. */
+/**
+ * The store for the cluster settings (fixed at start, before middlewares are built): the cluster
+ * store when configured, else this process's memory. Middlewares ask once, when built; either
+ * way the nonces themselves survive a configuration reload.
+ */
 export function nonceStore(): NonceStore {
   const kv = gatewaySharedKv();
-  if (!kv) return memory;
-  let store = sharedStores.get(kv);
-  if (!store) sharedStores.set(kv, (store = new SharedNonceStore(kv)));
-  return store;
+  return kv ? new SharedNonceStore(kv) : memory;
 }

@@ -12,7 +12,7 @@ import { introspect, IntrospectionUnavailable, type IntrospectionClient, type To
 import { millis, optionsKey, seconds } from './options.js';
 import { readCookie, removeCookie } from './cookies.js';
 import { StoreUnavailable } from './redis.js';
-import { sessionStore } from './sessions.js';
+import { sessionStore, type SessionStore } from './sessions.js';
 import { gatewayClock, gatewaySettings } from './settings.js';
 import { mintJwt } from './signing-keys.js';
 
@@ -56,6 +56,7 @@ function create(options: Options, deps: MiddlewareDeps): Middleware {
   const mode = options.mode ?? 'forward';
   const requiredScopes = options.requiredScopes ?? [];
   const cookie = sessionCookie(options, key);
+  const sessions = sessionStore();
   const minted = mintSettings(options, key);
 
   /** Checks a token's claims and hands the request on, shaped for the mode. */
@@ -73,7 +74,7 @@ function create(options: Options, deps: MiddlewareDeps): Middleware {
     stripClientConsumerHeader(ctx);
     try {
       if (mode === 'session') {
-        const session = await sessionFromCookie(ctx, cookie.name);
+        const session = await sessionFromCookie(ctx, cookie.name, sessions);
         if (session) {
           removeCookie(ctx, cookie.name);
           await admit(ctx, session, next);
@@ -91,7 +92,7 @@ function create(options: Options, deps: MiddlewareDeps): Middleware {
         rejectBearer(ctx, deps, 'invalid_token', problem, { consumer: tokenConsumer(info) });
         return;
       }
-      if (mode === 'session') await startSession(ctx, info, cookie);
+      if (mode === 'session') await startSession(ctx, info, cookie, sessions);
       await admit(ctx, info, next);
     } catch (error) {
       if (!(error instanceof IntrospectionUnavailable) && !(error instanceof StoreUnavailable)) throw error;
@@ -148,19 +149,28 @@ function sessionCookie(options: Options, key: string): CookieSettings {
   };
 }
 
-async function sessionFromCookie(ctx: RequestContext, name: string): Promise<Record<string, unknown> | undefined> {
+async function sessionFromCookie(
+  ctx: RequestContext,
+  name: string,
+  sessions: SessionStore,
+): Promise<Record<string, unknown> | undefined> {
   const id = readCookie(ctx, name);
   if (!id || !/^[A-Za-z0-9_-]{43}$/.test(id)) return undefined;
-  return (await sessionStore().get(id))?.claims;
+  return (await sessions.get(id))?.claims;
 }
 
 /** A session never outlives the token it came from. */
-async function startSession(ctx: RequestContext, info: TokenInfo, cookie: CookieSettings): Promise<void> {
+async function startSession(
+  ctx: RequestContext,
+  info: TokenInfo,
+  cookie: CookieSettings,
+  sessions: SessionStore,
+): Promise<void> {
   const now = gatewayClock.now();
   const expiresAt = Math.min(now + cookie.ttlMs, typeof info.exp === 'number' ? info.exp * 1000 : Infinity);
   const id = randomBytes(32).toString('base64url');
   const { active: _active, ...claims } = info;
-  await sessionStore().set(id, { claims, expiresAt });
+  await sessions.set(id, { claims, expiresAt });
   const maxAge = Math.max(1, Math.floor((expiresAt - now) / 1000));
   addResponseHeader(
     ctx,

@@ -51,15 +51,15 @@ class SharedSessionStore implements SessionStore {
   }
 }
 
-/** One per cluster connection: asked for on every request. */
-const sharedStores = new WeakMap<SharedKv, SessionStore>();
+/** One per process, module-level: sessions outlive the middlewares rebuilt on each configuration reload. */
 const memory = new MemorySessionStore();
 
-/** The cluster store when there is one, else the embedded store of this process. */
+/**
+ * The cluster store when there is one (settings fixed at start, before middlewares are built),
+ * else the embedded store of this process. Middlewares ask once, when built; either way the
+ * sessions themselves survive a configuration reload.
+ */
 export function sessionStore(): SessionStore {
   const kv = gatewaySharedKv();
-  if (!kv) return memory;
-  let store = sharedStores.get(kv);
-  if (!store) sharedStores.set(kv, (store = new SharedSessionStore(kv)));
-  return store;
+  return kv ? new SharedSessionStore(kv) : memory;
 }

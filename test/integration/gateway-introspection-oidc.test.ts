@@ -94,6 +94,17 @@ describe('oauth2Introspection against oidc-provider', () => {
     assert.equal(forged.status, 401);
   });
 
+  it('session mode: a session outlives a configuration reload that rebuilt the middleware', async () => {
+    const first = await (await harness({ mode: 'session' })).send(bearer(await oidc.token(OPAQUE_RESOURCE)));
+    const cookie = String(first.headers['set-cookie']).split(';')[0]!;
+    const start = introspections();
+    const rebuilt = await harness({ mode: 'session' });
+    const later = await rebuilt.send({ headers: { cookie } });
+    assert.equal(later.status, 200);
+    assert.equal(later.upstream?.headers['x-portier-consumer'], 'mobile-app');
+    assert.equal(introspections(), start);
+  });
+
   it('jwt mode: the upstream gets a Portier-signed JWT that verifies with the served JWKS', async () => {
     const server = await harness({ mode: 'jwt', jwt: { audience: 'orders-service', ttl: '2m' } });
     const reply = await server.send(bearer(await oidc.token(OPAQUE_RESOURCE)));

@@ -217,6 +217,15 @@ describe('hmacAuth: default policy with body and nonce', () => {
     assert.deepEqual(reasons(server), ['nonce parameter missing', 'replayed nonce']);
   });
 
+  it('still refuses a nonce after a configuration reload rebuilt the middleware', async () => {
+    gatewayClock.now = () => now * 1000;
+    const once = signed({ nonce: 'n-reload' });
+    assert.equal((await (await harness({ requireNonce: true })).send(once)).status, 200);
+    const rebuilt = await harness({ requireNonce: true });
+    assert.equal((await rebuilt.send(once)).status, 401);
+    assert.deepEqual(reasons(rebuilt), ['replayed nonce']);
+  });
+
   it('answers 413 for a body over maxBodySize', async () => {
     gatewayClock.now = () => now * 1000;
     const server = await harness({ maxBodySize: 8 });
