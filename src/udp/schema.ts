@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { UdpConfig } from '../config/dynamic/types.js';
-import { closestKey } from '../config/did-you-mean.js';
-import { parseLocated, type Locate } from '../config/schema/parse-located.js';
+import { validateObjectSections } from '../config/schema/object-sections.js';
+import type { Locate } from '../config/schema/parse-located.js';
 import type { ProviderIssue } from '../providers/types.js';
 
 const routerSchema = z.strictObject({
@@ -29,45 +29,5 @@ const SECTIONS = [
 
 /** The dynamic `udp` section, one object at a time so that a broken one is left out alone. */
 export function validateUdpSection(raw: unknown, locate: Locate, issues: ProviderIssue[]): UdpConfig | undefined {
-  if (!isRecord(raw)) {
-    if (raw !== undefined && raw !== null) {
-      issues.push({ message: 'must be a table of routers and services', key: 'udp', location: locate(['udp']) });
-    }
-    return undefined;
-  }
-  const udp: UdpConfig = {};
-  for (const [section, schema, kind] of SECTIONS) {
-    const objects = raw[section];
-    if (objects === undefined || objects === null) continue;
-    if (!isRecord(objects)) {
-      issues.push({ message: `must be a table of named ${section}`, key: `udp.${section}` });
-      continue;
-    }
-    const target: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(objects)) {
-      const parsed = parseLocated(schema as z.ZodType, value, ['udp', section, name], locate);
-      if (parsed.ok) target[name] = parsed.data;
-      // Keyed to the object, so the API lists it disabled with this error.
-      else {
-        for (const e of parsed.errors) {
-          issues.push({ message: e.message, key: e.key, location: e.location, object: { kind, name } });
-        }
-      }
-    }
-    (udp as Record<string, unknown>)[section] = target;
-  }
-  for (const key of Object.keys(raw)) {
-    if (key === 'routers' || key === 'services') continue;
-    const guess = closestKey(key, ['routers', 'services']);
-    issues.push({
-      message: `unknown key "${key}": udp has routers and services${guess ? ` (did you mean "${guess}"?)` : ''}`,
-      key: `udp.${key}`,
-      location: locate(['udp', key]),
-    });
-  }
-  return udp;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return validateObjectSections('udp', raw, SECTIONS, locate, issues);
 }

@@ -47,3 +47,43 @@ test('tcp.serversTransports is refused with the fix, not passed over in silence'
   assert.equal(refused.length, 1);
   assert.match(refused[0]!.message, /is not supported yet: .*remove the section/);
 });
+
+test('the tcp and udp sections answer a mistake in the section itself alike: did-you-mean and where', () => {
+  const source = { name: 'file', location: (path: string[]) => `dynamic.yml:${path.join('/')}` };
+  const { issues } = validateDynamicConfig(
+    {
+      tcp: { routrs: {}, services: [], serversTransports: {} },
+      udp: { middlewares: {}, servics: {}, routers: 'dns' },
+    },
+    source,
+  );
+  const byKey = Object.fromEntries(issues.map((issue) => [issue.key, issue]));
+  assert.deepEqual(byKey['tcp.routrs'], {
+    message: 'unknown key "routrs": tcp has routers, services and middlewares (did you mean "routers"?)',
+    key: 'tcp.routrs',
+    location: 'dynamic.yml:tcp/routrs',
+  });
+  assert.deepEqual(byKey['udp.servics'], {
+    message: 'unknown key "servics": udp has routers and services (did you mean "services"?)',
+    key: 'udp.servics',
+    location: 'dynamic.yml:udp/servics',
+  });
+  assert.match(byKey['udp.middlewares']!.message, /^unknown key "middlewares": udp has routers and services/);
+  assert.equal(byKey['tcp.serversTransports']!.location, 'dynamic.yml:tcp/serversTransports');
+  assert.match(byKey['tcp.serversTransports']!.message, /is not supported yet/);
+  assert.deepEqual(byKey['tcp.services'], {
+    message: 'must be a table of named services',
+    key: 'tcp.services',
+    location: 'dynamic.yml:tcp/services',
+  });
+  assert.equal(byKey['udp.routers']!.message, 'must be a table of named routers');
+
+  const notTables = validateDynamicConfig({ tcp: 'db', udp: 53 }, source).issues;
+  assert.deepEqual(
+    notTables.map((issue) => [issue.key, issue.message, issue.location]),
+    [
+      ['tcp', 'must be a table of routers, services and middlewares', 'dynamic.yml:tcp'],
+      ['udp', 'must be a table of routers and services', 'dynamic.yml:udp'],
+    ],
+  );
+});

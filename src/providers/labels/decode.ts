@@ -3,7 +3,7 @@ import { assignLabel, bool, obj, ShapeProblem, str, type Shape } from './shape.j
 import type { DecodedLabels, LabelConfig } from './types.js';
 import { decodeV1Labels, isV1Key } from './decode-v1.js';
 import { tcpMiddlewareShapes, tcpRouterShape, tcpServiceShape } from './tcp-shapes.js';
-import { udpMiddlewareShapes, udpRouterShape, udpServiceShape } from './udp-shapes.js';
+import { udpRouterShape, udpServiceShape } from './udp-shapes.js';
 import { middlewareShapes, routerShape, serviceShape } from './v3-shapes.js';
 
 export interface DecodeOptions {
@@ -25,13 +25,14 @@ const KINDS = ['routers', 'services', 'middlewares'] as const;
 interface ProtocolShapes {
   routers: Shape;
   services: Shape;
-  middlewares: Record<string, Shape>;
+  /** Absent for UDP: Traefik has no UDP middlewares. */
+  middlewares?: Record<string, Shape>;
 }
 
 const PROTOCOLS: Record<'http' | 'tcp' | 'udp', ProtocolShapes> = {
   http: { routers: routerShape, services: serviceShape, middlewares: middlewareShapes },
   tcp: { routers: tcpRouterShape, services: tcpServiceShape, middlewares: tcpMiddlewareShapes },
-  udp: { routers: udpRouterShape, services: udpServiceShape, middlewares: udpMiddlewareShapes },
+  udp: { routers: udpRouterShape, services: udpServiceShape },
 };
 
 type Tree = Record<string, unknown>;
@@ -155,16 +156,17 @@ function decodeSection(
       guess ? [protocol, guess, ...segments.slice(1)] : undefined,
     );
   }
-  if (protocol === 'udp' && lower === 'middlewares') {
-    throw new ShapeProblem('UDP has no middlewares (Traefik has none either); remove the label');
+  const shapes = PROTOCOLS[protocol];
+  const middlewareTypes = shapes.middlewares;
+  if (lower === 'middlewares' && !middlewareTypes) {
+    throw new ShapeProblem(`${protocol.toUpperCase()} has no middlewares (Traefik has none either); remove the label`);
   }
   if (!name || rest.length === 0) {
     throw new ShapeProblem(`needs a name and a key, as in ${protocol}.${lower}.<name>.<key>`);
   }
-  const shapes = PROTOCOLS[protocol];
   const object = (target[lower]![name] ??= protocol === 'http' && lower === 'services' ? { loadBalancer: {} } : {});
   try {
-    if (lower === 'middlewares') decodeMiddleware(object, shapes.middlewares, rest, value);
+    if (lower === 'middlewares') decodeMiddleware(object, middlewareTypes!, rest, value);
     else assignLabel(object, shapes[lower], rest, value);
   } catch (error) {
     if (error instanceof ShapeProblem) {

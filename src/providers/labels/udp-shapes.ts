@@ -1,4 +1,4 @@
-import { int, list, obj, str, type Shape } from './shape.js';
+import { int, list, obj, str } from './shape.js';
 
 /** `traefik.udp.routers.<name>.*`: UDP routers have no rule, only where and to what. */
 export const udpRouterShape = obj({ entryPoints: list, service: str });
@@ -8,6 +8,3 @@ export const udpServiceShape = obj({
   loadBalancer: obj({ server: obj({ port: int }) }),
   weighted: obj({ services: { kind: 'array', item: obj({ name: str, weight: int }) } }),
 });
-
-/** UDP has no middlewares in Traefik: every `traefik.udp.middlewares.*` label is refused. */
-export const udpMiddlewareShapes: Record<string, Shape> = {};
