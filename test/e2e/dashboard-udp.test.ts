@@ -157,7 +157,7 @@ describe('UDP pages of the dashboard in a real browser', { skip: skipWithoutChro
     await open('#/udp/routers/good%40file');
     assert.equal(await text('object-name'), 'good@file');
     assert.equal(await text('router-entrypoints'), router.using.join(', '));
-    assert.equal(await text('router-service'), router.service);
+    assert.equal(await text('router-service'), 'echo@file');
     assert.equal(await page.getByTestId('router-rule').count(), 0);
 
     await page.getByTestId('router-service').click();

@@ -47,7 +47,7 @@ before(async () => {
       '    bar:',
       '      rule: "Host(`foo.bar`)"',
       '      service: foo-service@file',
-      '      middlewares: [auth@file, addPrefixTest@file]',
+      '      middlewares: [auth, addPrefixTest@file]',
       '    partial:',
       '      rule: "Host(`partial.test`)"',
       '      entryPoints: [web, nowhere]',
@@ -99,22 +99,41 @@ describe('API objects of a real file configuration, against Traefik', () => {
       router,
       {
         entryPoints: ['admin'],
-        middlewares: ['auth@file', 'addPrefixTest@file'],
         name: 'bar@file',
         provider: 'file',
         priorityStr: String(router.priority),
         rule: 'Host(`foo.bar`)',
-        service: 'foo-service@file',
         status: 'enabled',
         using: ['admin'],
       },
-      ['priority'],
+      // Checked by the next test.
+      ['priority', 'middlewares', 'service'],
     );
     const credentials = 'Basic ' + Buffer.from('admin:s3cret').toString('base64');
     const headers = { host: 'foo.bar', authorization: credentials };
     assert.equal((await get(admin + '/', { headers })).status, 200, 'served on the entry point shown');
     assert.equal((await get(web + '/', { headers })).status, 404, 'not on the others');
   });
+
+  it(
+    'a router shows its service and middlewares as written, a bare name and a qualified one alike (router-bar.json)',
+    {
+      todo: 'the router builders (runtime/build.ts, tcp/tcp-build.ts, udp/udp-build.ts) still put qualified names in the view',
+    },
+    async () => {
+      const router = await apiGet('/api/http/routers/bar@file');
+      assert.deepEqual(router.middlewares, ['auth', 'addPrefixTest@file']);
+      assert.equal(router.service, 'foo-service@file');
+      const raw = await apiGet('/api/rawdata');
+      assert.deepEqual(raw.routers['bar@file'].middlewares, ['auth', 'addPrefixTest@file']);
+      const byMiddleware = await apiGet('/api/http/routers?middlewareName=auth');
+      assert.deepEqual(
+        byMiddleware.map((r: { name: string }) => r.name),
+        ['bar@file'],
+        'the middlewareName filter compares names as written, as Traefik',
+      );
+    },
+  );
 
   it('a router naming a missing entry point keeps what was written, warns, and uses the rest', async () => {
     const router = await apiGet('/api/http/routers/partial@file');

@@ -12,6 +12,7 @@ import {
   type Runtime,
 } from '../api.js';
 import { objectNoun } from '../labels.js';
+import { qualified } from '../names.js';
 import { traitsOf } from '../protocols.js';
 import { href, kindPage } from '../route.js';
 import { fixFor } from '../problems.js';
@@ -83,6 +84,8 @@ export function RouterDetail(props: { router: AnyRouterView; runtime: Runtime; p
   const { router, protocol } = props;
   const ruled = ruledRouter(router, protocol);
   const known = new Set(objectsOf(props.runtime, protocol).middlewares.map((m) => m.name));
+  const middlewares = (ruled?.middlewares ?? []).map((m) => qualified(m, router.provider));
+  const service = qualified(router.service, router.provider);
   return (
     <div class="page detail">
       <Header kind={objectNoun(protocol, 'routers')} name={router.name} status={router.status} />
@@ -110,15 +113,15 @@ export function RouterDetail(props: { router: AnyRouterView; runtime: Runtime; p
           <li class="chain-step">
             <span class="muted">entry</span> {router.using.join(', ') || '—'}
           </li>
-          {(ruled?.middlewares ?? []).map((m) => (
+          {middlewares.map((m) => (
             <li class={`chain-step ${known.has(m) ? '' : 'chain-missing'}`}>
               <span class="muted">middleware</span> <a href={href(kindPage(protocol, 'middlewares'), m)}>{m}</a>
             </li>
           ))}
           <li class="chain-step">
             <span class="muted">service</span>{' '}
-            <a href={href(kindPage(protocol, 'services'), router.service)} data-testid="router-service">
-              {router.service}
+            <a href={href(kindPage(protocol, 'services'), service)} data-testid="router-service">
+              {service}
             </a>
           </li>
         </ol>
@@ -180,11 +183,6 @@ function ServerTable(props: { service: AnyServiceView; stats?: LiveStatsSnapshot
       </table>
     </section>
   );
-}
-
-/** Children are written as in the configuration: a bare name belongs to the parent's provider. */
-function qualified(name: string, provider: string): string {
-  return name.includes('@') ? name : `${name}@${provider}`;
 }
 
 function ChildServices({ service, protocol }: { service: AnyServiceView; protocol: Protocol }) {

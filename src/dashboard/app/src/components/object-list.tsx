@@ -12,6 +12,7 @@ import {
   type Runtime,
 } from '../api.js';
 import { kindTitle, plainTitle, protocolName } from '../labels.js';
+import { qualified } from '../names.js';
 import { kindsOf, traitsOf } from '../protocols.js';
 import { href, kindPage } from '../route.js';
 import { formatRate, ratePerSecond } from './sparkline.js';
@@ -59,6 +60,10 @@ function StatusAndName({
   );
 }
 
+function ServiceLink({ protocol, service }: { protocol: Protocol; service: string }) {
+  return <a href={href(kindPage(protocol, 'services'), service)}>{service}</a>;
+}
+
 // UDP routers have no rule and no TLS: their columns are left out rather than shown empty.
 function RouterRows({ items, protocol }: { items: AnyRouterView[]; protocol: Protocol }) {
   const ruled = traitsOf(protocol).rules;
@@ -86,7 +91,7 @@ function RouterRows({ items, protocol }: { items: AnyRouterView[]; protocol: Pro
             <td data-label="Entry points">{r.using.join(', ') || '—'}</td>
             {ruled && <td data-label="TLS">{tlsSummary(ruledRouter(r, protocol)?.tls)}</td>}
             <td data-label="Service">
-              {r.service ? <a href={href(kindPage(protocol, 'services'), r.service)}>{r.service}</a> : '—'}
+              {r.service ? <ServiceLink protocol={protocol} service={qualified(r.service, r.provider)} /> : '—'}
             </td>
           </tr>
         ))}
@@ -191,7 +196,9 @@ export function ObjectList(props: {
   const [status, setStatus] = useState(props.initialStatus ?? '');
   const keep = (o: { status: string; name: string }, ...more: (string | undefined)[]) =>
     (status === '' || o.status === status) && matches(search, o.name, ...more);
-  const routers = errorsFirst(objects.routers.filter((r) => keep(r, ruledRouter(r, protocol)?.rule, r.service)));
+  const routers = errorsFirst(
+    objects.routers.filter((r) => keep(r, ruledRouter(r, protocol)?.rule, qualified(r.service, r.provider))),
+  );
   const services = errorsFirst(objects.services.filter((s) => keep(s, s.type)));
   const middlewares = errorsFirst(objects.middlewares.filter((m) => keep(m, m.type)));
   const count = { routers: routers.length, services: services.length, middlewares: middlewares.length }[kind];

@@ -1,6 +1,7 @@
 import { objectsOf, ruledRouter, type Kind, type Runtime } from '../api.js';
 import type { ObjectStatus } from '../../../../runtime/view.js';
 import { kindTitle } from '../labels.js';
+import { qualified } from '../names.js';
 import { PROTOCOLS, kindsOf } from '../protocols.js';
 import { href, kindPage } from '../route.js';
 import { matches } from './object-list.js';
@@ -11,7 +12,9 @@ export function SearchResults({ runtime, query }: { runtime: Runtime; query: str
   const groups = PROTOCOLS.flatMap((protocol) => {
     const objects = objectsOf(runtime, protocol);
     const found: Record<Kind, { name: string; status: ObjectStatus }[]> = {
-      routers: objects.routers.filter((r) => matches(query, r.name, ruledRouter(r, protocol)?.rule, r.service)),
+      routers: objects.routers.filter((r) =>
+        matches(query, r.name, ruledRouter(r, protocol)?.rule, qualified(r.service, r.provider)),
+      ),
       services: objects.services.filter((s) => matches(query, s.name, s.type)),
       middlewares: objects.middlewares.filter((m) => matches(query, m.name, m.type)),
     };
