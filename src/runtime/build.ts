@@ -1,7 +1,7 @@
 import type { RouterConfig, ServiceConfig } from '../config/dynamic/types.js';
 import { ConfigError } from '../config/errors.js';
 import type { Middleware } from '../middlewares/types.js';
-import { providerOf, qualify, type Configuration } from '../providers/aggregator.js';
+import { qualify, type Configuration } from '../providers/aggregator.js';
 import { compileRule, defaultPriority } from '../rules/index.js';
 import { translateV1Rule } from '../rules/v1.js';
 import type { Service } from '../services/types.js';
@@ -9,7 +9,7 @@ import { MiddlewareBuilder, type MiddlewareTypes } from './build-middlewares.js'
 import { ServiceBuilder, type ServiceFactory } from './build-services.js';
 import type { Handler } from './context.js';
 import { addObjectsDroppedByProviders, issueLookup, objectFields, placeholderIn } from './object-issues.js';
-import { routerEntryPoints, routerFields, tryCompile } from './router-build.js';
+import { existingEntryPoints, qualifiedReferences, routerFields, tryCompile } from './router-build.js';
 import { RouterTable, type ActiveRouter } from './router-table.js';
 import type { MiddlewareView, RouterView, ServiceView } from './view.js';
 import { optionsAsWritten, serviceAsShown } from './view-shapes.js';
@@ -97,15 +97,9 @@ export function buildRouting(input: BuildInput): Routing {
   const activeTls = new Map<string, ActiveRouter[]>(input.entryPoints.map((ep) => [ep, []]));
   const allRouters = { ...configuration.http.routers, ...input.internalRouters };
   for (const [name, config] of Object.entries(allRouters)) {
-    const provider = providerOf(name);
     const errors = issuesOf('router', name);
-    const { shown, using, warnings } = routerEntryPoints(config.entryPoints, input.defaultEntryPoints, (ep) =>
-      active.has(ep) ? undefined : `entryPoint "${ep}" doesn't exist`,
-    );
-    if (using.length === 0) errors.push('no valid entryPoint for this router');
-
-    const serviceName = qualify(config.service, provider);
-    const middlewareNames = (config.middlewares ?? []).map((m) => qualify(m, provider));
+    const { shown, using, warnings } = existingEntryPoints(config, input.defaultEntryPoints, active, errors);
+    const { serviceName, middlewareNames } = qualifiedReferences(name, config);
     for (const m of middlewareNames) middlewares[m]?.usedBy.push(name);
     services[serviceName]?.view.usedBy.push(name);
 

@@ -1,4 +1,5 @@
 /** What the HTTP, TCP and UDP router builders share: entry points, compile errors, status. */
+import { providerOf, qualify } from '../providers/aggregator.js';
 import { describe } from './build-middlewares.js';
 import { objectFields, type ObjectFields } from './object-issues.js';
 
@@ -20,6 +21,35 @@ export function routerEntryPoints(
     return !problem;
   });
   return { shown, using, warnings };
+}
+
+/**
+ * The entry points of an HTTP or TCP router, as `routerEntryPoints` says: one that does not exist
+ * is a warning; none left is an error, added to `errors`.
+ */
+export function existingEntryPoints(
+  config: { entryPoints?: readonly string[] },
+  defaults: readonly string[],
+  existing: { has(entryPoint: string): boolean },
+  errors: string[],
+): { shown: string[]; using: string[]; warnings: string[] } {
+  const result = routerEntryPoints(config.entryPoints, defaults, (ep) =>
+    existing.has(ep) ? undefined : `entryPoint "${ep}" doesn't exist`,
+  );
+  if (result.using.length === 0) errors.push('no valid entryPoint for this router');
+  return result;
+}
+
+/** The service and middlewares of router `name`, qualified with its provider where written bare. */
+export function qualifiedReferences(
+  name: string,
+  config: { service: string; middlewares?: readonly string[] },
+): { serviceName: string; middlewareNames: string[] } {
+  const provider = providerOf(name);
+  return {
+    serviceName: qualify(config.service, provider),
+    middlewareNames: (config.middlewares ?? []).map((m) => qualify(m, provider)),
+  };
 }
 
 /** What `compile` returns, or undefined once what it threw is added to `errors`. */

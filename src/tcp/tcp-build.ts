@@ -2,7 +2,7 @@ import type { Duplex } from 'node:stream';
 import type { TcpConfig } from '../config/dynamic/types.js';
 import { providerOf, qualify } from '../providers/aggregator.js';
 import { addObjectsDroppedByProviders, issueLookup, objectFields, placeholderIn } from '../runtime/object-issues.js';
-import { routerEntryPoints, routerFields, tryCompile } from '../runtime/router-build.js';
+import { existingEntryPoints, qualifiedReferences, routerFields, tryCompile } from '../runtime/router-build.js';
 import { checkServiceNotReported, streamServiceViews } from '../runtime/stream-views.js';
 import type { TcpMiddlewareView, TcpRouterView, TcpView } from '../runtime/view.js';
 import { defaultPriority } from '../rules/index.js';
@@ -60,14 +60,9 @@ export function buildTcp(input: TcpBuildInput): TcpRouting {
   const routers: Record<string, TcpRouterView> = {};
   const compiled: { route: TcpRoute; rule: CompiledTcpRule; using: string[]; priority: number }[] = [];
   for (const [name, config] of Object.entries(tcp.routers ?? {})) {
-    const provider = providerOf(name);
     const errors = issuesOf('tcpRouter', name);
-    const { shown, using, warnings } = routerEntryPoints(config.entryPoints, input.defaultEntryPoints, (ep) =>
-      tables.has(ep) ? undefined : `entryPoint "${ep}" doesn't exist`,
-    );
-    if (using.length === 0) errors.push('no valid entryPoint for this router');
-    const serviceName = qualify(config.service, provider);
-    const middlewareNames = (config.middlewares ?? []).map((m) => qualify(m, provider));
+    const { shown, using, warnings } = existingEntryPoints(config, input.defaultEntryPoints, tables, errors);
+    const { serviceName, middlewareNames } = qualifiedReferences(name, config);
     services[serviceName]?.usedBy.push(name);
     for (const m of middlewareNames) middlewares[m]?.usedBy.push(name);
     const priority = config.priority || defaultPriority(config.rule);
@@ -86,7 +81,7 @@ export function buildTcp(input: TcpBuildInput): TcpRouting {
         else client.destroy();
       };
       const tls = config.tls;
-      const tlsOptions = tls?.options && !tls.passthrough ? qualify(tls.options, provider) : undefined;
+      const tlsOptions = tls?.options && !tls.passthrough ? qualify(tls.options, providerOf(name)) : undefined;
       return {
         route: { name, tls: tls !== undefined, passthrough: tls?.passthrough ?? false, tlsOptions, serve },
         rule,

@@ -1,7 +1,6 @@
 import type { UdpConfig } from '../config/dynamic/types.js';
-import { providerOf, qualify } from '../providers/aggregator.js';
 import { addObjectsDroppedByProviders, issueLookup, placeholderIn } from '../runtime/object-issues.js';
-import { routerEntryPoints, routerFields, tryCompile } from '../runtime/router-build.js';
+import { qualifiedReferences, routerEntryPoints, routerFields, tryCompile } from '../runtime/router-build.js';
 import { checkServiceNotReported, streamServiceViews } from '../runtime/stream-views.js';
 import type { UdpRouterView, UdpView } from '../runtime/view.js';
 import type { UdpRoute } from './udp-entrypoint.js';
@@ -39,7 +38,7 @@ export function buildUdp(input: UdpBuildInput): UdpRouting {
   for (const name of Object.keys(udp.routers ?? {}).sort()) {
     const config = udp.routers![name]!;
     const errors = issuesOf('udpRouter', name);
-    const serviceName = qualify(config.service, providerOf(name));
+    const { serviceName } = qualifiedReferences(name, config);
     services[serviceName]?.usedBy.push(name);
     const { using, warnings } = routerEntryPoints(config.entryPoints, input.udpEntryPoints, (ep) =>
       entryPointProblem(ep, input, routes),

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError } from '../../src/config/errors.js';
-import { routerEntryPoints, routerFields, tryCompile } from '../../src/runtime/router-build.js';
+import {
+  existingEntryPoints,
+  qualifiedReferences,
+  routerEntryPoints,
+  routerFields,
+  tryCompile,
+} from '../../src/runtime/router-build.js';
 
 test('a router serves the entry points it names, or the defaults, minus those objected to', () => {
   const missing = (ep: string) => (ep === 'gone' ? `entryPoint "${ep}" doesn't exist` : undefined);
@@ -41,4 +47,23 @@ test('tryCompile keeps what compiling throws as an error line, with the key of a
     undefined,
   );
   assert.deepEqual(errors, ['weight: must be a number']);
+});
+
+test('HTTP and TCP routers warn of a missing entry point and are in error with none left', () => {
+  const existing = new Set(['web']);
+  const errors: string[] = [];
+  assert.deepEqual(existingEntryPoints({ entryPoints: ['web', 'gone'] }, [], existing, errors).warnings, [
+    'entryPoint "gone" doesn\'t exist',
+  ]);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(existingEntryPoints({}, ['gone'], existing, errors).using, []);
+  assert.deepEqual(errors, ['no valid entryPoint for this router']);
+});
+
+test("a router's bare service and middleware names take its provider; qualified ones stay", () => {
+  assert.deepEqual(qualifiedReferences('r@docker', { service: 'app', middlewares: ['auth', 'ip@file'] }), {
+    serviceName: 'app@docker',
+    middlewareNames: ['auth@docker', 'ip@file'],
+  });
+  assert.deepEqual(qualifiedReferences('r@file', { service: 'api@internal' }).middlewareNames, []);
 });
