@@ -27,13 +27,18 @@ export function matchesSearch(criteria: ListCriteria, ...values: (string | undef
   return criteria.search === '' || values.some((v) => v !== undefined && v.toLowerCase().includes(criteria.search));
 }
 
-/** `serviceName` matches the qualified name exactly, or the bare name when given without provider. */
+/**
+ * Traefik's rule against the router's `service` as written: a qualified one must be asked for
+ * exactly; a bare one matches `serviceName` with or without a provider, since the router's own
+ * provider is implied.
+ */
 export function matchesService(criteria: ListCriteria, service: string): boolean {
   if (criteria.serviceName === '') return true;
-  if (criteria.serviceName.includes('@')) return criteria.serviceName === service;
-  return service.split('@')[0] === criteria.serviceName;
+  if (service.includes('@')) return criteria.serviceName === service;
+  return criteria.serviceName.split('@')[0] === service;
 }
 
+/** As in Traefik, `middlewareName` must be one of the router's middlewares exactly as written. */
 export function matchesMiddleware(criteria: ListCriteria, middlewares: readonly string[] | undefined): boolean {
   return criteria.middlewareName === '' || (middlewares ?? []).includes(criteria.middlewareName);
 }

@@ -116,8 +116,6 @@ export function buildRouting(input: BuildInput): Routing {
       ...config,
       ...routerFields(name, errors, warnings),
       entryPoints: shown,
-      service: serviceName,
-      middlewares: config.middlewares ? middlewareNames : undefined,
       using,
       priority,
     };

@@ -40,7 +40,10 @@ export function existingEntryPoints(
   return result;
 }
 
-/** The service and middlewares of router `name`, qualified with its provider where written bare. */
+/**
+ * The service and middlewares of router `name`, qualified with its provider where written bare:
+ * the names routing, `usedBy` and errors go by. The API shows them as written, as Traefik does.
+ */
 export function qualifiedReferences(
   name: string,
   config: { service: string; middlewares?: readonly string[] },

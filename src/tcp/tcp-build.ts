@@ -91,8 +91,6 @@ export function buildTcp(input: TcpBuildInput): TcpRouting {
       ...config,
       ...routerFields(name, errors, warnings),
       entryPoints: shown,
-      service: serviceName,
-      ...(config.middlewares ? { middlewares: middlewareNames } : {}),
       using,
       priority,
     };

@@ -52,7 +52,6 @@ export function buildUdp(input: UdpBuildInput): UdpRouting {
     routers[name] = {
       ...config,
       ...routerFields(name, errors, warnings),
-      service: serviceName,
       using: disabled ? [] : using,
     };
     if (!disabled && route) for (const ep of using) routes.set(ep, route);

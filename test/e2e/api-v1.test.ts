@@ -39,7 +39,7 @@ filename = "rules.toml"
   it('lists the v1 frontend as a router on the v1 entry point', async () => {
     const router = (await (await fetch(`${apiUrl}/api/http/routers/frontend1@file`)).json()) as Record<string, unknown>;
     assert.equal(router.rule, 'Host(`test.localhost`)');
-    assert.equal(router.service, 'backend1@file');
+    assert.equal(router.service, 'backend1', 'the backend name, as the translated configuration writes it');
     assert.deepEqual(router.using, ['http']);
     assert.equal(router.status, 'enabled');
   });

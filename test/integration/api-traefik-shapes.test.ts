@@ -115,25 +115,19 @@ describe('API objects of a real file configuration, against Traefik', () => {
     assert.equal((await get(web + '/', { headers })).status, 404, 'not on the others');
   });
 
-  it(
-    'a router shows its service and middlewares as written, a bare name and a qualified one alike (router-bar.json)',
-    {
-      todo: 'the router builders (runtime/build.ts, tcp/tcp-build.ts, udp/udp-build.ts) still put qualified names in the view',
-    },
-    async () => {
-      const router = await apiGet('/api/http/routers/bar@file');
-      assert.deepEqual(router.middlewares, ['auth', 'addPrefixTest@file']);
-      assert.equal(router.service, 'foo-service@file');
-      const raw = await apiGet('/api/rawdata');
-      assert.deepEqual(raw.routers['bar@file'].middlewares, ['auth', 'addPrefixTest@file']);
-      const byMiddleware = await apiGet('/api/http/routers?middlewareName=auth');
-      assert.deepEqual(
-        byMiddleware.map((r: { name: string }) => r.name),
-        ['bar@file'],
-        'the middlewareName filter compares names as written, as Traefik',
-      );
-    },
-  );
+  it('a router shows its service and middlewares as written, a bare name and a qualified one alike (router-bar.json)', async () => {
+    const router = await apiGet('/api/http/routers/bar@file');
+    assert.deepEqual(router.middlewares, ['auth', 'addPrefixTest@file']);
+    assert.equal(router.service, 'foo-service@file');
+    const raw = await apiGet('/api/rawdata');
+    assert.deepEqual(raw.routers['bar@file'].middlewares, ['auth', 'addPrefixTest@file']);
+    const byMiddleware = await apiGet('/api/http/routers?middlewareName=auth');
+    assert.deepEqual(
+      byMiddleware.map((r: { name: string }) => r.name),
+      ['bar@file'],
+      'the middlewareName filter compares names as written, as Traefik',
+    );
+  });
 
   it('a router naming a missing entry point keeps what was written, warns, and uses the rest', async () => {
     const router = await apiGet('/api/http/routers/partial@file');

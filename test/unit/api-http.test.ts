@@ -201,11 +201,13 @@ describe('lists: search, filters, sorting, pagination', () => {
       'addPrefixTest@anotherprovider',
       'auth@myprovider',
     ]);
-    assert.deepEqual(names((await get('/api/http/routers?serviceName=foo-service')).body), [
+    assert.deepEqual(names((await get('/api/http/routers?serviceName=foo-service@myprovider')).body), [
       'bar@myprovider',
       'partial@file',
       'test@myprovider',
     ]);
+    // As in Traefik, a service written qualified is only found by its qualified name.
+    assert.deepEqual(names((await get('/api/http/routers?serviceName=foo-service')).body), []);
     assert.deepEqual(names((await get('/api/http/routers?middlewareName=addPrefixTest')).body), ['test@myprovider']);
   });
 

@@ -58,14 +58,14 @@ async function get(path: string): Promise<{ status: number; body: any }> {
 }
 
 describe('/api/tcp', () => {
-  it('a router shows Traefik v3 fields, its entry points in `using` and qualified references', async () => {
+  it('a router shows Traefik v3 fields, its entry points in `using` and references as written', async () => {
     const { status, body } = await get('/api/tcp/routers/db@docker');
     assert.equal(status, 200);
     assert.deepEqual(body, {
       rule: 'HostSNI(`*`)',
       entryPoints: ['edge'],
-      service: 'db@docker',
-      middlewares: ['lan@docker'],
+      service: 'db',
+      middlewares: ['lan'],
       name: 'db@docker',
       provider: 'docker',
       status: 'enabled',

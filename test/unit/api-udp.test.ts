@@ -40,6 +40,8 @@ describe('/api/udp', () => {
     assert.deepEqual(await names('/api/udp/routers?status=disabled'), ['broken@file', 'lost@file']);
     assert.deepEqual(await names('/api/udp/routers?search=VOI'), ['voice@docker']);
     assert.deepEqual(await names('/api/udp/routers?serviceName=resolvers'), ['dns@file', 'lost@file']);
+    // A service written bare is found with a provider too: Traefik compares the names before `@`.
+    assert.deepEqual(await names('/api/udp/routers?serviceName=resolvers@file'), ['dns@file', 'lost@file']);
   });
 
   it('ignores middlewareName and rule-only sort keys: UDP routers have neither', async () => {
@@ -58,11 +60,11 @@ describe('/api/udp', () => {
     ]);
   });
 
-  it('shows a router as built, and answers unknown names and kinds as Traefik does', async () => {
+  it('shows a router as built, its service as written, and answers unknown names and kinds as Traefik does', async () => {
     const dns = await fetch(`${server.url}/api/udp/routers/dns@file`);
     assert.deepEqual(await dns.json(), {
       entryPoints: ['dns'],
-      service: 'resolvers@file',
+      service: 'resolvers',
       name: 'dns@file',
       provider: 'file',
       status: 'enabled',
@@ -84,5 +86,8 @@ describe('/api/udp', () => {
     assert.deepEqual(await names('/api/udp/services?status=enabled&search=med'), ['media@docker']);
     const media = await fetch(`${server.url}/api/udp/services/media@docker`);
     assert.equal(((await media.json()) as { type: string }).type, 'weighted');
+    const resolvers = await fetch(`${server.url}/api/udp/services/resolvers@file`);
+    const { usedBy } = (await resolvers.json()) as { usedBy: string[] };
+    assert.deepEqual(usedBy, ['dns@file', 'lost@file'], 'routers naming it bare are found through their provider');
   });
 });
