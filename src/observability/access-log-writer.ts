@@ -26,7 +26,15 @@ const MAX_WAITING = 64;
 const FLUSH_INTERVAL_MS = 200;
 
 /**
- * Lines are written every MAX_WAITING requests, or every `bufferingSize` lines when that is set.
+ * Without `bufferingSize`, lines are written once this many bytes are gathered (or every
+ * FLUSH_INTERVAL_MS). Inside a busy proxy a write costs mostly a fixed price, the kernel's file
+ * path run with cold caches: about 1.4 µs a line when writing every 64 lines (40 KiB), 0.3 µs
+ * every 1,000 (640 KiB). In paired runs at saturation, 512 KiB writes cost 5% less throughput
+ * than 40 KiB ones; 256 KiB and 2 MiB about 2% more than 512 KiB.
+ */
+const WRITE_BYTES = 512 * 1024;
+
+/**
  * Batches are written synchronously, as pino's destinations do by default: a 16 KiB write to a
  * file costs ~8 µs of CPU, against ~28 µs through the libuv thread pool (measured here), and it
  * lands in the page cache without waiting for the disk. Standard output goes through
@@ -40,8 +48,9 @@ export function createLineWriter(
   bufferingSize = 0,
 ): LineWriter {
   const sink = filePath ? fileSink(resolve(baseDir, filePath)) : stdoutSink();
-  const writeEvery = bufferingSize > 0 ? bufferingSize : MAX_WAITING;
   const buffer = new LineBuffer();
+  const formatEvery = bufferingSize > 0 ? Math.min(bufferingSize, MAX_WAITING) : MAX_WAITING;
+  const gatheredEnough = bufferingSize > 0 ? () => formatted >= bufferingSize : () => buffer.length >= WRITE_BYTES;
   const waiting: FinishedRequest[] = [];
   let formatted = 0;
   const formatWaiting = (): void => {
@@ -71,8 +80,9 @@ export function createLineWriter(
   process.on('exit', writeGathered);
   return {
     add(line) {
-      if (waiting.push(line) + formatted >= writeEvery) writeGathered();
-      else if (waiting.length >= MAX_WAITING) formatWaiting();
+      if (waiting.push(line) < formatEvery) return;
+      formatWaiting();
+      if (gatheredEnough()) writeGathered();
     },
     reopen() {
       writeGathered();
