@@ -1,5 +1,5 @@
 import type { FieldFilter } from './access-log-fields.js';
-import type { FinishedRequest, LineFormatter } from './access-log-format.js';
+import type { LineFormatter } from './access-log-format.js';
 import { clfTime } from './access-log-time.js';
 import { encode, type LineBuffer } from './line-buffer.js';
 
@@ -22,11 +22,8 @@ export function commonFormatter(fields: FieldFilter): LineFormatter {
     'RouterName',
     'ServiceURL',
   ].map(keeps);
-  const header = (out: LineBuffer, line: FinishedRequest, name: string) => {
-    const value = line.ctx.req.headers[name];
-    const logged = value === undefined ? undefined : fields.header(name, String(value));
-    textField(out, true, logged);
-  };
+  const referer = fields.headerRule('referer');
+  const userAgent = fields.headerRule('user-agent');
   return (line, out) => {
     const { ctx } = line;
     const { req } = ctx;
@@ -35,21 +32,23 @@ export function commonFormatter(fields: FieldFilter): LineFormatter {
     out.encoded(NO_IDENT);
     textField(out, username, ctx.clientUsername ?? ctx.consumer);
     out.encoded(OPEN_TIME);
-    textField(out, startLocal, clfTime(line.now - durationMs));
+    if (startLocal) out.encoded(clfTime(line.now - durationMs));
+    else out.encoded(DASH);
     out.encoded(OPEN_REQUEST);
     textField(out, method, req.method);
     out.encoded(SPACE);
     textField(out, path, req.url);
     out.encoded(SPACE);
-    textField(out, protocol, `HTTP/${req.httpVersion}`);
+    if (!protocol) out.encoded(DASH);
+    else out.text(PROTOCOLS.get(req.httpVersion) ?? `HTTP/${req.httpVersion}`);
     out.encoded(CLOSE_REQUEST);
     numberField(out, status, line.status);
     out.encoded(SPACE);
     numberField(out, size, line.bytesSent);
     out.encoded(OPEN_QUOTED);
-    header(out, line, 'referer');
+    textField(out, true, referer(req.headers.referer));
     out.encoded(BETWEEN_QUOTED);
-    header(out, line, 'user-agent');
+    textField(out, true, userAgent(req.headers['user-agent']));
     out.encoded(CLOSE_QUOTED);
     numberField(out, count, line.count);
     out.encoded(OPEN_QUOTED);
@@ -61,6 +60,8 @@ export function commonFormatter(fields: FieldFilter): LineFormatter {
     out.encoded(LINE_END);
   };
 }
+
+const PROTOCOLS = new Map(['1.0', '1.1', '2.0'].map((version) => [version, `HTTP/${version}`]));
 
 const DASH = encode('-');
 const SPACE = encode(' ');

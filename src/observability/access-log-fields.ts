@@ -34,10 +34,19 @@ export class FieldFilter {
 
   /** The value to log for a header, or undefined to leave it out. */
   header(name: string, value: string): string | undefined {
-    const mode = this.headerModes.get(name.toLowerCase()) ?? this.headerDefault;
-    if (mode === 'drop') return undefined;
-    return mode === 'redact' ? 'REDACTED' : value;
+    return logged(this.headerModes.get(name.toLowerCase()) ?? this.headerDefault, value);
   }
+
+  /** `header()` for one header name, resolved once: for headers every line looks at. */
+  headerRule(name: string): (value: string | undefined) => string | undefined {
+    const mode = this.headerModes.get(name.toLowerCase()) ?? this.headerDefault;
+    return (value) => (value === undefined ? undefined : logged(mode, value));
+  }
+}
+
+function logged(mode: HeaderMode, value: string): string | undefined {
+  if (mode === 'drop') return undefined;
+  return mode === 'redact' ? 'REDACTED' : value;
 }
 
 /** `content-type` → `Content-Type`, the way Traefik names header fields (`request_Content-Type`). */

@@ -25,14 +25,14 @@ export function writeIsoMillis(out: LineBuffer, ms: number): void {
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 let clfSecond = -1;
-let clfText = '';
+let clfText = encode('');
 
-/** `02/Jan/2006:15:04:05 -0700` in local time, for a time in milliseconds since the epoch. */
-export function clfTime(ms: number): string {
+/** `02/Jan/2006:15:04:05 -0700` in local time and UTF-8, for a time in milliseconds since the epoch. */
+export function clfTime(ms: number): Uint8Array {
   const second = Math.floor(ms / 1000);
   if (second !== clfSecond) {
     clfSecond = second;
-    clfText = formatClf(new Date(second * 1000));
+    clfText = encode(formatClf(new Date(second * 1000)));
   }
   return clfText;
 }
