@@ -1,7 +1,7 @@
 import type { EntryPointConfig } from '../config/static/types.js';
 import { parseDuration } from '../config/duration.js';
 import type { EntryPointView, MiddlewareView, RouterView, RuntimeView, TcpRouterView } from '../runtime/view.js';
-import { ENTRY_POINT_DEFAULTS } from '../runtime/view-shapes.js';
+import { ENTRY_POINT_DEFAULTS } from '../config/static/entry-point-defaults.js';
 
 /**
  * Runtime objects as Traefik's API prints them: the view plus Traefik's conventions (TLS options

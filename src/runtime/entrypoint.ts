@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { parseDuration } from '../config/duration.js';
+import { ENTRY_POINT_DEFAULTS } from '../config/static/entry-point-defaults.js';
 import type { EntryPointConfig } from '../config/static/types.js';
 import { logger } from '../observability/logger.js';
 import type { RequestContext } from './context.js';
@@ -60,13 +61,14 @@ export class EntryPoint {
     } = {},
   ) {
     const { tls, observeConnection, acmeChallenge } = hooks;
-    const timeouts = config.transport?.respondingTimeouts ?? {};
+    const timeouts = { ...ENTRY_POINT_DEFAULTS.transport.respondingTimeouts, ...config.transport?.respondingTimeouts };
     const key = `entryPoints.${name}.transport.respondingTimeouts`;
-    const readTimeout = parseDuration(timeouts.readTimeout ?? '60s', `${key}.readTimeout`);
+    const readTimeout = parseDuration(timeouts.readTimeout, `${key}.readTimeout`);
+    const idleTimeout = parseDuration(timeouts.idleTimeout, `${key}.idleTimeout`);
     this.server = createServer({
       ServerResponse: CountedResponse,
       requestTimeout: readTimeout,
-      keepAliveTimeout: parseDuration(timeouts.idleTimeout ?? '180s', `${key}.idleTimeout`),
+      keepAliveTimeout: idleTimeout,
       // node refuses a headers timeout longer than the whole-request one.
       headersTimeout: readTimeout > 0 ? Math.min(60_000, readTimeout) : 60_000,
     });
@@ -74,7 +76,7 @@ export class EntryPoint {
     this.tlsInfo = { name, scheme: 'https', port: 0 };
     this.http2 = createHttp2Server({ Http2ServerResponse: CountedHttp2Response });
     // Idle HTTP/2 connections are closed like idle HTTP/1.1 ones.
-    this.http2.setTimeout(parseDuration(timeouts.idleTimeout ?? '180s', `${key}.idleTimeout`));
+    this.http2.setTimeout(idleTimeout);
     this.http2.on('request', (req, res) =>
       this.onRequest(req as unknown as IncomingMessage, res as unknown as ServerResponse),
     );

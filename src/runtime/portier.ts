@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { RouterConfig, ServiceConfig } from '../config/dynamic/types.js';
 import { emptyDynamicConfig } from '../config/dynamic/types.js';
 import { parseDuration } from '../config/duration.js';
+import { ENTRY_POINT_DEFAULTS } from '../config/static/entry-point-defaults.js';
 import type { StaticConfig } from '../config/static/types.js';
 import { forwardAuthAgents } from '../middlewares/forward-auth-agents.js';
 import { logger } from '../observability/logger.js';
@@ -153,7 +154,12 @@ export class Portier {
         if (acceptGrace > 0) await new Promise((resolve) => setTimeout(resolve, acceptGrace));
         await this.entryPoints
           .get(name)
-          ?.shutdown(parseDuration(lifeCycle.graceTimeOut ?? '10s', `${key}.graceTimeOut`));
+          ?.shutdown(
+            parseDuration(
+              lifeCycle.graceTimeOut ?? ENTRY_POINT_DEFAULTS.transport.lifeCycle.graceTimeOut,
+              `${key}.graceTimeOut`,
+            ),
+          );
       }),
     );
     await Promise.all([...this.udpEntryPoints.values()].map((ep) => ep.shutdown()));

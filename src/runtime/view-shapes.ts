@@ -1,5 +1,4 @@
 import type { MiddlewareConfig, ServiceConfig } from '../config/dynamic/types.js';
-import type { EntryPointConfig } from '../config/static/types.js';
 import { redactServiceConfig } from './redact.js';
 
 /**
@@ -41,18 +40,3 @@ function keepWritten(value: unknown, written: unknown): unknown {
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-
-/**
- * The entry point settings Portier applies when none is written, Traefik's defaults: what
- * `/api/entrypoints` shows under the written ones. Settings Portier ignores (`http2`,
- * `http.sanitizePath`…) have no entry here: showing their defaults would claim a behaviour it lacks.
- */
-export const ENTRY_POINT_DEFAULTS = {
-  transport: {
-    lifeCycle: { graceTimeOut: '10s' },
-    respondingTimeouts: { readTimeout: '60s', idleTimeout: '180s' },
-  },
-  forwardedHeaders: {},
-  http: {},
-  udp: { timeout: '3s' },
-} as const satisfies Omit<EntryPointConfig, 'address'>;

@@ -1,6 +1,7 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { parseDuration } from '../config/duration.js';
 import { ConfigError } from '../config/errors.js';
+import { ENTRY_POINT_DEFAULTS } from '../config/static/entry-point-defaults.js';
 import type { EntryPointConfig } from '../config/static/types.js';
 import { logger } from '../observability/logger.js';
 import { parseListenAddress } from '../runtime/listen-address.js';
@@ -38,7 +39,7 @@ export class UdpEntryPoint {
     private readonly config: EntryPointConfig,
   ) {
     const key = `entryPoints.${name}.udp.timeout`;
-    const timeout = parseDuration(config.udp?.timeout ?? '3s', key);
+    const timeout = parseDuration(config.udp?.timeout ?? ENTRY_POINT_DEFAULTS.udp.timeout, key);
     if (!(timeout > 0)) throw new ConfigError(`must be longer than 0, like "3s" (Traefik's default)`, key);
     this.sweepMs = Math.max(1, Math.ceil(timeout / SWEEPS_PER_TIMEOUT));
   }
