@@ -40,7 +40,11 @@ export function commonFormatter(fields: FieldFilter): LineFormatter {
     textField(out, path, req.url);
     out.encoded(SPACE);
     if (!protocol) out.encoded(DASH);
-    else out.text(PROTOCOLS.get(req.httpVersion) ?? `HTTP/${req.httpVersion}`);
+    else {
+      const known = PROTOCOLS.get(req.httpVersion);
+      if (known) out.encoded(known);
+      else out.text(`HTTP/${req.httpVersion}`);
+    }
     out.encoded(CLOSE_REQUEST);
     numberField(out, status, line.status);
     out.encoded(SPACE);
@@ -61,7 +65,7 @@ export function commonFormatter(fields: FieldFilter): LineFormatter {
   };
 }
 
-const PROTOCOLS = new Map(['1.0', '1.1', '2.0'].map((version) => [version, `HTTP/${version}`]));
+const PROTOCOLS = new Map(['1.0', '1.1', '2.0'].map((version) => [version, encode(`HTTP/${version}`)]));
 
 const DASH = encode('-');
 const SPACE = encode(' ');

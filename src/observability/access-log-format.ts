@@ -12,8 +12,6 @@ export interface FinishedRequest {
   readonly count: number;
   /** When the response finished, in milliseconds since the epoch. */
   readonly now: number;
-  /** The client's port, read when the request finished: the connection may be gone when the line is written. */
-  readonly remotePort: number | undefined;
 }
 
 /** Writes a finished request as one line of the access log, newline included. */

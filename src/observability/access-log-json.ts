@@ -2,7 +2,7 @@ import type { RequestContext } from '../runtime/context.js';
 import { sentHeaders } from '../runtime/counted-response.js';
 import { canonicalHeaderName, type FieldFilter } from './access-log-fields.js';
 import type { FinishedRequest, LineFormatter } from './access-log-format.js';
-import { writeIsoMillis } from './access-log-time.js';
+import { isoMillisWriter } from './access-log-time.js';
 import { encode } from './line-buffer.js';
 import { compileLineTemplate, type ValueWriter } from './line-template.js';
 
@@ -40,8 +40,10 @@ export function jsonFormatter(fields: FieldFilter): LineFormatter {
   return compileLineTemplate(parts);
 }
 
-const writeNow: ValueWriter = (line, out) => writeIsoMillis(out, line.now);
-const writeStart: ValueWriter = (line, out) => writeIsoMillis(out, line.now - Math.round(line.durationNs / 1e6));
+const nowTime = isoMillisWriter();
+const startTime = isoMillisWriter();
+const writeNow: ValueWriter = (line, out) => nowTime(out, line.now);
+const writeStart: ValueWriter = (line, out) => startTime(out, line.now - Math.round(line.durationNs / 1e6));
 
 const DASH = encode('"-"');
 const writeUsername: ValueWriter = ({ ctx }, out) => {
@@ -93,18 +95,20 @@ function member(fields: FieldFilter, name: string, value: string | undefined): s
  * the same for every request on a connection.
  */
 function connectionMembers(fields: FieldFilter): ValueWriter {
-  const compute = ({ ctx, remotePort }: FinishedRequest): Uint8Array =>
-    encode(
-      member(fields, 'ClientAddr', `${ctx.clientIp}:${remotePort ?? 0}`) +
+  const compute = ({ ctx }: FinishedRequest): Uint8Array => {
+    const port = ctx.clientPort === undefined ? '' : String(ctx.clientPort);
+    return encode(
+      member(fields, 'ClientAddr', `${ctx.clientIp}:${port}`) +
         member(fields, 'ClientHost', ctx.clientIp) +
-        member(fields, 'ClientPort', String(remotePort ?? '')) +
+        member(fields, 'ClientPort', port) +
         member(fields, 'RequestPort', String(ctx.localPort)) +
         member(fields, 'RequestScheme', ctx.scheme) +
         member(fields, 'entryPointName', ctx.entryPoint),
     );
+  };
   const perConnection = new WeakMap<object, Uint8Array>();
   return (line, out) => {
-    const connection = connectionOf(line.ctx.req);
+    const { connection } = line.ctx;
     let text = connection && perConnection.get(connection);
     if (text === undefined) {
       text = compute(line);
@@ -112,12 +116,6 @@ function connectionMembers(fields: FieldFilter): ValueWriter {
     }
     out.encoded(text);
   };
-}
-
-/** The socket, or for HTTP/2 the session: each HTTP/2 request sees its own proxy of the socket. */
-function connectionOf(req: RequestContext['req']): object | undefined {
-  if (req.httpVersionMajor === 1) return req.socket;
-  return (req as { stream?: { session?: object } }).stream?.session;
 }
 
 /**
@@ -133,27 +131,28 @@ function routeMembers(fields: FieldFilter): ValueWriter {
         member(fields, 'ServiceAddr', hostOf(upstream)),
     );
   const byRouter = new Map<string, Map<string, Map<string, Uint8Array>>>();
+  let cached = 0;
   return ({ ctx }, out) => {
     const router = ctx.routerName ?? '';
     const service = ctx.serviceName ?? '';
     const upstream = ctx.upstreamUrl ?? '';
-    let byService = byRouter.get(router);
-    if (byService === undefined) {
-      if (byRouter.size >= MAX_ROUTES) byRouter.clear();
-      byRouter.set(router, (byService = new Map()));
-    }
-    let byUpstream = byService.get(service);
-    if (byUpstream === undefined) byService.set(service, (byUpstream = new Map()));
-    let text = byUpstream.get(upstream);
+    let text = byRouter.get(router)?.get(service)?.get(upstream);
     if (text === undefined) {
-      if (byUpstream.size >= MAX_ROUTES) byUpstream.clear();
+      if (++cached > MAX_ROUTES) {
+        byRouter.clear();
+        cached = 1;
+      }
+      let byService = byRouter.get(router);
+      if (byService === undefined) byRouter.set(router, (byService = new Map()));
+      let byUpstream = byService.get(service);
+      if (byUpstream === undefined) byService.set(service, (byUpstream = new Map()));
       byUpstream.set(upstream, (text = compute(router, service, upstream)));
     }
     out.encoded(text);
   };
 }
 
-/** Old configurations' names are dropped past this many, rather than kept forever. */
+/** Past this many routes, all are forgotten: old configurations' names must not pile up. */
 const MAX_ROUTES = 10_000;
 
 /** The function call that answered, in Traefik's naming style; durations in nanoseconds like `Duration`. */

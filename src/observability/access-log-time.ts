@@ -5,21 +5,23 @@ import { encode, type LineBuffer } from './line-buffer.js';
  * second is formatted once a second and only the milliseconds are written per line.
  */
 
-let isoSecond = -1;
-let isoPrefix = encode('');
-
 /**
- * Writes `2006-01-02T15:04:05.000` for a time in milliseconds since the epoch; the zone (`Z`) is
- * left to the caller, so that it joins the fixed text after it.
+ * A writer of `2006-01-02T15:04:05.000` for times in milliseconds since the epoch; the zone (`Z`)
+ * is left to the caller, so that it joins the fixed text after it. Each kind of time (end, start)
+ * gets its own writer, so that a request longer than a second does not reformat both.
  */
-export function writeIsoMillis(out: LineBuffer, ms: number): void {
-  const second = Math.floor(ms / 1000);
-  if (second !== isoSecond) {
-    isoSecond = second;
-    isoPrefix = encode(new Date(second * 1000).toISOString().slice(0, 20));
-  }
-  out.encoded(isoPrefix);
-  out.paddedNumber(ms - second * 1000, 3);
+export function isoMillisWriter(): (out: LineBuffer, ms: number) => void {
+  let cachedSecond = -1;
+  let prefix = encode('');
+  return (out, ms) => {
+    const second = Math.floor(ms / 1000);
+    if (second !== cachedSecond) {
+      cachedSecond = second;
+      prefix = encode(new Date(second * 1000).toISOString().slice(0, 20));
+    }
+    out.encoded(prefix);
+    out.paddedNumber(ms - second * 1000, 3);
+  };
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

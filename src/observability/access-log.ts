@@ -34,8 +34,7 @@ export function createAccessLog(config: StaticConfig['accessLog'], baseDir = pro
       // Counted before filtering, as in Traefik: the count is of requests, not of lines.
       const count = ++requestCount;
       if (keep && !keep(status, ctx.retryAttempts ?? 0, durationNs)) return;
-      const remotePort = ctx.req.socket.remotePort;
-      writer.add({ ctx, status, bytesSent, durationNs, count, now: Date.now(), remotePort });
+      writer.add({ ctx, status, bytesSent, durationNs, count, now: Date.now() });
     },
     reopen: () => writer.reopen(),
     close: () => writer.close(),

@@ -20,6 +20,10 @@ export interface RequestContext {
   query: string;
   /** TCP peer address. */
   readonly clientIp: string;
+  /** TCP peer port, read as the request begins: an HTTP/2 stream forgets its connection when it ends. */
+  readonly clientPort?: number;
+  /** The connection the request came on: its socket, or for HTTP/2 its session. */
+  readonly connection?: object;
   /** Local port of the entry point the request came in on (for X-Forwarded-Port). */
   readonly localPort: number;
   /** Monotonic start time, from `process.hrtime.bigint()`. */

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http2ServerRequest } from 'node:http2';
 import { canonicalHost, normalizePath, splitTarget } from '../rules/normalize.js';
 import type { RequestContext } from './context.js';
 
@@ -6,6 +7,10 @@ export interface EntryPointInfo {
   readonly name: string;
   readonly scheme: 'http' | 'https';
   readonly port: number;
+}
+
+function http2SessionOf(req: IncomingMessage): object {
+  return (req as unknown as Http2ServerRequest).stream.session ?? req.socket;
 }
 
 /**
@@ -23,6 +28,8 @@ export function createRequestContext(req: IncomingMessage, res: ServerResponse, 
     path: normalizePath(target.path),
     query: target.query,
     clientIp: req.socket.remoteAddress ?? '',
+    clientPort: req.socket.remotePort,
+    connection: req.httpVersionMajor === 2 ? http2SessionOf(req) : req.socket,
     localPort: entryPoint.port,
     startTime: process.hrtime.bigint(),
   };

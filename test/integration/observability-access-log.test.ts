@@ -173,11 +173,18 @@ describe('access log through the binary', () => {
         ),
       );
       assert.deepEqual(bodies, sizes);
+      const ports = new Set<string>();
       for (const n of sizes) {
         const entry = await entryFor(`/bytes?n=${n}&h2`);
         assert.equal(entry.RequestProtocol, 'HTTP/2.0');
         assert.equal(entry.DownstreamContentSize, n, `bytes of the ${n}-byte stream`);
+        // Lines are written after the streams ended, when they no longer know their connection.
+        const port = String(entry.ClientPort);
+        assert.match(port, /^[1-9]\d*$/);
+        assert.equal(entry.ClientAddr, `127.0.0.1:${port}`);
+        ports.add(port);
       }
+      assert.equal(ports.size, 1, 'the streams of one session share its client port');
     } finally {
       session.close();
     }

@@ -7,6 +7,9 @@ import { describe, it } from 'node:test';
 import type { StaticConfig } from '../../src/config/static/types.js';
 import { createAccessLog } from '../../src/observability/access-log.js';
 import { clfTime } from '../../src/observability/access-log-time.js';
+import type { FinishedRequest } from '../../src/observability/access-log-format.js';
+import { createLineWriter } from '../../src/observability/access-log-writer.js';
+import { encode } from '../../src/observability/line-buffer.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { createRequestObserver } from '../../src/observability/request-observer.js';
 import type { RequestContext } from '../../src/runtime/context.js';
@@ -232,6 +235,22 @@ describe('access log', () => {
       .split('\n')
       .map((line) => JSON.parse(line).RequestPath);
     assert.deepEqual(paths, ['/first', '/last']);
+  });
+
+  it('writes every bufferingSize lines, and otherwise holds lines until a large batch is gathered', async () => {
+    const dir = tempDir();
+    const line = encode('x\n');
+    const request = {} as FinishedRequest;
+    const lines = (name: string) => readFileSync(join(dir, name), 'utf8').length / 2;
+    const buffered = createLineWriter('buffered.log', dir, (_, out) => out.encoded(line), 300);
+    const batched = createLineWriter('batched.log', dir, (_, out) => out.encoded(line));
+    for (let i = 0; i < 299; i++) [buffered, batched].forEach((writer) => writer.add(request));
+    assert.equal(lines('buffered.log'), 0);
+    buffered.add(request);
+    assert.equal(lines('buffered.log'), 300, 'written as the 300th line arrived');
+    assert.equal(lines('batched.log'), 0, 'a few hundred short lines stay gathered');
+    await Promise.all([buffered.close(), batched.close()]);
+    assert.equal(lines('batched.log'), 299, 'and are written on close');
   });
 
   it('is off without an accessLog section', () => {
