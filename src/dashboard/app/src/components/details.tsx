@@ -120,9 +120,13 @@ export function RouterDetail(props: { router: AnyRouterView; runtime: Runtime; p
           ))}
           <li class="chain-step">
             <span class="muted">service</span>{' '}
-            <a href={href(kindPage(protocol, 'services'), service)} data-testid="router-service">
-              {service}
-            </a>
+            {service ? (
+              <a href={href(kindPage(protocol, 'services'), service)} data-testid="router-service">
+                {service}
+              </a>
+            ) : (
+              '—'
+            )}
           </li>
         </ol>
       </section>
