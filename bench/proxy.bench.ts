@@ -19,7 +19,7 @@ import { runWrk } from './lib/wrk.js';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const PAIRED_ROUNDS: PairedRoundsOptions = {
-  rounds: Number(process.env.BENCH_ROUNDS ?? 8),
+  rounds: Number(process.env.BENCH_ROUNDS ?? 12),
   seconds: Number(process.env.BENCH_PAIR_SECONDS ?? 4),
   connections: Number(process.env.BENCH_PAIR_CONNECTIONS ?? 25),
   host: BENCH_HOST,

@@ -17,18 +17,25 @@ const PLAIN: Variant = { name: 'portier', observability: {} };
 /**
  * Each set starts with the plain baseline. Sets stay at three processes: with more, each gets a
  * smaller slice of the CPU and a round says less. The identical `portier (again)` shares the
- * rounds of the headline comparison, so its cost shows the noise floor that comparison has.
+ * rounds of the headline comparison, so its cost shows the noise floor that comparison has. The
+ * access log goes to a file in both formats: JSON, as log pipelines want it, and Common Log
+ * Format, Traefik's default.
  */
 const SETS: Variant[][] = [
   [
     PLAIN,
     { name: 'portier (again)', observability: {} },
-    { name: 'portier+obs', observability: { metrics: true, jsonAccessLog: true } },
+    { name: 'metrics+JSON log', observability: { metrics: true, accessLog: 'json' } },
   ],
   [
     PLAIN,
+    { name: 'metrics+CLF log', observability: { metrics: true, accessLog: 'common' } },
     { name: 'metrics only', observability: { metrics: true } },
-    { name: 'JSON access log only', observability: { jsonAccessLog: true } },
+  ],
+  [
+    PLAIN,
+    { name: 'JSON log only', observability: { accessLog: 'json' } },
+    { name: 'CLF log only', observability: { accessLog: 'common' } },
   ],
 ];
 

@@ -79,12 +79,13 @@ http://${BENCH_HOST}:${port} {
 /** What a Portier under test turns on besides proxying; everything off is the plain proxy. */
 export interface PortierObservability {
   metrics?: boolean;
-  jsonAccessLog?: boolean;
+  /** An access log to a file, in this format (`common` is the default when `[accessLog]` names none). */
+  accessLog?: 'json' | 'common';
 }
 
 /**
  * Portier with a Host rule and one middleware (a request header), as the issue's target says,
- * plus the Prometheus metrics and/or a JSON access log to a file when asked. Every instance gets
+ * plus the Prometheus metrics and/or an access log to a file when asked. Every instance gets
  * files of its own (named by port), so that starting one never rewrites a file another one watches.
  */
 export function portier(
@@ -97,8 +98,8 @@ export function portier(
 ): ProxyUnderTest {
   const routes = join(dir, `portier-${port}-dynamic.toml`);
   const metrics = observability.metrics ? '[metrics.prometheus]\nentryPoint = "web"\n' : '';
-  const accessLog = observability.jsonAccessLog
-    ? `[accessLog]\nformat = "json"\nfilePath = "${dir}/portier-${port}-access.log"\n`
+  const accessLog = observability.accessLog
+    ? `[accessLog]\nformat = "${observability.accessLog}"\nfilePath = "${dir}/portier-${port}-access.log"\n`
     : '';
   const config = join(dir, `portier-${port}.toml`);
   writeFileSync(
