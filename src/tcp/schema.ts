@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { TcpConfig } from '../config/dynamic/types.js';
 import { validateObjectSections } from '../config/schema/object-sections.js';
 import type { Locate } from '../config/schema/parse-located.js';
+import { streamServiceSchema } from '../config/schema/stream-service.js';
 import type { ProviderIssue } from '../providers/types.js';
 import { UNSUPPORTED_TCP_SERVERS_TRANSPORTS, UNSUPPORTED_TCP_SERVICE_KEYS } from './unsupported.js';
 
@@ -28,25 +29,15 @@ const refused = Object.fromEntries(
   Object.entries(UNSUPPORTED_TCP_SERVICE_KEYS).map(([key, reason]) => [key, z.never({ error: reason }).optional()]),
 );
 
-const serviceSchema = z
-  .strictObject({
-    loadBalancer: z
-      .strictObject({
-        servers: z.array(z.strictObject({ address: z.string(), tls: z.boolean().optional() })).default([]),
-        // Milliseconds, as in Traefik; negative: no deadline.
-        terminationDelay: z.number().int().optional(),
-        ...refused,
-      })
-      .optional(),
-    weighted: z
-      .strictObject({
-        services: z.array(z.strictObject({ name: z.string(), weight: z.number().int().min(0).optional() })),
-      })
-      .optional(),
-  })
-  .refine((service) => (service.loadBalancer === undefined) !== (service.weighted === undefined), {
-    message: 'a TCP service has exactly one of loadBalancer or weighted',
-  });
+const serviceSchema = streamServiceSchema(
+  'TCP',
+  z.strictObject({
+    servers: z.array(z.strictObject({ address: z.string(), tls: z.boolean().optional() })).default([]),
+    // Milliseconds, as in Traefik; negative: no deadline.
+    terminationDelay: z.number().int().optional(),
+    ...refused,
+  }),
+);
 
 const sourceRange = z.strictObject({ sourceRange: z.array(z.string()) });
 const middlewareSchema = z

@@ -1,7 +1,13 @@
 import type { Duplex } from 'node:stream';
 import type { TcpConfig } from '../config/dynamic/types.js';
 import { providerOf, qualify } from '../providers/aggregator.js';
-import { addObjectsDroppedByProviders, issueLookup, objectFields, placeholderIn } from '../runtime/object-issues.js';
+import {
+  addObjectsDroppedByProviders,
+  issueLookup,
+  objectFields,
+  placeholderIn,
+  type ObjectIssues,
+} from '../runtime/object-issues.js';
 import { existingEntryPoints, qualifiedReferences, routerFields, tryCompile } from '../runtime/router-build.js';
 import { checkServiceNotReported, streamServiceViews } from '../runtime/stream-views.js';
 import type { TcpMiddlewareView, TcpRouterView, TcpView } from '../runtime/view.js';
@@ -18,8 +24,7 @@ export interface TcpBuildInput {
   /** Where routers without `entryPoints` go. */
   defaultEntryPoints: readonly string[];
   counts: TcpConnectionCounts;
-  /** Provider issues naming one object, keyed `kind:qualifiedName` (`tcpRouter:db@docker`). */
-  objectIssues: Map<string, string[]>;
+  objectIssues: ObjectIssues;
   /**
    * The entry points HTTP routers use: only on the others may a plain router take a connection
    * before its first bytes. Unset: every entry point is assumed to serve HTTP.

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { UdpConfig } from '../config/dynamic/types.js';
 import { validateObjectSections } from '../config/schema/object-sections.js';
 import type { Locate } from '../config/schema/parse-located.js';
+import { streamServiceSchema } from '../config/schema/stream-service.js';
 import type { ProviderIssue } from '../providers/types.js';
 
 const routerSchema = z.strictObject({
@@ -9,18 +10,10 @@ const routerSchema = z.strictObject({
   service: z.string({ error: 'is required: the UDP service that receives the datagrams' }),
 });
 
-const serviceSchema = z
-  .strictObject({
-    loadBalancer: z.strictObject({ servers: z.array(z.strictObject({ address: z.string() })).default([]) }).optional(),
-    weighted: z
-      .strictObject({
-        services: z.array(z.strictObject({ name: z.string(), weight: z.number().int().min(0).optional() })),
-      })
-      .optional(),
-  })
-  .refine((service) => (service.loadBalancer === undefined) !== (service.weighted === undefined), {
-    message: 'a UDP service has exactly one of loadBalancer or weighted',
-  });
+const serviceSchema = streamServiceSchema(
+  'UDP',
+  z.strictObject({ servers: z.array(z.strictObject({ address: z.string() })).default([]) }),
+);
 
 const SECTIONS = [
   ['routers', routerSchema, 'udpRouter'],

@@ -1,5 +1,10 @@
 import type { UdpConfig } from '../config/dynamic/types.js';
-import { addObjectsDroppedByProviders, issueLookup, placeholderIn } from '../runtime/object-issues.js';
+import {
+  addObjectsDroppedByProviders,
+  issueLookup,
+  placeholderIn,
+  type ObjectIssues,
+} from '../runtime/object-issues.js';
 import { qualifiedReferences, routerEntryPoints, routerFields, tryCompile } from '../runtime/router-build.js';
 import { checkServiceNotReported, streamServiceViews } from '../runtime/stream-views.js';
 import type { UdpRouterView, UdpView } from '../runtime/view.js';
@@ -12,8 +17,7 @@ export interface UdpBuildInput {
   udpEntryPoints: readonly string[];
   /** Every entry point, to tell a TCP one named by a UDP router from a missing one. */
   allEntryPoints: readonly string[];
-  /** Provider issues naming one object, keyed `kind:qualifiedName` (`udpRouter:dns@docker`). */
-  objectIssues: Map<string, string[]>;
+  objectIssues: ObjectIssues;
 }
 
 export interface UdpRouting {
