@@ -9,7 +9,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { measureObservabilityCost, printCostTable, type CostRow } from './lib/observability-cost.js';
+import { measureObservabilityCost, printCostTable } from './lib/observability-cost.js';
+import { writeProxyCharts, type ProxyResults } from './lib/proxy-plots.js';
 import type { PairedRoundsOptions } from './lib/paired-rounds.js';
 import { cpuSecondsOfTree } from './lib/process-cpu.js';
 import { BENCH_HOST, caddy, haproxy, nginxProxy, nginxUpstream, portier, type ProxyUnderTest } from './lib/peers.js';
@@ -88,7 +89,14 @@ async function main(): Promise<void> {
       rounds: PAIRED_ROUNDS,
     });
     printCostTable(costs, PAIRED_ROUNDS);
-    save(rows, costs);
+    const results: ProxyResults = {
+      date: new Date().toISOString(),
+      rows: [...rows, ...costs],
+      pairedRounds: PAIRED_ROUNDS,
+    };
+    save(results);
+    // Charts land in bench/results; UPDATE_DOCS_PLOT=1 also replaces the ones in docs/.
+    writeProxyCharts(results, { updateDocs: process.env.UPDATE_DOCS_PLOT === '1' });
   } finally {
     await stop(upstream);
     rmSync(dir, { recursive: true, force: true });
@@ -112,13 +120,10 @@ function reportPeers(rows: Row[]): void {
   }
 }
 
-function save(rows: Row[], costs: CostRow[]): void {
+function save(results: ProxyResults): void {
   const resultsDir = resolve(import.meta.dirname, 'results');
   mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(
-    join(resultsDir, 'proxy.json'),
-    JSON.stringify({ date: new Date().toISOString(), rows: [...rows, ...costs], pairedRounds: PAIRED_ROUNDS }, null, 2),
-  );
+  writeFileSync(join(resultsDir, 'proxy.json'), JSON.stringify(results, null, 2));
 }
 
 await main();
