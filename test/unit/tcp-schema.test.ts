@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { validateDynamicConfig } from '../../src/config/dynamic/index.js';
+import { parseConfigText } from '../../src/config/source/index.js';
 
 const validate = (tcp: unknown) => validateDynamicConfig({ tcp }, { name: 'file' } as never);
 
@@ -86,4 +87,68 @@ test('the tcp and udp sections answer a mistake in the section itself alike: did
       ['udp', 'must be a table of routers and services', 'dynamic.yml:udp'],
     ],
   );
+});
+
+test('tcp and udp refuse object names that are empty or hold "@", as http does, and keep the others', () => {
+  const yaml = [
+    'tcp:',
+    '  routers:',
+    '    "db@docker": { rule: "HostSNI(`*`)", service: pg }',
+    '    "": { rule: "HostSNI(`*`)", service: pg }',
+    '    db: { rule: "HostSNI(`*`)", service: pg }',
+    '  services:',
+    '    "pg@file": { loadBalancer: { servers: [{ address: "10.0.0.1:5432" }] } }',
+    '    pg: { loadBalancer: { servers: [{ address: "10.0.0.1:5432" }] } }',
+    '  middlewares:',
+    '    "": { inFlightConn: { amount: 1 } }',
+    'udp:',
+    '  routers:',
+    '    "dns@docker": { service: resolver }',
+    '    dns: { service: resolver }',
+    '  services:',
+    '    "": { loadBalancer: { servers: [{ address: "10.0.0.2:53" }] } }',
+    '    resolver: { loadBalancer: { servers: [{ address: "10.0.0.2:53" }] } }',
+    '',
+  ].join('\n');
+  const toml = [
+    '[tcp.routers."db@docker"]\nrule = "HostSNI(`*`)"\nservice = "pg"',
+    '[tcp.routers.""]\nrule = "HostSNI(`*`)"\nservice = "pg"',
+    '[tcp.routers.db]\nrule = "HostSNI(`*`)"\nservice = "pg"',
+    '[[tcp.services."pg@file".loadBalancer.servers]]\naddress = "10.0.0.1:5432"',
+    '[[tcp.services.pg.loadBalancer.servers]]\naddress = "10.0.0.1:5432"',
+    '[tcp.middlewares."".inFlightConn]\namount = 1',
+    '[udp.routers."dns@docker"]\nservice = "resolver"',
+    '[udp.routers.dns]\nservice = "resolver"',
+    '[[udp.services."".loadBalancer.servers]]\naddress = "10.0.0.2:53"',
+    '[[udp.services.resolver.loadBalancer.servers]]\naddress = "10.0.0.2:53"',
+    '',
+  ].join('\n');
+  for (const [file, text] of [
+    ['dynamic.yml', yaml],
+    ['dynamic.toml', toml],
+  ] as const) {
+    const source = parseConfigText(text, file);
+    const { config, issues } = validateDynamicConfig(source.data, { location: source.locate });
+    assert.deepEqual(Object.keys(config.tcp!.routers!), ['db'], file);
+    assert.deepEqual(Object.keys(config.tcp!.services!), ['pg'], file);
+    assert.deepEqual(config.tcp!.middlewares, {}, file);
+    assert.deepEqual(Object.keys(config.udp!.routers!), ['dns'], file);
+    assert.deepEqual(Object.keys(config.udp!.services!), ['resolver'], file);
+    const refused = (name: string) =>
+      `"${name}" is not a valid name: names may not be empty or contain "@" (it is added when qualifying by provider)`;
+    assert.deepEqual(
+      issues.map((issue) => [issue.key, issue.object, issue.message]).sort(),
+      [
+        ['tcp.middlewares.', { kind: 'tcpMiddleware', name: '' }, refused('')],
+        ['tcp.routers.', { kind: 'tcpRouter', name: '' }, refused('')],
+        ['tcp.routers.db@docker', { kind: 'tcpRouter', name: 'db@docker' }, refused('db@docker')],
+        ['tcp.services.pg@file', { kind: 'tcpService', name: 'pg@file' }, refused('pg@file')],
+        ['udp.routers.dns@docker', { kind: 'udpRouter', name: 'dns@docker' }, refused('dns@docker')],
+        ['udp.services.', { kind: 'udpService', name: '' }, refused('')],
+      ],
+      file,
+    );
+    for (const issue of issues)
+      assert.match(issue.location ?? '', new RegExp(`^${file.replace('.', '\\.')}:\\d+:\\d+$`));
+  }
 });

@@ -1,6 +1,7 @@
 import type { ZodType } from 'zod';
 import { closestKey } from '../did-you-mean.js';
 import type { ObjectKind, ProviderIssue } from '../../providers/types.js';
+import { invalidObjectName } from './object-name.js';
 import { parseLocated, type Locate } from './parse-located.js';
 
 /** One table of named objects in a `tcp` or `udp` section: its key, schema and issue kind. */
@@ -8,7 +9,8 @@ export type ObjectSection = readonly [section: string, schema: ZodType, kind: Ob
 
 /**
  * A `tcp` or `udp` section, one object at a time so that a broken one is left out alone: its
- * issues are keyed to the object, so the API lists it disabled with them. A key `refused` names
+ * issues are keyed to the object, so the API lists it disabled with them. A name that cannot be
+ * qualified by provider (empty, or holding "@") is refused as in `http`. A key `refused` names
  * is reported with its reason; any other unknown key with a did-you-mean.
  */
 export function validateObjectSections(
@@ -41,7 +43,13 @@ export function validateObjectSections(
     }
     const target: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(objects)) {
-      const parsed = parseLocated(schema, value, [protocol, section, name], locate);
+      const path = [protocol, section, name];
+      const badName = invalidObjectName(name);
+      if (badName) {
+        issues.push({ message: badName, key: path.join('.'), location: locate(path), object: { kind, name } });
+        continue;
+      }
+      const parsed = parseLocated(schema, value, path, locate);
       if (parsed.ok) target[name] = parsed.data;
       else {
         for (const e of parsed.errors) {
