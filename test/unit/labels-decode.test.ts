@@ -78,6 +78,20 @@ test('bad values are problems naming the key', () => {
   assert.match(flags.problems[0]!.message, /true or false/);
 });
 
+test('object names with "@" are problems naming the label; the other objects still decode', () => {
+  for (const protocol of ['http', 'tcp', 'udp']) {
+    const label = `traefik.${protocol}.routers.a@b.service`;
+    const { config, problems } = decode({ [label]: 'x', [`traefik.${protocol}.routers.good.service`]: 'x' });
+    assert.equal(problems.length, 1, protocol);
+    assert.equal(problems[0]!.label, label);
+    assert.match(problems[0]!.message, /"a@b" is not a valid name: names may not be empty or contain "@"/);
+    // HTTP objects sit at the top of the decoded configuration, as in Traefik's dynamic configuration.
+    const sections = config as unknown as Record<string, { routers: object }>;
+    const routers = protocol === 'http' ? config.routers : sections[protocol]!.routers;
+    assert.deepEqual(Object.keys(routers), ['good'], protocol);
+  }
+});
+
 test('unknown options under a known middleware type are kept as written for the runtime to check', () => {
   const { config, problems } = decode({ 'traefik.http.middlewares.k.apikey.headerName': 'X-Key' });
   assert.deepEqual(problems, []);

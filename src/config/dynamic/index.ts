@@ -1,6 +1,7 @@
 import type { ZodType } from 'zod';
 import { closestKey } from '../did-you-mean.js';
 import type { ObjectKind, ProviderIssue } from '../../providers/types.js';
+import { invalidObjectName } from '../schema/object-name.js';
 import { parseLocated, type Locate } from '../schema/parse-located.js';
 import { stripMatching } from '../schema/strip.js';
 import { V1_STATIC_KEYS } from '../static/v1/schema.js';
@@ -124,9 +125,10 @@ function addObjects(
   for (const [name, value] of Object.entries(objects)) {
     const path = ['http', section.key, name];
     const object = section.kind ? { kind: section.kind, name } : undefined;
-    if (name.includes('@') || name === '') {
+    const invalidName = invalidObjectName(name);
+    if (invalidName) {
       issues.push({
-        message: `"${name}" is not a valid name: names may not be empty or contain "@" (it is added when qualifying by provider)`,
+        message: invalidName,
         key: path.join('.'),
         location: locate(path),
         ...(object && { object }),

@@ -1,4 +1,5 @@
 import { closestKey } from '../../config/did-you-mean.js';
+import { invalidObjectName } from '../../config/schema/object-name.js';
 import { assignLabel, bool, obj, ShapeProblem, str, type Shape } from './shape.js';
 import type { DecodedLabels, LabelConfig } from './types.js';
 import { decodeV1Labels, isV1Key } from './decode-v1.js';
@@ -164,6 +165,8 @@ function decodeSection(
   if (!name || rest.length === 0) {
     throw new ShapeProblem(`needs a name and a key, as in ${protocol}.${lower}.<name>.<key>`);
   }
+  const invalidName = invalidObjectName(name);
+  if (invalidName) throw new ShapeProblem(invalidName);
   const object = (target[lower]![name] ??= protocol === 'http' && lower === 'services' ? { loadBalancer: {} } : {});
   try {
     if (lower === 'middlewares') decodeMiddleware(object, middlewareTypes!, rest, value);
