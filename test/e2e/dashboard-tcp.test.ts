@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { writeFileSync } from 'node:fs';
 import { createConnection, createServer, type AddressInfo, type Server } from 'node:net';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   assertFitsPhone,
@@ -88,16 +86,8 @@ ${servers}
 describe('TCP pages of the dashboard in a real browser', { skip: skipWithoutChromium }, () => {
   let echo: Awaited<ReturnType<typeof startTcpEcho>>;
   let session: DashboardSession;
-  let browser: DashboardBrowser['browser'];
   let page: DashboardBrowser['page'];
-  let pageErrors: string[];
-  let text: DashboardBrowser['text'];
-  let dir: string;
-  let apiUrl: string;
   let tcpPort: number;
-  const getJson = <T>(path: string) => session.getJson<T>(path);
-  const writeDynamic = (yaml: string) => writeFileSync(join(dir, 'dynamic.yml'), yaml);
-  const open = (hash: string) => session.open(hash);
 
   before(async () => {
     echo = await startTcpEcho();
@@ -110,7 +100,7 @@ describe('TCP pages of the dashboard in a real browser', { skip: skipWithoutChro
     address: "127.0.0.1:${tcpPort}"`,
       tcpDynamic(echo.address),
     );
-    ({ browser, page, pageErrors, text, dir, apiUrl } = session);
+    ({ page } = session);
   });
   after(async () => {
     await session?.close();
@@ -122,13 +112,13 @@ describe('TCP pages of the dashboard in a real browser', { skip: skipWithoutChro
   });
 
   it('shows the TCP counts the API reports next to the HTTP ones, and the broken router with its key', async () => {
-    await open('#/');
+    await session.open('#/');
     await page.getByTestId('connection').filter({ hasText: 'Live' }).waitFor();
-    const overview = await getJson<{ http: OverviewSections; tcp: OverviewSections }>('/api/overview');
+    const overview = await session.getJson<{ http: OverviewSections; tcp: OverviewSections }>('/api/overview');
     assert.deepEqual(overview.tcp.routers, { total: 3, warnings: 0, errors: 1 });
-    await assertOverviewCounts(text, overview.http);
-    await assertOverviewCounts(text, overview.tcp, 'tcp-');
-    const problems = await text('problems');
+    await assertOverviewCounts(session.text, overview.http);
+    await assertOverviewCounts(session.text, overview.tcp, 'tcp-');
+    const problems = await session.text('problems');
     assert.match(problems, /tcp router\s+broken@file/i);
     assert.match(problems, /unknown key "servce" \(did you mean "service"\?\)/);
     assert.match(problems, /key tcp\.routers\.broken\.servce/);
@@ -142,53 +132,55 @@ describe('TCP pages of the dashboard in a real browser', { skip: skipWithoutChro
   });
 
   it("shows a TCP router's rule, entry points, middlewares, service and TLS as the API does", async () => {
-    const router = await getJson<TcpRouterBody>('/api/tcp/routers/echo@file');
-    await open('#/tcp/routers/echo%40file');
-    assert.equal(await text('object-name'), 'echo@file');
-    assert.equal(await text('router-rule'), router.rule);
-    assert.equal(await text('router-entrypoints'), router.using.join(', '));
+    const router = await session.getJson<TcpRouterBody>('/api/tcp/routers/echo@file');
+    await session.open('#/tcp/routers/echo%40file');
+    assert.equal(await session.text('object-name'), 'echo@file');
+    assert.equal(await session.text('router-rule'), router.rule);
+    assert.equal(await session.text('router-entrypoints'), router.using.join(', '));
     // Traefik's API shows references as written (`echo`); the dashboard names what they resolve to.
-    assert.equal(await text('router-service'), 'echo@file');
-    assert.match(await text('router-chain'), /middleware\s+local@file/);
+    assert.equal(await session.text('router-service'), 'echo@file');
+    assert.match(await session.text('router-chain'), /middleware\s+local@file/);
     assert.equal(await page.getByTestId('router-tls').count(), 0, 'a plain router has no TLS field');
 
-    const secure = await getJson<TcpRouterBody>('/api/tcp/routers/secure@file');
+    const secure = await session.getJson<TcpRouterBody>('/api/tcp/routers/secure@file');
     assert.equal(secure.tls?.passthrough, true);
-    await open('#/tcp/routers/secure%40file');
-    assert.match(await text('router-tls'), /^passthrough/);
+    await session.open('#/tcp/routers/secure%40file');
+    assert.match(await session.text('router-tls'), /^passthrough/);
 
-    const broken = await getJson<{ error: string[] }>('/api/tcp/routers/broken@file');
-    await open('#/tcp/routers/broken%40file');
-    const errors = await text('errors');
+    const broken = await session.getJson<{ error: string[] }>('/api/tcp/routers/broken@file');
+    await session.open('#/tcp/routers/broken%40file');
+    const errors = await session.text('errors');
     for (const error of broken.error) assert.ok(errors.includes(error), `the page shows "${error}"`);
   });
 
   it("links a TCP router to its service's servers and weighted children, and a middleware to its users", async () => {
-    await open('#/tcp/routers/echo%40file');
+    await session.open('#/tcp/routers/echo%40file');
     await page.getByTestId('router-service').click();
     await page.getByTestId('server').first().waitFor();
     assert.equal(new URL(page.url()).hash, '#/tcp/services/echo%40file');
-    const service = await getJson<{ loadBalancer: { servers: { address: string }[] } }>('/api/tcp/services/echo@file');
+    const service = await session.getJson<{ loadBalancer: { servers: { address: string }[] } }>(
+      '/api/tcp/services/echo@file',
+    );
     const shown = await page.getByTestId('server').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-url')));
     assert.deepEqual(
       shown,
       service.loadBalancer.servers.map((s) => s.address),
     );
 
-    await open('#/tcp/services/split%40file');
-    assert.match(await text('child-service'), /echo@file\s+weight 2/);
+    await session.open('#/tcp/services/split%40file');
+    assert.match(await session.text('child-service'), /echo@file\s+weight 2/);
     await page.getByTestId('child-service').locator('a').click();
     await page.getByTestId('server').first().waitFor();
 
-    await open('#/tcp/middlewares/local%40file');
-    assert.match(await text('middleware-settings'), /127\.0\.0\.1\/32/);
+    await session.open('#/tcp/middlewares/local%40file');
+    assert.match(await session.text('middleware-settings'), /127\.0\.0\.1\/32/);
     assert.equal(await page.locator('.links a').first().getAttribute('href'), '#/tcp/routers/echo%40file');
   });
 
   it('lists TCP routers broken first, and finds TCP objects in the search', async () => {
-    await open('#/tcp/routers');
+    await session.open('#/tcp/routers');
     const names = await page.getByTestId('row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name')));
-    const api = await getJson<{ name: string }[]>('/api/tcp/routers');
+    const api = await session.getJson<{ name: string }[]>('/api/tcp/routers');
     assert.deepEqual([...names].sort(), api.map((r) => r.name).sort());
     assert.equal(names[0], 'broken@file');
     assert.match(await page.getByTestId('row').filter({ hasText: 'secure@file' }).innerText(), /passthrough/);
@@ -197,15 +189,15 @@ describe('TCP pages of the dashboard in a real browser', { skip: skipWithoutChro
 
     await page.getByRole('search').getByRole('searchbox').fill('db.localhost');
     await page.getByRole('search').getByRole('searchbox').press('Enter');
-    assert.match(await text('results-tcp-routers'), /secure@file/);
+    assert.match(await session.text('results-tcp-routers'), /secure@file/);
   });
 
   it('updates open TCP pages when the file changes, without reloading them', async () => {
-    await open('#/tcp/services/echo%40file');
+    await session.open('#/tcp/services/echo%40file');
     await page.getByTestId('connection').filter({ hasText: 'Live' }).waitFor();
     await page.evaluate('window.stillHere = true');
     const extra = '127.0.0.1:1';
-    writeDynamic(
+    session.writeDynamic(
       tcpDynamic(
         echo.address,
         [extra],
@@ -216,14 +208,18 @@ describe('TCP pages of the dashboard in a real browser', { skip: skipWithoutChro
     assert.equal(await page.getByTestId('server').last().getAttribute('data-url'), extra);
 
     await page.evaluate("window.location.hash = '#/'");
-    const overview = await getJson<{ tcp: OverviewSections }>('/api/overview');
+    const overview = await session.getJson<{ tcp: OverviewSections }>('/api/overview');
     assert.equal(overview.tcp.routers.total, 4);
-    await waitFor(async () => Number(await text('count-tcp-routers-total')) === 4, 5000, 'the TCP count to update');
+    await waitFor(
+      async () => Number(await session.text('count-tcp-routers-total')) === 4,
+      5000,
+      'the TCP count to update',
+    );
     assert.equal(await page.evaluate('window.stillHere'), true, 'the page was not reloaded');
   });
 
   it('saves a screenshot of the TCP routers', async () => {
-    await open('#/tcp/routers');
+    await session.open('#/tcp/routers');
     await page.getByTestId('row').first().waitFor();
     // Hash changes keep the document: drop the earlier search's focus and hover from the picture.
     await page.evaluate('document.activeElement.blur()');
@@ -232,13 +228,13 @@ describe('TCP pages of the dashboard in a real browser', { skip: skipWithoutChro
   });
 
   it('is usable on a phone-sized screen', async () => {
-    await assertFitsPhone(browser, apiUrl, [
+    await assertFitsPhone(session.browser, session.apiUrl, [
       '#/',
       '#/tcp/routers',
       '#/tcp/routers/secure%40file',
       '#/tcp/services/echo%40file',
       '#/tcp/middlewares/local%40file',
     ]);
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(session.pageErrors, []);
   });
 });

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:dgram';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   assertFitsPhone,
@@ -62,15 +60,8 @@ describe('UDP pages of the dashboard in a real browser', { skip: skipWithoutChro
   let echo: UdpEcho;
   let client: Socket;
   let session: DashboardSession;
-  let browser: DashboardBrowser['browser'];
   let page: DashboardBrowser['page'];
-  let pageErrors: string[];
-  let text: DashboardBrowser['text'];
-  let dir: string;
-  let apiUrl: string;
   let dnsPort: number;
-  const getJson = <T>(path: string) => session.getJson<T>(path);
-  const open = (hash: string) => session.open(hash);
   const rowNames = () => page.getByTestId('row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name')));
   const problemLinks = () =>
     page
@@ -94,7 +85,7 @@ describe('UDP pages of the dashboard in a real browser', { skip: skipWithoutChro
     address: "127.0.0.1:${sparePort}/udp"`,
       udpDynamic(echo.port),
     );
-    ({ browser, page, pageErrors, text, dir, apiUrl } = session);
+    ({ page } = session);
   });
   after(async () => {
     await session?.close();
@@ -107,21 +98,21 @@ describe('UDP pages of the dashboard in a real browser', { skip: skipWithoutChro
   });
 
   it('shows the UDP counts the API reports, and each broken router once among the problems', async () => {
-    await open('#/');
+    await session.open('#/');
     await page.getByTestId('connection').filter({ hasText: 'Live' }).waitFor();
-    const overview = await getJson<{ udp: UdpSections }>('/api/overview');
+    const overview = await session.getJson<{ udp: UdpSections }>('/api/overview');
     assert.deepEqual(overview.udp.routers, { total: 3, warnings: 0, errors: 2 });
     assert.deepEqual(overview.udp.services, { total: 2, warnings: 0, errors: 0 });
-    await assertOverviewCounts(text, overview.udp, 'udp-');
+    await assertOverviewCounts(session.text, overview.udp, 'udp-');
     assert.equal(await page.getByTestId('count-udp-middlewares').count(), 0, 'UDP has no middlewares');
 
     // The API reports the typo four times (two router errors, two provider issues): it is one mistake.
-    const typo = await getJson<UdpRouterBody>('/api/udp/routers/typo@file');
+    const typo = await session.getJson<UdpRouterBody>('/api/udp/routers/typo@file');
     assert.equal(typo.error?.length, 2);
-    assert.equal(await text('problem-count'), '2 problems');
+    assert.equal(await session.text('problem-count'), '2 problems');
     assert.deepEqual((await problemLinks()).sort(), ['#/udp/routers/lost%40file', '#/udp/routers/typo%40file']);
 
-    const lost = await getJson<UdpRouterBody>('/api/udp/routers/lost@file');
+    const lost = await session.getJson<UdpRouterBody>('/api/udp/routers/lost@file');
     const lostProblem = page.getByTestId('problem').filter({ hasText: 'lost@file' });
     assert.match(await lostProblem.innerText(), /UDP router\s+lost@file/i);
     assert.ok((await lostProblem.innerText()).includes(lost.error![0]!));
@@ -135,8 +126,8 @@ describe('UDP pages of the dashboard in a real browser', { skip: skipWithoutChro
   });
 
   it('lists UDP routers broken first with their entry points, service and error, as the API does', async () => {
-    await open('#/udp/routers');
-    const api = await getJson<UdpRouterBody[]>('/api/udp/routers');
+    await session.open('#/udp/routers');
+    const api = await session.getJson<UdpRouterBody[]>('/api/udp/routers');
     const names = await rowNames();
     assert.deepEqual([...names].sort(), api.map((r) => r.name).sort());
     assert.deepEqual(names.slice(0, 2).sort(), ['lost@file', 'typo@file'], 'broken routers come first');
@@ -153,74 +144,80 @@ describe('UDP pages of the dashboard in a real browser', { skip: skipWithoutChro
   });
 
   it("shows a UDP router's entry points, service and errors, and links to the service's servers", async () => {
-    const router = await getJson<UdpRouterBody>('/api/udp/routers/good@file');
-    await open('#/udp/routers/good%40file');
-    assert.equal(await text('object-name'), 'good@file');
-    assert.equal(await text('router-entrypoints'), router.using.join(', '));
-    assert.equal(await text('router-service'), 'echo@file');
+    const router = await session.getJson<UdpRouterBody>('/api/udp/routers/good@file');
+    await session.open('#/udp/routers/good%40file');
+    assert.equal(await session.text('object-name'), 'good@file');
+    assert.equal(await session.text('router-entrypoints'), router.using.join(', '));
+    assert.equal(await session.text('router-service'), 'echo@file');
     assert.equal(await page.getByTestId('router-rule').count(), 0);
 
     await page.getByTestId('router-service').click();
     await page.getByTestId('server').first().waitFor();
     assert.equal(new URL(page.url()).hash, '#/udp/services/echo%40file');
-    const service = await getJson<{ loadBalancer: { servers: { address: string }[] } }>('/api/udp/services/echo@file');
+    const service = await session.getJson<{ loadBalancer: { servers: { address: string }[] } }>(
+      '/api/udp/services/echo@file',
+    );
     const shown = await page.getByTestId('server').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-url')));
     assert.deepEqual(
       shown,
       service.loadBalancer.servers.map((s) => s.address),
     );
 
-    const lost = await getJson<UdpRouterBody>('/api/udp/routers/lost@file');
-    await open('#/udp/routers/lost%40file');
-    const errors = await text('errors');
+    const lost = await session.getJson<UdpRouterBody>('/api/udp/routers/lost@file');
+    await session.open('#/udp/routers/lost%40file');
+    const errors = await session.text('errors');
     for (const error of lost.error!) assert.ok(errors.includes(error), `the page shows "${error}"`);
   });
 
   it('lists UDP services with their type and servers, and weighted children', async () => {
-    await open('#/udp/services');
-    const api = await getJson<{ name: string }[]>('/api/udp/services');
+    await session.open('#/udp/services');
+    const api = await session.getJson<{ name: string }[]>('/api/udp/services');
     assert.deepEqual((await rowNames()).sort(), api.map((s) => s.name).sort());
     assert.match(await page.getByTestId('row').filter({ hasText: 'split@file' }).innerText(), /weighted/);
     await page.getByTestId('row').filter({ hasText: 'split@file' }).locator('a').click();
     await page.getByTestId('child-service').waitFor();
-    assert.match(await text('child-service'), /echo@file\s+weight 2/);
+    assert.match(await session.text('child-service'), /echo@file\s+weight 2/);
   });
 
   it('finds UDP routers by their service and UDP services by name in the search', async () => {
-    await open('#/');
+    await session.open('#/');
     await page.getByRole('search').getByRole('searchbox').fill('nowhere');
     await page.getByRole('search').getByRole('searchbox').press('Enter');
-    assert.match(await text('results-udp-routers'), /lost@file/);
+    assert.match(await session.text('results-udp-routers'), /lost@file/);
     await page.getByRole('search').getByRole('searchbox').fill('split');
     await page.getByRole('search').getByRole('searchbox').press('Enter');
-    assert.match(await text('results-udp-services'), /split@file/);
+    assert.match(await session.text('results-udp-services'), /split@file/);
   });
 
   it('updates open UDP pages when the file changes, without reloading them', async () => {
-    await open('#/udp/routers/lost%40file');
+    await session.open('#/udp/routers/lost%40file');
     await page.getByTestId('connection').filter({ hasText: 'Live' }).waitFor();
     await page.evaluate('window.stillHere = true');
-    writeFileSync(join(dir, 'dynamic.yml'), udpDynamic(echo.port, true));
+    session.writeDynamic(udpDynamic(echo.port, true));
     const badge = page.locator('.page-head [data-status]');
     await waitFor(async () => (await badge.getAttribute('data-status')) === 'enabled', 5000, 'the router to be OK');
     assert.equal(await page.getByTestId('errors').count(), 0);
 
     await page.evaluate("window.location.hash = '#/'");
-    const overview = await getJson<{ udp: UdpSections }>('/api/overview');
+    const overview = await session.getJson<{ udp: UdpSections }>('/api/overview');
     assert.deepEqual(overview.udp.services, { total: 3, warnings: 0, errors: 0 });
-    await waitFor(async () => Number(await text('count-udp-services-total')) === 3, 5000, 'the UDP count to update');
-    await assertOverviewCounts(text, overview.udp, 'udp-');
+    await waitFor(
+      async () => Number(await session.text('count-udp-services-total')) === 3,
+      5000,
+      'the UDP count to update',
+    );
+    await assertOverviewCounts(session.text, overview.udp, 'udp-');
     assert.deepEqual(await problemLinks(), ['#/udp/routers/typo%40file']);
     assert.equal(await page.evaluate('window.stillHere'), true, 'the page was not reloaded');
   });
 
   it('is usable on a phone-sized screen', async () => {
-    await assertFitsPhone(browser, apiUrl, [
+    await assertFitsPhone(session.browser, session.apiUrl, [
       '#/',
       '#/udp/routers',
       '#/udp/routers/typo%40file',
       '#/udp/services/split%40file',
     ]);
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(session.pageErrors, []);
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { CHROMIUM, launchBrowser } from './api-browser.js';
@@ -51,6 +51,8 @@ export interface DashboardSession extends DashboardBrowser {
   getJson<T>(path: string): Promise<T>;
   /** Opens a dashboard page (`#/udp/routers`…) and waits until it shows. */
   open(hash: string): Promise<void>;
+  /** Replaces the watched dynamic.yml. */
+  writeDynamic(yaml: string): void;
   /** Closes the browser, stops Portier and removes `dir`. */
   close(): Promise<void>;
 }
@@ -88,6 +90,7 @@ providers:
       await browser.page.goto(`${apiUrl}/dashboard/${hash}`);
       await browser.page.locator('.page').first().waitFor();
     },
+    writeDynamic: (yaml) => writeFileSync(join(dir, 'dynamic.yml'), yaml),
     close: async () => {
       await browser.browser.close();
       await portier.stop();
