@@ -117,7 +117,7 @@ describe('TCP pages of the dashboard in a real browser', { skip: skipWithoutChro
     const overview = await session.getJson<{ http: OverviewSections; tcp: OverviewSections }>('/api/overview');
     assert.deepEqual(overview.tcp.routers, { total: 3, warnings: 0, errors: 1 });
     await assertOverviewCounts(session.text, overview.http);
-    await assertOverviewCounts(session.text, overview.tcp, 'tcp-');
+    await assertOverviewCounts(session.text, overview.tcp, { prefix: 'tcp-' });
     const problems = await session.text('problems');
     assert.match(problems, /tcp router\s+broken@file/i);
     assert.match(problems, /unknown key "servce" \(did you mean "service"\?\)/);

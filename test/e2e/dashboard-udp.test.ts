@@ -103,7 +103,7 @@ describe('UDP pages of the dashboard in a real browser', { skip: skipWithoutChro
     const overview = await session.getJson<{ udp: UdpSections }>('/api/overview');
     assert.deepEqual(overview.udp.routers, { total: 3, warnings: 0, errors: 2 });
     assert.deepEqual(overview.udp.services, { total: 2, warnings: 0, errors: 0 });
-    await assertOverviewCounts(session.text, overview.udp, 'udp-');
+    await assertOverviewCounts(session.text, overview.udp, { prefix: 'udp-', kinds: ['routers', 'services'] });
     assert.equal(await page.getByTestId('count-udp-middlewares').count(), 0, 'UDP has no middlewares');
 
     // The API reports the typo four times (two router errors, two provider issues): it is one mistake.
@@ -206,7 +206,7 @@ describe('UDP pages of the dashboard in a real browser', { skip: skipWithoutChro
       5000,
       'the UDP count to update',
     );
-    await assertOverviewCounts(session.text, overview.udp, 'udp-');
+    await assertOverviewCounts(session.text, overview.udp, { prefix: 'udp-', kinds: ['routers', 'services'] });
     assert.deepEqual(await problemLinks(), ['#/udp/routers/typo%40file']);
     assert.equal(await page.evaluate('window.stillHere'), true, 'the page was not reloaded');
   });
