@@ -4,7 +4,7 @@
  * HTTP/1.1 to the same nginx upstream; h2load and the upstream share CPU 0. As in the proxy
  * bench, requests per CPU-second are the steadier figure on a shared machine.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { runH2load } from './lib/h2load.js';
 import { cpuSecondsOfTree } from './lib/process-cpu.js';
 import { BENCH_HOST, nginxUpstream, type ProxyUnderTest } from './lib/peers.js';
+import { startPinned, stop } from './lib/proxy-process.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CLIENTS = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -99,14 +100,6 @@ keyFile = "${pem.key}"
   return { name: 'portier', command: [process.execPath, BIN, '-c', join(dir, 'portier-h2.toml')] };
 }
 
-function start(proxy: ProxyUnderTest, cpu: string): ChildProcess {
-  const [command, ...args] = proxy.command;
-  return spawn('taskset', ['-c', cpu, command!, ...args], {
-    env: { ...process.env, ...proxy.env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
-
 async function listening(port: number): Promise<void> {
   for (let i = 0; i < 200; i++) {
     const open = await new Promise<boolean>((done) => {
@@ -144,21 +137,20 @@ function measure(pid: number, { port, tls, proxy }: Case): Row {
 }
 
 async function measureProxy(proxy: ProxyUnderTest, cases: Case[]): Promise<Row[]> {
-  const child = start(proxy, PROXY_CPU);
+  const child = startPinned(proxy, PROXY_CPU);
   try {
     for (const c of cases) await listening(c.port);
     // Portier applies its file configuration just after it listens.
     await new Promise((r) => setTimeout(r, 500));
     return cases.map((c) => measure(child.pid!, c));
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await stop(child);
   }
 }
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'portier-bench-h2-'));
-  const upstream = start(nginxUpstream(dir, UPSTREAM_PORT), LOAD_CPU);
+  const upstream = startPinned(nginxUpstream(dir, UPSTREAM_PORT), LOAD_CPU);
   try {
     await listening(UPSTREAM_PORT);
     const pem = selfSigned(dir);
@@ -176,7 +168,7 @@ async function main(): Promise<void> {
     ];
     report(rows);
   } finally {
-    upstream.kill('SIGTERM');
+    await stop(upstream);
     rmSync(dir, { recursive: true, force: true });
   }
 }
