@@ -12,13 +12,13 @@ import { createDashboardHandler, dashboardDirectory } from '../dashboard/handler
 import type { Metrics } from '../observability/metrics.js';
 import type { Handler, RequestContext } from '../runtime/context.js';
 import { respond } from '../runtime/respond.js';
-import type { RuntimeView } from '../runtime/view.js';
+import type { EntryPointView, RuntimeView } from '../runtime/view.js';
 import { EventStream } from './event-stream.js';
 import { findObject, listObjects, objectPath } from './objects.js';
 import { sendError, sendJson } from './json.js';
 import { paginate, PageError } from './list-query.js';
 import { overview } from './overview.js';
-import { entryPointRepresentation, rawData } from './representations.js';
+import { entryPointSettings, rawData } from './representations.js';
 
 export interface ApiDeps {
   view(): RuntimeView;
@@ -80,9 +80,22 @@ export function createApiHandler(deps: ApiDeps): ApiHandlers {
     }
   };
 
+  // The static configuration never changes, so each entry point's settings are worked out once;
+  // one the view has but the configuration does not write shows the defaults.
+  const writtenSettings = new Map(
+    Object.entries(deps.staticConfig?.entryPoints ?? {}).map(([name, written]) => [
+      name,
+      entryPointSettings(name, written),
+    ]),
+  );
+  const defaultSettings = entryPointSettings('default', undefined);
+  const entryPointRepresentation = (entryPoint: EntryPointView) => ({
+    ...(writtenSettings.get(entryPoint.name) ?? defaultSettings),
+    ...entryPoint,
+  });
   const entryPoints = (view: RuntimeView) =>
     Object.values(view.entryPoints)
-      .map((ep) => entryPointRepresentation(deps.staticConfig?.entryPoints[ep.name], ep))
+      .map(entryPointRepresentation)
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
   // Traefik gives each process a fresh id, so tools can tell a restart from a long-running instance.
@@ -126,8 +139,10 @@ export function createApiHandler(deps: ApiDeps): ApiHandlers {
     const [, , section, kind, ...rest] = path.split('/');
     if (section === 'entrypoints' && kind !== undefined && rest.length === 0) {
       const name = decodeSegment(kind);
-      const found = entryPoints(view).find((ep) => ep.name === name);
-      return found ? sendJson(ctx, 200, found) : sendError(ctx, 404, `entry point not found: ${name}`);
+      const found = Object.values(view.entryPoints).find((ep) => ep.name === name);
+      return found
+        ? sendJson(ctx, 200, entryPointRepresentation(found))
+        : sendError(ctx, 404, `entry point not found: ${name}`);
     }
     const objects = section !== undefined && kind !== undefined ? objectPath(section, kind) : undefined;
     if (objects) {

@@ -1,7 +1,8 @@
 import type { EntryPointConfig } from '../config/static/types.js';
 import { parseDuration } from '../config/duration.js';
-import type { EntryPointView, MiddlewareView, RouterView, RuntimeView, TcpRouterView } from '../runtime/view.js';
+import type { MiddlewareView, RouterView, RuntimeView, TcpRouterView } from '../runtime/view.js';
 import { ENTRY_POINT_DEFAULTS } from '../config/static/entry-point-defaults.js';
+import { mergeTrees } from '../config/schema/merge.js';
 
 /**
  * Runtime objects as Traefik's API prints them: the view plus Traefik's conventions (TLS options
@@ -80,34 +81,23 @@ const DURATION_PATHS = [
 ] as const;
 
 /**
- * An entry point as Traefik's API shows it: the settings written over the defaults applied, each
- * duration in nanoseconds (a zero one left out, as Go's `omitempty` does), then `name`.
+ * An entry point's settings as Traefik's API shows them: the written ones laid over the defaults,
+ * each duration in nanoseconds (a zero one left out, as Go's `omitempty` does).
  */
-export function entryPointRepresentation(
-  written: EntryPointConfig | undefined,
-  entryPoint: EntryPointView,
-): EntryPointView & Record<string, unknown> {
-  const shown = mergeSettings(ENTRY_POINT_DEFAULTS, written ?? {});
+export function entryPointSettings(name: string, written: EntryPointConfig | undefined): Record<string, unknown> {
+  // A copy: the durations below are rewritten in place, and the merge shares the objects it was given.
+  const shown = structuredClone(mergeTrees(ENTRY_POINT_DEFAULTS, written ?? {})) as Record<string, unknown>;
   for (const path of DURATION_PATHS) {
     const parent = path.slice(0, -1).reduce<unknown>((node, key) => (isRecord(node) ? node[key] : undefined), shown);
     const key = path[path.length - 1]!;
     if (!isRecord(parent) || parent[key] === undefined) continue;
     const nanoseconds = Math.round(
-      parseDuration(parent[key] as string | number, `entryPoints.${entryPoint.name}.${path.join('.')}`) * 1e6,
+      parseDuration(parent[key] as string | number, `entryPoints.${name}.${path.join('.')}`) * 1e6,
     );
     if (nanoseconds === 0) delete parent[key];
     else parent[key] = nanoseconds;
   }
-  return { ...shown, ...entryPoint };
-}
-
-/** A fresh copy of `defaults` with `written` laid over it, object by object. */
-function mergeSettings(defaults: object, written: object): Record<string, unknown> {
-  const merged: Record<string, unknown> = structuredClone({ ...defaults });
-  for (const [key, value] of Object.entries(written)) {
-    merged[key] = isRecord(value) && isRecord(merged[key]) ? mergeSettings(merged[key], value) : structuredClone(value);
-  }
-  return merged;
+  return shown;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
