@@ -3,6 +3,7 @@
  * and several HTTP/2 streams on one connection), and the fields of a real function call.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { connect } from 'node:http2';
@@ -21,15 +22,32 @@ let dir: string;
 let web: string;
 let api: string;
 
-/** `/bytes?n=N` answers N bytes, `/slow` a 404 after 400 ms, `/flaky` always 503. */
 /** `openssl passwd -apr1 -salt Sa1tSa1t 'p@ss wörd'`. */
 const BOB_APR1 = '$apr1$Sa1tSa1t$MOqhMKDuXOBowCPiulm9R/';
 
+const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+/** As `htdigest` writes it: user:realm:md5(user:realm:password). */
+const CAROL_HTDIGEST = `carol:traefik:${md5('carol:traefik:s3cret')}`;
+
+/**
+ * The RFC 7616 (MD5, qop=auth) answer to a digestAuth challenge, as a browser would compute it:
+ * response = MD5(HA1:nonce:nc:cnonce:auth:MD5(method:uri)).
+ */
+function digestAnswer(challenge: string, uri: string): string {
+  const param = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(challenge)?.[1] ?? '';
+  const [realm, nonce, opaque] = [param('realm'), param('nonce'), param('opaque')];
+  const ha1 = md5(`carol:${realm}:s3cret`);
+  const response = md5(`${ha1}:${nonce}:00000001:c0ffee:auth:${md5(`GET:${uri}`)}`);
+  return `Digest username="carol", realm="${realm}", nonce="${nonce}", uri="${uri}", qop=auth, nc=00000001, cnonce="c0ffee", response="${response}", opaque="${opaque}", algorithm=MD5`;
+}
+
+/** `/bytes?n=N` answers N bytes, `/slow` a 404 after 400 ms, `/private` and `/digest` 200, the rest 503. */
 function startUpstream(): Promise<Server> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://upstream');
     if (url.pathname === '/bytes') res.end('b'.repeat(Number(url.searchParams.get('n'))));
     else if (url.pathname === '/private') res.writeHead(200, { 'x-upstream-tag': 'blue' }).end('ok');
+    else if (url.pathname === '/digest') res.end('ok');
     else if (url.pathname === '/slow') setTimeout(() => res.writeHead(404).end('late'), 400);
     else res.writeHead(503).end('down');
   });
@@ -94,6 +112,10 @@ before(async () => {
       '      rule: "PathPrefix(`/private`)"',
       '      middlewares: [users]',
       '      service: upstream',
+      '    digest:',
+      '      rule: "PathPrefix(`/digest`)"',
+      '      middlewares: [digest-users]',
+      '      service: upstream',
       '    functions:',
       '      rule: "PathPrefix(`/fn`)"',
       '      middlewares: [strip-fn]',
@@ -101,6 +123,8 @@ before(async () => {
       '  middlewares:',
       '    users:',
       `      basicAuth: { users: ["bob:${BOB_APR1}"] }`,
+      '    digest-users:',
+      `      digestAuth: { users: ["${CAROL_HTDIGEST}"] }`,
       '    retry-503:',
       '      retry: { attempts: 2, status: ["503"] }',
       '    strip-fn:',
@@ -129,6 +153,16 @@ describe('access log through the binary', () => {
     assert.equal(entry.ClientUsername, 'bob');
     assert.equal(entry['downstream_X-Upstream-Tag'], 'blue');
     assert.equal(entry.request_Authorization, 'REDACTED');
+  });
+
+  it('names the digestAuth user', async () => {
+    const challenged = await fetch(`${web}/digest`);
+    assert.equal(challenged.status, 401);
+    const challenge = challenged.headers.get('www-authenticate') ?? '';
+    assert.match(challenge, /^Digest /);
+    const res = await fetch(`${web}/digest`, { headers: { authorization: digestAnswer(challenge, '/digest') } });
+    assert.equal(res.status, 200);
+    assert.equal((await entryFor('/digest')).ClientUsername, 'carol');
   });
 
   it('writes only what the filters keep: 2xx, retried, or slower than minDuration', async () => {
