@@ -94,7 +94,8 @@ describe('oauth2Introspection against oidc-provider', () => {
     assert.equal(forged.status, 401);
   });
 
-  it('session mode: a session outlives a configuration reload that rebuilt the middleware', async () => {
+  // Regression guard: the session store is per process, so a middleware rebuilt as on a reload keeps it.
+  it('session mode: rebuilding the middleware keeps its sessions', async () => {
     const first = await (await harness({ mode: 'session' })).send(bearer(await oidc.token(OPAQUE_RESOURCE)));
     const cookie = String(first.headers['set-cookie']).split(';')[0]!;
     const start = introspections();

@@ -217,7 +217,8 @@ describe('hmacAuth: default policy with body and nonce', () => {
     assert.deepEqual(reasons(server), ['nonce parameter missing', 'replayed nonce']);
   });
 
-  it('still refuses a nonce after a configuration reload rebuilt the middleware', async () => {
+  // Regression guard: the nonce store is per process, so a middleware rebuilt as on a reload keeps it.
+  it('keeps refusing a seen nonce when the middleware is rebuilt', async () => {
     gatewayClock.now = () => now * 1000;
     const once = signed({ nonce: 'n-reload' });
     assert.equal((await (await harness({ requireNonce: true })).send(once)).status, 200);
