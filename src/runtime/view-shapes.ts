@@ -1,4 +1,5 @@
 import type { MiddlewareConfig, ServiceConfig } from '../config/dynamic/types.js';
+import { DEFAULT_PASS_HOST_HEADER } from '../services/load-balancer.js';
 import { redactServiceConfig } from './redact.js';
 
 /**
@@ -8,7 +9,9 @@ import { redactServiceConfig } from './redact.js';
 export function serviceAsShown(config: ServiceConfig): ServiceConfig {
   const redacted = redactServiceConfig(config);
   const lb = redacted.loadBalancer;
-  return lb ? { ...redacted, loadBalancer: { ...lb, passHostHeader: lb.passHostHeader ?? true } } : redacted;
+  return lb
+    ? { ...redacted, loadBalancer: { ...lb, passHostHeader: lb.passHostHeader ?? DEFAULT_PASS_HOST_HEADER } }
+    : redacted;
 }
 
 /**

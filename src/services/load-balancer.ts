@@ -21,6 +21,9 @@ interface Member {
   refusedUntil: number;
 }
 
+/** Traefik's default, which Portier applies too and the API shows on a load balancer that leaves it out. */
+export const DEFAULT_PASS_HOST_HEADER = true;
+
 /** A refused dial sent nothing, so trying other servers is safe; bounded to keep a bad answer quick. */
 const DIAL_ATTEMPTS = 3;
 /** A server that refused a connection (a container that just stopped) is skipped this long. */
@@ -60,7 +63,7 @@ export function buildLoadBalancer(name: string, config: LoadBalancerConfig, deps
   const members = readMembers(name, config, deps);
   // Shuffled, as Traefik does: after every reload the first picks must not all go to servers[0].
   const scheduler = new EdfScheduler(shuffled(members).map((member) => ({ item: member, weight: member.weight })));
-  const options = { passHostHeader: config.passHostHeader ?? true };
+  const options = { passHostHeader: config.passHostHeader ?? DEFAULT_PASS_HOST_HEADER };
   const retryOptions = { ...options, retryUnreachable: true };
   const sticky = config.sticky?.cookie
     ? new StickyCookie<Member>(

@@ -40,7 +40,12 @@ export class UdpEntryPoint {
   ) {
     const key = `entryPoints.${name}.udp.timeout`;
     const timeout = parseDuration(config.udp?.timeout ?? ENTRY_POINT_DEFAULTS.udp.timeout, key);
-    if (!(timeout > 0)) throw new ConfigError(`must be longer than 0, like "3s" (Traefik's default)`, key);
+    if (!(timeout > 0)) {
+      throw new ConfigError(
+        `must be longer than 0, like "${ENTRY_POINT_DEFAULTS.udp.timeout}" (Traefik's default)`,
+        key,
+      );
+    }
     this.sweepMs = Math.max(1, Math.ceil(timeout / SWEEPS_PER_TIMEOUT));
   }
 
