@@ -29,12 +29,11 @@ export class CountedResponse<Request extends IncomingMessage = IncomingMessage>
    */
   headersGiven: OutgoingHttpHeaders | undefined = undefined;
 
-  override writeHead(statusCode: number, ...rest: unknown[]): this {
-    const headers = rest[rest.length - 1];
-    if (headers && typeof headers === 'object' && !Array.isArray(headers)) {
-      this.headersGiven = headers as OutgoingHttpHeaders;
-    }
-    return super.writeHead(statusCode, ...(rest as [string, OutgoingHttpHeaders]));
+  // A fixed signature rather than rest parameters: every proxied response comes through here.
+  override writeHead(statusCode: number, reasonOrHeaders?: unknown, headers?: unknown): this {
+    const given = typeof reasonOrHeaders === 'string' ? headers : reasonOrHeaders;
+    if (given && typeof given === 'object' && !Array.isArray(given)) this.headersGiven = given as OutgoingHttpHeaders;
+    return super.writeHead(statusCode, reasonOrHeaders as string, headers as OutgoingHttpHeaders);
   }
 
   override write(chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
