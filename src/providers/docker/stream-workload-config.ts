@@ -20,7 +20,8 @@ export interface StreamBuildContext {
 
 type Protocol = 'tcp' | 'udp';
 
-function objectIssue(
+/** An issue that disables one router or service of the workload, and nothing else. */
+export function objectIssue(
   context: StreamBuildContext,
   kind: `${Protocol}${'Router' | 'Service'}`,
   name: string,

@@ -1,7 +1,7 @@
 import type { TcpConfig } from '../../config/dynamic/types.js';
 import type { LabelledTcp } from '../labels/types.js';
 import type { ProviderIssue } from '../types.js';
-import { buildStreamServices, routerService, type StreamBuildContext } from './stream-workload-config.js';
+import { buildStreamServices, objectIssue, routerService, type StreamBuildContext } from './stream-workload-config.js';
 
 /** Whether the labels ask for TCP routing (middlewares alone do not, as in Traefik). */
 export function wantsTcpRouting(labels: LabelledTcp): boolean {
@@ -30,12 +30,8 @@ export function buildTcpConfig(
   for (const [name, router] of Object.entries(labels.routers)) {
     const key = `${context.labelPrefix ?? 'traefik'}.tcp.routers.${name}`;
     if (router.rule === undefined) {
-      issues.push({
-        message: `TCP router "${name}" has no rule; add the label ${key}.rule=HostSNI(\`*\`)`,
-        key: `${key}.rule`,
-        location: context.where,
-        object: { kind: 'tcpRouter', name },
-      });
+      const message = `TCP router "${name}" has no rule; add the label ${key}.rule=HostSNI(\`*\`)`;
+      issues.push(objectIssue(context, 'tcpRouter', name, message, `${key}.rule`));
       continue;
     }
     const service = routerService('tcp', name, router.service, names, context, issues);
