@@ -3,13 +3,13 @@
  * and several HTTP/2 streams on one connection), and the fields of a real function call.
  */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { connect } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { challengeOf, digestAuthorization, htdigestLine } from '../helpers/digest-client.js';
 import { startPortier, tempDir, type RunningPortier, waitFor, webAndApiEntryPoints } from '../helpers/portier.js';
 
 const SUM = readFileSync(resolve(import.meta.dirname, '../../examples/functions/sum.ts'), 'utf8');
@@ -25,21 +25,7 @@ let api: string;
 /** `openssl passwd -apr1 -salt Sa1tSa1t 'p@ss wörd'`. */
 const BOB_APR1 = '$apr1$Sa1tSa1t$MOqhMKDuXOBowCPiulm9R/';
 
-const md5 = (text: string) => createHash('md5').update(text).digest('hex');
-/** As `htdigest` writes it: user:realm:md5(user:realm:password). */
-const CAROL_HTDIGEST = `carol:traefik:${md5('carol:traefik:s3cret')}`;
-
-/**
- * The RFC 7616 (MD5, qop=auth) answer to a digestAuth challenge, as a browser would compute it:
- * response = MD5(HA1:nonce:nc:cnonce:auth:MD5(method:uri)).
- */
-function digestAnswer(challenge: string, uri: string): string {
-  const param = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(challenge)?.[1] ?? '';
-  const [realm, nonce, opaque] = [param('realm'), param('nonce'), param('opaque')];
-  const ha1 = md5(`carol:${realm}:s3cret`);
-  const response = md5(`${ha1}:${nonce}:00000001:c0ffee:auth:${md5(`GET:${uri}`)}`);
-  return `Digest username="carol", realm="${realm}", nonce="${nonce}", uri="${uri}", qop=auth, nc=00000001, cnonce="c0ffee", response="${response}", opaque="${opaque}", algorithm=MD5`;
-}
+const CAROL_HTDIGEST = htdigestLine('carol', 'traefik', 's3cret');
 
 /** `/bytes?n=N` answers N bytes, `/slow` a 404 after 400 ms, `/private` and `/digest` 200, the rest 503. */
 function startUpstream(): Promise<Server> {
@@ -160,7 +146,9 @@ describe('access log through the binary', () => {
     assert.equal(challenged.status, 401);
     const challenge = challenged.headers.get('www-authenticate') ?? '';
     assert.match(challenge, /^Digest /);
-    const res = await fetch(`${web}/digest`, { headers: { authorization: digestAnswer(challenge, '/digest') } });
+    const res = await fetch(`${web}/digest`, {
+      headers: { authorization: digestAuthorization(challengeOf(challenge), 'carol', 's3cret', '/digest') },
+    });
     assert.equal(res.status, 200);
     assert.equal((await entryFor('/digest')).ClientUsername, 'carol');
   });

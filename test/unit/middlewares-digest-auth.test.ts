@@ -1,34 +1,14 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import type { ConfigError } from '../../src/config/errors.js';
 import { digestAuth } from '../../src/middlewares/digest-auth.js';
+import { challengeOf, digestAuthorization, htdigestLine } from '../helpers/digest-client.js';
 import { buildMiddleware, MiddlewareHarness } from '../helpers/middlewares-harness.js';
 
-const md5 = (text: string) => createHash('md5').update(text).digest('hex');
-/** As `htdigest` writes it: user:realm:md5(user:realm:password). */
-const ALICE = `alice:traefik:${md5('alice:traefik:secret')}`;
+const ALICE = htdigestLine('alice', 'traefik', 'secret');
 
 const harnesses: MiddlewareHarness[] = [];
 after(() => Promise.all(harnesses.map((h) => h.close())));
-
-function challengeOf(header: string | string[] | undefined): { nonce: string; opaque: string; realm: string } {
-  const text = String(header);
-  const value = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(text)?.[1] ?? '';
-  return { nonce: value('nonce'), opaque: value('opaque'), realm: value('realm') };
-}
-
-function authorization(
-  c: { nonce: string; opaque: string; realm: string },
-  user: string,
-  password: string,
-  uri: string,
-  nc: string,
-): string {
-  const ha1 = md5(`${user}:${c.realm}:${password}`);
-  const response = md5(`${ha1}:${c.nonce}:${nc}:abc:auth:${md5(`GET:${uri}`)}`);
-  return `Digest username="${user}", realm="${c.realm}", nonce="${c.nonce}", uri="${uri}", qop=auth, nc=${nc}, cnonce="abc", response="${response}", opaque="${c.opaque}", algorithm=MD5`;
-}
 
 describe('digestAuth', () => {
   it('challenges, accepts a correct answer once per nonce count, and rejects replays and wrong passwords', async () => {
@@ -43,26 +23,26 @@ describe('digestAuth', () => {
     const c = challengeOf(first.headers['www-authenticate']);
 
     const ok = await h.request('/a?b=1', {
-      headers: { authorization: authorization(c, 'alice', 'secret', '/a?b=1', '00000001') },
+      headers: { authorization: digestAuthorization(c, 'alice', 'secret', '/a?b=1', '00000001') },
     });
     assert.equal(ok.status, 200);
     assert.equal(h.last.headers['x-user'], 'alice');
 
     const replay = await h.request('/a?b=1', {
-      headers: { authorization: authorization(c, 'alice', 'secret', '/a?b=1', '00000001') },
+      headers: { authorization: digestAuthorization(c, 'alice', 'secret', '/a?b=1', '00000001') },
     });
     assert.equal(replay.status, 401);
     const next = await h.request('/a?b=1', {
-      headers: { authorization: authorization(c, 'alice', 'secret', '/a?b=1', '00000002') },
+      headers: { authorization: digestAuthorization(c, 'alice', 'secret', '/a?b=1', '00000002') },
     });
     assert.equal(next.status, 200);
 
     const wrong = await h.request('/a', {
-      headers: { authorization: authorization(c, 'alice', 'nope', '/a', '00000003') },
+      headers: { authorization: digestAuthorization(c, 'alice', 'nope', '/a', '00000003') },
     });
     assert.equal(wrong.status, 401);
     const otherUri = await h.request('/a', {
-      headers: { authorization: authorization(c, 'alice', 'secret', '/b', '00000004') },
+      headers: { authorization: digestAuthorization(c, 'alice', 'secret', '/b', '00000004') },
     });
     assert.equal(otherUri.status, 401);
   });
