@@ -133,7 +133,7 @@ const PROTOCOLS: Record<'http' | 'tcp' | 'udp', KindsOf> = {
 };
 
 /** One kind of one protocol, as `objectPath` found it. */
-export type ObjectPath = ObjectKind<{ name: string }>;
+type ObjectPath = ObjectKind<{ name: string }>;
 
 /** `/api/<protocol>/<kind>`, when the protocol has that kind. */
 export function objectPath(protocol: string, kind: string): ObjectPath | undefined {

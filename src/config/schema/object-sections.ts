@@ -5,7 +5,7 @@ import { invalidObjectName } from './object-name.js';
 import { parseLocated, type Locate } from './parse-located.js';
 
 /** One table of named objects in a `tcp` or `udp` section: its key, schema and issue kind. */
-export type ObjectSection = readonly [section: string, schema: ZodType, kind: ObjectKind];
+type ObjectSection = readonly [section: string, schema: ZodType, kind: ObjectKind];
 
 /**
  * A `tcp` or `udp` section, one object at a time so that a broken one is left out alone: its

@@ -53,7 +53,7 @@ export function issueLink(issue: Issue, provider: string): string {
   return target ? href(kindPage(target.protocol, target.kind), target.name) : href('providers');
 }
 
-export interface Problem {
+interface Problem {
   kind: string;
   name: string;
   severity: 'error' | 'warning';
