@@ -14,6 +14,12 @@ interface Variant {
 
 const PLAIN: Variant = { name: 'portier', observability: {} };
 
+/** The variant identical to the baseline: its spread is the noise floor. */
+export const CONTROL_VARIANT = 'portier (again)';
+
+/** The issue's target: metrics and the access log cost under this share of throughput. */
+export const COST_GOAL_PERCENT = 10;
+
 /**
  * Each set starts with the plain baseline. Sets stay at three processes: with more, each gets a
  * smaller slice of the CPU and a round says less. The identical `portier (again)` shares the
@@ -24,7 +30,7 @@ const PLAIN: Variant = { name: 'portier', observability: {} };
 const SETS: Variant[][] = [
   [
     PLAIN,
-    { name: 'portier (again)', observability: {} },
+    { name: CONTROL_VARIANT, observability: {} },
     { name: 'metrics+JSON log', observability: { metrics: true, accessLog: 'json' } },
   ],
   [

@@ -84,7 +84,14 @@ export function roundCostsPercent(baseline: ContenderRounds, variant: ContenderR
 }
 
 export function median(values: number[]): number {
+  return quantile(values, 0.5);
+}
+
+/** Linear interpolation between the closest ranks, the usual definition for quartiles. */
+export function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  const position = (sorted.length - 1) * q;
+  const below = Math.floor(position);
+  const above = Math.min(below + 1, sorted.length - 1);
+  return sorted[below]! + (sorted[above]! - sorted[below]!) * (position - below);
 }

@@ -3,6 +3,8 @@
  * as a bar and every round as a dot, so the spread that a median hides stays visible, with the
  * goal as a dashed line and the control's middle half of rounds shaded as the noise floor.
  */
+import { COST_GOAL_PERCENT, CONTROL_VARIANT } from './observability-cost.js';
+import { quantile } from './paired-rounds.js';
 import { COLORS, formatPercent, px, svgDocument, text, ticks } from './svg.js';
 
 export interface CostChartRow {
@@ -14,9 +16,6 @@ export interface CostChartRow {
 
 export interface CostChartOptions {
   subtitle: string;
-  /** The variant identical to the baseline: its spread is the noise floor. */
-  control?: string;
-  goalPercent?: number;
 }
 
 const WIDTH = 720;
@@ -31,7 +30,8 @@ const DOT_RADIUS = 3.5;
 const TICK_STEP = 5;
 
 export function observabilityCostChart(rows: CostChartRow[], options: CostChartOptions): string {
-  const { control = 'portier (again)', goalPercent = 10 } = options;
+  const control = CONTROL_VARIANT;
+  const goalPercent = COST_GOAL_PERCENT;
   const variants = rows.filter((r): r is CostChartRow & { costPercent: number } => r.costPercent !== null);
   const all = variants.flatMap((r) => [r.costPercent, ...r.roundCostsPercent]);
   const axisMin = Math.floor(Math.min(0, ...all) / TICK_STEP) * TICK_STEP;
@@ -135,13 +135,4 @@ function legend(y: number, goalPercent: number, withNoise: boolean): string[] {
     );
   }
   return items;
-}
-
-/** Linear interpolation between the closest ranks, the usual definition for quartiles. */
-function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const position = (sorted.length - 1) * q;
-  const below = Math.floor(position);
-  const above = Math.min(below + 1, sorted.length - 1);
-  return sorted[below]! + (sorted[above]! - sorted[below]!) * (position - below);
 }

@@ -12,10 +12,6 @@ export interface ThroughputRow {
 export interface ThroughputChartOptions {
   /** Shown under the title: what was measured and when. */
   subtitle: string;
-  /** Rows with this name are highlighted. */
-  highlight?: string;
-  /** Every bar also shows its ratio to this row's value, when present. */
-  reference?: string;
 }
 
 const WIDTH = 720;
@@ -26,11 +22,14 @@ const TOP = 72;
 const ROW = 36;
 const BAR = 22;
 const TICK_STEP = 10_000;
+/** Portier's bar is highlighted. */
+const HIGHLIGHT = 'portier';
+/** Every bar also shows its ratio to this proxy's value, when present. */
+const REFERENCE = 'nginx';
 
 export function throughputChart(rows: ThroughputRow[], options: ThroughputChartOptions): string {
-  const { highlight = 'portier', reference = 'nginx' } = options;
   const sorted = [...rows].sort((a, b) => b.perCpuSecond - a.perCpuSecond);
-  const referenceValue = rows.find((r) => r.name === reference)?.perCpuSecond;
+  const referenceValue = rows.find((r) => r.name === REFERENCE)?.perCpuSecond;
   const axisMax = Math.max(
     TICK_STEP,
     Math.ceil(Math.max(0, ...rows.map((r) => r.perCpuSecond)) / TICK_STEP) * TICK_STEP,
@@ -38,7 +37,7 @@ export function throughputChart(rows: ThroughputRow[], options: ThroughputChartO
   const x = (value: number): number => PLOT_LEFT + (value / axisMax) * (PLOT_RIGHT - PLOT_LEFT);
   const bottom = TOP + sorted.length * ROW;
   const ratio = (value: number): string =>
-    referenceValue ? ` \u00b7 ${(value / referenceValue).toFixed(2)}\u00d7 ${reference}` : '';
+    referenceValue ? ` \u00b7 ${(value / referenceValue).toFixed(2)}\u00d7 ${REFERENCE}` : '';
 
   const body: string[] = [
     text(16, 28, 'Requests per CPU-second of the proxy (higher is better)', { size: 16, weight: 'bold' }),
@@ -55,7 +54,7 @@ export function throughputChart(rows: ThroughputRow[], options: ThroughputChartO
     );
   }
   for (const [i, row] of sorted.entries()) {
-    const mine = row.name === highlight;
+    const mine = row.name === HIGHLIGHT;
     const y = TOP + i * ROW + (ROW - BAR) / 2;
     const middle = y + BAR / 2 + 4.5;
     const width = Math.max(0, x(row.perCpuSecond) - PLOT_LEFT);

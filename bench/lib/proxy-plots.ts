@@ -40,7 +40,7 @@ export function renderProxyCharts(results: ProxyResults): ProxyCharts {
   };
 }
 
-export const DOCS_CHARTS = {
+const DOCS_CHARTS = {
   throughput: 'docs/bench-throughput.svg',
   observabilityCost: 'docs/bench-observability-cost.svg',
 } as const;
