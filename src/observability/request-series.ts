@@ -2,9 +2,9 @@
  * The per-request Prometheus series (requests, duration histogram, request and response bytes)
  * of one scope (entry point, router or service), kept as plain numbers and written out in the
  * text format at scrape time. prom-client hashes the label set on every `inc`/`observe`, even
- * through `labels()` children. Here a request costs three map lookups on values whose hashes V8
- * already keeps: the scope's names (the same string objects for every request of a configuration
- * version) and a number made of the status code and the method. No key is built per request.
+ * through `labels()` children. Here a request costs map lookups on values whose hashes V8 already
+ * keeps: the scope's names (the same string objects for every request of a configuration version),
+ * the method, and a number made of the status code and the method. No key is built per request.
  */
 interface Series {
   /** `code="200",method="GET",…`, escaped once when the series is created. */
