@@ -32,21 +32,16 @@ export class FieldFilter {
     return this.headerDefault !== 'drop' || [...this.headerModes.values()].some((mode) => mode !== 'drop');
   }
 
-  /** The value to log for a header, or undefined to leave it out. */
-  header(name: string, value: string): string | undefined {
-    return logged(this.headerModes.get(name.toLowerCase()) ?? this.headerDefault, value);
-  }
-
-  /** `header()` for one header name, resolved once: for headers every line looks at. */
+  /**
+   * For one header name, resolved once: the value to log, or undefined to leave the header out
+   * (dropped, or not sent).
+   */
   headerRule(name: string): (value: string | undefined) => string | undefined {
     const mode = this.headerModes.get(name.toLowerCase()) ?? this.headerDefault;
-    return (value) => (value === undefined ? undefined : logged(mode, value));
+    if (mode === 'drop') return () => undefined;
+    if (mode === 'redact') return (value) => (value === undefined ? undefined : 'REDACTED');
+    return (value) => value;
   }
-}
-
-function logged(mode: HeaderMode, value: string): string | undefined {
-  if (mode === 'drop') return undefined;
-  return mode === 'redact' ? 'REDACTED' : value;
 }
 
 /** `content-type` → `Content-Type`, the way Traefik names header fields (`request_Content-Type`). */

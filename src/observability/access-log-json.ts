@@ -1,9 +1,8 @@
-import type { RequestContext } from '../runtime/context.js';
 import { sentHeaders } from '../runtime/counted-response.js';
 import { canonicalHeaderName, type FieldFilter } from './access-log-fields.js';
 import type { FinishedRequest, LineFormatter } from './access-log-format.js';
 import { isoMillisWriter } from './access-log-time.js';
-import { encode } from './line-buffer.js';
+import { encode, type LineBuffer } from './line-buffer.js';
 import { compileLineTemplate, type ValueWriter } from './line-template.js';
 
 /**
@@ -35,7 +34,7 @@ export function jsonFormatter(fields: FieldFilter): LineFormatter {
     parts.push(',"DownstreamContentSize":', (line, out) => out.number(line.bytesSent));
   }
   parts.push(invocationMembers(fields));
-  if (fields.anyHeader) parts.push((line, out) => out.text(headerMembers(line.ctx, fields)));
+  if (fields.anyHeader) parts.push(headerMembers(fields));
   parts.push('}\n');
   return compileLineTemplate(parts);
 }
@@ -188,21 +187,48 @@ function hostOf(url: string): string | undefined {
   }
 }
 
-/** `request_<Name>` and `downstream_<Name>` members for the headers the filter lets through. */
-function headerMembers(ctx: RequestContext, fields: FieldFilter): string {
-  let out = '';
-  const raw = ctx.req.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const value = fields.header(raw[i]!, raw[i + 1]!);
-    if (value !== undefined) {
-      out += `,${JSON.stringify(`request_${canonicalHeaderName(raw[i]!.toLowerCase())}`)}:${jsonString(value)}`;
+/**
+ * `request_<Name>` and `downstream_<Name>` members for the headers the filter lets through. Each
+ * header name is resolved once (its rule, its member name as JSON bytes): names repeat from one
+ * request to the next, so a line only copies bytes and escapes values.
+ */
+function headerMembers(fields: FieldFilter): ValueWriter {
+  const request = new HeaderMembers(fields, 'request_');
+  const downstream = new HeaderMembers(fields, 'downstream_');
+  return ({ ctx }, out) => {
+    const raw = ctx.req.rawHeaders;
+    for (let i = 0; i + 1 < raw.length; i += 2) request.write(out, raw[i]!, raw[i + 1]);
+    for (const [name, value] of Object.entries(sentHeaders(ctx.res))) {
+      if (value !== undefined) downstream.write(out, name, String(value));
     }
-  }
-  for (const [name, value] of Object.entries(sentHeaders(ctx.res))) {
-    const logged = value === undefined ? undefined : fields.header(name, String(value));
-    if (logged !== undefined) {
-      out += `,${JSON.stringify(`downstream_${canonicalHeaderName(name)}`)}:${jsonString(logged)}`;
-    }
-  }
-  return out;
+  };
 }
+
+class HeaderMembers {
+  private readonly byName = new Map<
+    string,
+    { name: Uint8Array; logged: (value: string | undefined) => string | undefined }
+  >();
+
+  constructor(
+    private readonly fields: FieldFilter,
+    private readonly prefix: 'request_' | 'downstream_',
+  ) {}
+
+  write(out: LineBuffer, header: string, value: string | undefined): void {
+    let member = this.byName.get(header);
+    if (member === undefined) {
+      // Clients choose header names: forget them all rather than grow without end.
+      if (this.byName.size >= MAX_HEADER_NAMES) this.byName.clear();
+      const name = `${this.prefix}${canonicalHeaderName(header.toLowerCase())}`;
+      member = { name: encode(`,${JSON.stringify(name)}:`), logged: this.fields.headerRule(header) };
+      this.byName.set(header, member);
+    }
+    const logged = member.logged(value);
+    if (logged === undefined) return;
+    out.encoded(member.name);
+    out.jsonString(logged);
+  }
+}
+
+const MAX_HEADER_NAMES = 1000;
