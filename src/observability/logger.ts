@@ -1,3 +1,4 @@
+import { closeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { openAppendFile } from './append-file.js';
@@ -49,18 +50,20 @@ export function configureLogOutput(config: { filePath?: string; format?: 'json' 
   output.common = config.format === 'common';
   if (!config.filePath) return;
   logFile = resolve(baseDir, config.filePath);
-  output.target = pino.destination({ dest: openAppendFile(logFile, 'log', 'log.filePath'), sync: false });
+  // Opened once up front so that an unwritable path stops the start with an error naming the key.
+  closeSync(openAppendFile(logFile, 'log', 'log.filePath'));
+  const target = pino.destination({ dest: logFile, append: true, mkdir: true, sync: false });
+  // Where a failed reopen is told: the log file itself is what failed.
+  target.on('error', (error: Error) =>
+    process.stderr.write(`cannot write the log file ${logFile}: ${error.message}\n`),
+  );
+  output.target = target;
 }
 
-/** Reopens `log.filePath`, after logrotate moved it (SIGUSR1, as in Traefik). */
+/**
+ * Reopens `log.filePath`, after logrotate moved it (SIGUSR1, as in Traefik). pino's destination
+ * waits for a write in flight before it swaps files, so no line is lost or reordered.
+ */
 export function reopenLogFile(): void {
-  if (!logFile) return;
-  try {
-    const previous = output.target;
-    output.target = pino.destination({ dest: openAppendFile(logFile, 'log', 'log.filePath'), sync: false });
-    previous.flushSync();
-    previous.end();
-  } catch (error) {
-    logger.error({ err: error }, 'cannot reopen the log file; still writing to the old one');
-  }
+  if (logFile) output.target.reopen();
 }
