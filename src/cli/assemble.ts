@@ -77,19 +77,14 @@ export function assemble(config: StaticConfig): Assembled {
     baseDir,
     providers: providersFor(config, baseDir),
     middlewareTypes: new MiddlewareTypes(builtinMiddlewareTypes, gatewayMiddlewareTypes),
-    createServices: (onServerStatus) =>
-      createServiceLayer(
-        config,
-        onServerStatus,
-        metrics.enabled ? (origin) => metrics.trackConnection({ upstream: origin }) : undefined,
-      ),
+    createServices: (onServerStatus) => createServiceLayer(config, onServerStatus, metrics.trackUpstreamConnection),
     internalServices,
     internalRouters: routers,
     apiEntryPoint,
     events,
     observe: createRequestObserver({ metrics, accessLog }),
     reservedHeaders: [gatewaySettings.consumerHeader],
-    observeConnection: metrics.enabled ? (entryPoint) => metrics.trackConnection({ entryPoint }) : undefined,
+    observeConnection: metrics.trackEntryPointConnection,
   });
   view = () => portier.view();
   terminating = () => portier.isTerminating;

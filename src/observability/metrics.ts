@@ -21,11 +21,10 @@ export interface Metrics {
   observeFunction(invocation: ObservedInvocation): void;
   /** Counts a configuration reload and whether it was applied cleanly. */
   recordReload(success: boolean): void;
-  /**
-   * Tracks an open connection; call the returned function when it closes. `entryPoint` names a
-   * client connection's entry point, `upstream` an upstream connection's origin (`scheme://host:port`).
-   */
-  trackConnection(labels: { entryPoint: string } | { upstream: string }): () => void;
+  /** Counts an open client connection to `entryPoint` (call the returned function when it closes); unset when metrics are off. */
+  readonly trackEntryPointConnection?: (entryPoint: string) => () => void;
+  /** Counts an open connection to an upstream origin (`scheme://host:port`); unset when metrics are off. */
+  readonly trackUpstreamConnection?: (origin: string) => () => void;
   /** Prometheus text exposition, with server UP/DOWN read from the runtime view at scrape time. */
   render(view: RuntimeView): Promise<string>;
   readonly contentType: string;
@@ -183,23 +182,15 @@ export function createMetrics(config: StaticConfig['metrics']): Metrics {
         lastFailure.set(now);
       }
     },
-    trackConnection(labels) {
-      let open = true;
-      if ('upstream' in labels) {
-        const url = labels.upstream;
-        const add = (delta: number) => upstreamConnections.set(url, (upstreamConnections.get(url) ?? 0) + delta);
-        add(1);
-        return () => {
-          if (open) add(-1);
-          open = false;
-        };
-      }
-      const child = openConnections.labels({ entrypoint: labels.entryPoint, protocol: 'http' });
+    trackEntryPointConnection(entryPoint) {
+      const child = openConnections.labels({ entrypoint: entryPoint, protocol: 'http' });
       child.inc();
-      return () => {
-        if (open) child.dec();
-        open = false;
-      };
+      return once(() => child.dec());
+    },
+    trackUpstreamConnection(origin) {
+      const add = (delta: number) => upstreamConnections.set(origin, (upstreamConnections.get(origin) ?? 0) + delta);
+      add(1);
+      return once(() => add(-1));
     },
     async render(view) {
       recordWaiting();
@@ -216,6 +207,15 @@ export function createMetrics(config: StaticConfig['metrics']): Metrics {
   };
 }
 
+/** A connection's close may be reported more than once; it is counted once. */
+function once(close: () => void): () => void {
+  let open = true;
+  return () => {
+    if (open) close();
+    open = false;
+  };
+}
+
 function disabledMetrics(live: LiveStats): Metrics {
   return {
     enabled: false,
@@ -224,7 +224,6 @@ function disabledMetrics(live: LiveStats): Metrics {
     observeRequest: () => undefined,
     observeFunction: () => undefined,
     recordReload: () => undefined,
-    trackConnection: () => () => undefined,
     render: async () => '',
   };
 }

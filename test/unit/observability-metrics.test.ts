@@ -163,10 +163,10 @@ describe('/metrics', () => {
     const scrape = async () => parsePrometheus(await metrics.render(sampleView()));
     const upstream = (families: Map<string, MetricFamily>, url: string) =>
       sampleValue(families, 'portier_server_open_connections', 'portier_server_open_connections', { url });
-    const first = metrics.trackConnection({ upstream: 'http://10.0.0.1:80' });
-    const second = metrics.trackConnection({ upstream: 'http://10.0.0.1:80' });
-    const other = metrics.trackConnection({ upstream: 'h2c://10.0.0.2:50051' });
-    const client = metrics.trackConnection({ entryPoint: 'web' });
+    const first = metrics.trackUpstreamConnection!('http://10.0.0.1:80');
+    const second = metrics.trackUpstreamConnection!('http://10.0.0.1:80');
+    const other = metrics.trackUpstreamConnection!('h2c://10.0.0.2:50051');
+    const client = metrics.trackEntryPointConnection!('web');
     let families = await scrape();
     assert.equal(upstream(families, 'http://10.0.0.1:80'), 2);
     assert.equal(upstream(families, 'h2c://10.0.0.2:50051'), 1);
