@@ -20,12 +20,12 @@ export function jsonFormatter(fields: FieldFilter): LineFormatter {
   if (keeps('Duration')) parts.push(',"Duration":', (line, out) => out.number(line.durationNs));
   parts.push(connectionMembers(fields), routeMembers(fields));
   if (keeps('ClientUsername')) parts.push(',"ClientUsername":', writeUsername);
-  if (keeps('Consumer')) parts.push(writeConsumer);
+  if (keeps('Consumer')) parts.push(optionalMember('Consumer', ({ ctx }) => ctx.consumer));
   if (keeps('RequestMethod')) parts.push(',"RequestMethod":', (line, out) => out.jsonString(line.ctx.req.method ?? ''));
   if (keeps('RequestPath')) parts.push(',"RequestPath":', (line, out) => out.jsonString(line.ctx.req.url ?? ''));
   if (keeps('RequestProtocol')) parts.push(',"RequestProtocol":', writeProtocol);
   if (keeps('RequestHost')) parts.push(',"RequestHost":', (line, out) => out.jsonString(line.ctx.host));
-  if (keeps('RequestAddr')) parts.push(writeRequestAddr);
+  if (keeps('RequestAddr')) parts.push(optionalMember('RequestAddr', ({ ctx }) => ctx.req.headers.host));
   if (keeps('RequestContentSize')) parts.push(',"RequestContentSize":', writeContentSize);
   if (keeps('RequestCount')) parts.push(',"RequestCount":', (line, out) => out.number(line.count));
   if (keeps('RetryAttempts')) parts.push(',"RetryAttempts":', (line, out) => out.number(line.ctx.retryAttempts ?? 0));
@@ -51,12 +51,16 @@ const writeUsername: ValueWriter = ({ ctx }, out) => {
   else out.jsonString(username);
 };
 
-const CONSUMER = encode(',"Consumer":');
-const writeConsumer: ValueWriter = ({ ctx }, out) => {
-  if (ctx.consumer === undefined) return;
-  out.encoded(CONSUMER);
-  out.jsonString(ctx.consumer);
-};
+/** `,"Name":"value"` for a string member that only some requests have. */
+function optionalMember(name: string, valueOf: (line: FinishedRequest) => string | undefined): ValueWriter {
+  const member = encode(`,"${name}":`);
+  return (line, out) => {
+    const value = valueOf(line);
+    if (value === undefined) return;
+    out.encoded(member);
+    out.jsonString(value);
+  };
+}
 
 const PROTOCOLS = new Map(['1.0', '1.1', '2.0'].map((version) => [version, encode(`"HTTP/${version}"`)]));
 const writeProtocol: ValueWriter = ({ ctx }, out) => {
@@ -64,14 +68,6 @@ const writeProtocol: ValueWriter = ({ ctx }, out) => {
   const known = PROTOCOLS.get(version);
   if (known) out.encoded(known);
   else out.jsonString(`HTTP/${version}`);
-};
-
-const REQUEST_ADDR = encode(',"RequestAddr":');
-const writeRequestAddr: ValueWriter = ({ ctx }, out) => {
-  const host = ctx.req.headers.host;
-  if (host === undefined) return;
-  out.encoded(REQUEST_ADDR);
-  out.jsonString(host);
 };
 
 const writeContentSize: ValueWriter = ({ ctx }, out) => out.number(Number(ctx.req.headers['content-length'] ?? 0) || 0);
