@@ -17,7 +17,8 @@ export function fixFor(error: string): string | undefined {
   if ((match = /entryPoint "([^"]+)" doesn't exist/.exec(error))) {
     return `Add the entry point ${match[1]} to the static configuration, or remove it from the router's entryPoints.`;
   }
-  if ((match = /unknown key "([^"]+)" \(did you mean "([^"]+)"\?\)/.exec(error))) {
+  // Section-level typos (`tcp.routerz`) say what the section has between the key and the guess.
+  if ((match = /unknown key "([^"]+)"[^(]* \(did you mean "([^"]+)"\?\)/.exec(error))) {
     return `Rename the key ${match[1]} to ${match[2]}.`;
   }
   if (/no valid entryPoint/.test(error)) return 'Set entryPoints to names defined in the static configuration.';
